@@ -1,0 +1,43 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# deps.sh GROUP... - install the Debian packages a room needs, if missing.
+# Groups: user, kmod, kunit, bench, all.  Needs root (apt); does nothing when
+# everything is already installed, so every make target may call it.
+set -eu
+
+pkgs_user="gcc make clang libclang-rt-14-dev valgrind"
+# 6.1 is Debian 12's default kernel; 6.12 is packaged for bookworm too.
+pkgs_kmod="linux-image-amd64 linux-headers-amd64 linux-image-6.12-amd64 \
+linux-headers-6.12-amd64 qemu-system-x86 busybox-static cpio kmod sparse rsync gzip"
+pkgs_kunit="linux-source-6.1 bc bison flex libelf-dev libssl-dev python3 rsync xz-utils make gcc"
+pkgs_bench="libjemalloc-dev libmimalloc-dev gnuplot-nox valgrind"
+
+want=""
+for g in "$@"; do
+	case $g in
+	user) want="$want $pkgs_user" ;;
+	kmod) want="$want $pkgs_kmod" ;;
+	kunit) want="$want $pkgs_kunit" ;;
+	bench) want="$want $pkgs_bench" ;;
+	all) want="$want $pkgs_user $pkgs_kmod $pkgs_kunit $pkgs_bench" ;;
+	*) echo "deps.sh: unknown group '$g'" >&2; exit 2 ;;
+	esac
+done
+
+missing=""
+for p in $want; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps.sh: missing packages:$missing (run as root or install them)" >&2
+	exit 1
+fi
+echo "deps.sh: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing >/dev/null
