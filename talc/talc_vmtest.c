@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * talc_vmtest.c - test helper for scripts/vm/guest-vmtest.sh: drives what
+ * userspace cannot reach through debugfs, one scenario per insmod.
+ *
+ *   insmod talc_vmtest.ko case=badfree kind=KIND heap=NAME
+ *	KIND: misaligned, outside, interior, double, freechunk.  Frees a bad
+ *	pointer of that kind twice: both must be counted as bad frees (the
+ *	caller checks that exactly one WARN appeared and that check is ok),
+ *	nothing live may change and the heap must keep working.
+ *   insmod talc_vmtest.ko case=poison heap=NAME	(NAME/poison set to 1)
+ *	Frees a block, writes into it, allocates the same size again: the
+ *	write after free must be counted in poison_errors.
+ *   insmod talc_vmtest.ko case=busy
+ *	talc_heap_destroy() of a private heap with a live allocation must be
+ *	-EBUSY and leave it usable; after the free it must succeed.
+ *   insmod talc_vmtest.ko case=hold heap=NAME
+ *	Takes a reference and one allocation on NAME and keeps them until
+ *	rmmod, so the caller can try "destroy NAME" through debugfs.
+ *   insmod talc_vmtest.ko case=grow heap=NAME	(NAME: SIZE < MAX)
+ *	GFP_ATOMIC must not grow the heap; GFP_KERNEL allocations grow it up
+ *	to its max size and then fail; freeing everything must reclaim all
+ *	regions but the first.  With max_size=BYTES (the heap's max) the
+ *	claimed bytes at the failure must lie in (BYTES / 2, BYTES].
+ *
+ * Every assertion logs "talc_vmtest: PASS what" or "talc_vmtest: FAIL what
+ * (detail)"; init returns 0 when all passed (rmmod the module afterwards)
+ * and -EIO otherwise, so insmod fails visibly.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/vmalloc.h>
+#include "talc_heap.h"
+
+static char *test_case;
+module_param_named(case, test_case, charp, 0444);
+MODULE_PARM_DESC(case, "Scenario: badfree, poison, busy, hold, grow");
+static char *kind;
+module_param(kind, charp, 0444);
+MODULE_PARM_DESC(kind, "badfree: misaligned, outside, interior, double, freechunk");
+static char *heap;
+module_param(heap, charp, 0444);
+MODULE_PARM_DESC(heap, "Heap to use (badfree, poison, hold, grow)");
+static unsigned long max_size;
+module_param(max_size, ulong, 0444);
+MODULE_PARM_DESC(max_size, "grow: the heap's max size in bytes, if known");
+
+static int vt_failed;
+static struct talc_heap *held_heap;
+static void *held_ptr;
+
+static __printf(2, 3) void vt_assert(bool cond, const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	if (cond) {
+		pr_info("PASS %pV\n", &vaf);
+	} else {
+		pr_err("FAIL %pV\n", &vaf);
+		vt_failed++;
+	}
+	va_end(args);
+}
+
+static struct talc_heap *vt_get_heap(void)
+{
+	struct talc_heap *h;
+
+	if (!heap) {
+		vt_assert(false, "%s: heap= missing", test_case);
+		return NULL;
+	}
+	h = talc_heap_get(heap);
+	if (IS_ERR_OR_NULL(h)) {
+		vt_assert(false, "%s: heap %s exists", test_case, heap);
+		return NULL;
+	}
+	return h;
+}
+
+static void *vt_alloc_fill(struct talc_heap *h, size_t size, u8 fill)
+{
+	void *p = talc_alloc(h, size, GFP_KERNEL);
+
+	if (p)
+		memset(p, fill, size);
+	return p;
+}
+
+static bool vt_intact(const void *p, size_t size, u8 fill)
+{
+	return p && !memchr_inv(p, fill, size);
+}
+
+/* A word outside every heap (module data, not vmalloc'd by talc). */
+static u64 vt_outside[8] __aligned(64);
+
+static void vt_badfree(void)
+{
+	struct talc_heap *h = vt_get_heap();
+	struct talc_stats st0, st1;
+	u8 *a, *b, *g, *c, *bad;
+	bool b_live = true;
+	size_t live;
+
+	if (!h)
+		return;
+	talc_heap_stats(h, &st0);
+	a = vt_alloc_fill(h, 256, 0xa1);
+	b = vt_alloc_fill(h, 256, 0xb2);
+	g = vt_alloc_fill(h, 256, 0xc3);	/* keeps b from merging */
+	if (!a || !b || !g) {
+		vt_assert(false, "badfree-%s: setup allocations", kind);
+		goto out;
+	}
+
+	if (!strcmp(kind, "misaligned")) {
+		bad = a + 4;
+	} else if (!strcmp(kind, "outside")) {
+		bad = (u8 *)vt_outside;
+	} else if (!strcmp(kind, "interior")) {
+		bad = a + 64;
+	} else if (!strcmp(kind, "double")) {
+		talc_free(h, b);
+		b_live = false;
+		bad = b;
+	} else if (!strcmp(kind, "freechunk")) {
+		talc_free(h, b);
+		b_live = false;
+		bad = b + 64;
+	} else {
+		vt_assert(false, "badfree: unknown kind=%s", kind);
+		goto out;
+	}
+	live = st0.allocation_count + 2 + b_live;
+
+	/* twice: counted twice, warned at most once (the caller counts) */
+	talc_free(h, bad);
+	talc_free(h, bad);
+
+	talc_heap_stats(h, &st1);
+	vt_assert(st1.bad_frees == st0.bad_frees + 2,
+		  "badfree-%s: 2 bad frees counted (%llu -> %llu)", kind,
+		  st0.bad_frees, st1.bad_frees);
+	vt_assert(st1.allocation_count == live,
+		  "badfree-%s: live allocations unchanged (%zu, want %zu)",
+		  kind, st1.allocation_count, live);
+	vt_assert(vt_intact(a, 256, 0xa1) && vt_intact(g, 256, 0xc3) &&
+		  (!b_live || vt_intact(b, 256, 0xb2)),
+		  "badfree-%s: neighbouring blocks intact", kind);
+
+	/* the heap still works and hands out no live memory */
+	c = vt_alloc_fill(h, 256, 0xd4);
+	vt_assert(c && (c + 256 <= a || c >= a + 256) &&
+		  (c + 256 <= g || c >= g + 256) &&
+		  (!b_live || c + 256 <= b || c >= b + 256) &&
+		  vt_intact(a, 256, 0xa1) && vt_intact(g, 256, 0xc3),
+		  "badfree-%s: next allocation is fresh memory", kind);
+	if (c)
+		talc_free(h, c);
+out:
+	if (a)
+		talc_free(h, a);
+	if (b && b_live)
+		talc_free(h, b);
+	if (g)
+		talc_free(h, g);
+	talc_heap_stats(h, &st1);
+	vt_assert(st1.allocation_count == st0.allocation_count &&
+		  st1.bad_frees == st0.bad_frees + 2,
+		  "badfree-%s: clean free of the good blocks", kind);
+	talc_heap_put(h);
+}
+
+static void vt_poison(void)
+{
+	struct talc_heap *h = vt_get_heap();
+	struct talc_stats st0, st1;
+	u8 *a, *p, *g, *q;
+
+	if (!h)
+		return;
+	talc_heap_stats(h, &st0);
+	a = vt_alloc_fill(h, 128, 0x11);
+	p = vt_alloc_fill(h, 128, 0x22);
+	g = vt_alloc_fill(h, 128, 0x33);
+	if (!a || !p || !g) {
+		vt_assert(false, "poison: setup allocations");
+		goto out;
+	}
+	talc_free(h, p);
+	/*
+	 * Write after free, in the middle of the payload (clear of the free
+	 * list links at its start and the boundary tag at its end).  The
+	 * memory is the heap's own vmalloc'd region, so only talc notices.
+	 */
+	memset(p + 48, 0x5a, 16);
+	q = talc_alloc(h, 128, GFP_KERNEL);
+	talc_heap_stats(h, &st1);
+	vt_assert(st1.poison_errors == st0.poison_errors + 1,
+		  "poison: write after free detected (poison_errors %llu -> %llu, realloc %s)",
+		  st0.poison_errors, st1.poison_errors,
+		  q == p ? "same block" : "other block");
+	vt_assert(vt_intact(a, 128, 0x11) && vt_intact(g, 128, 0x33),
+		  "poison: neighbouring blocks intact");
+	if (q)
+		talc_free(h, q);
+out:
+	if (a)
+		talc_free(h, a);
+	if (g)
+		talc_free(h, g);
+	talc_heap_stats(h, &st1);
+	vt_assert(st1.allocation_count == st0.allocation_count,
+		  "poison: all blocks freed (%zu live, want %zu)",
+		  st1.allocation_count, st0.allocation_count);
+	talc_heap_put(h);
+}
+
+static void vt_busy(void)
+{
+	struct talc_heap *h;
+	void *p, *q;
+	int ret;
+
+	h = talc_heap_create("vt_busy", 64 << 10, 64 << 10);
+	if (IS_ERR(h)) {
+		vt_assert(false, "busy: create heap vt_busy (%ld)", PTR_ERR(h));
+		return;
+	}
+	p = talc_alloc(h, 100, GFP_KERNEL);
+	vt_assert(p, "busy: allocation");
+	if (!p) {
+		talc_heap_destroy(h);
+		return;
+	}
+	ret = talc_heap_destroy(h);
+	vt_assert(ret == -EBUSY, "busy: destroy with a live allocation is -EBUSY (%d)",
+		  ret);
+	if (ret != -EBUSY)
+		return;		/* heap gone or state unknown: stop here */
+	q = talc_alloc(h, 100, GFP_KERNEL);
+	vt_assert(q, "busy: heap still usable after failed destroy");
+	if (q)
+		talc_free(h, q);
+	talc_free(h, p);
+	ret = talc_heap_destroy(h);
+	vt_assert(!ret, "busy: destroy after the free succeeds (%d)", ret);
+}
+
+static void vt_hold(void)
+{
+	held_heap = vt_get_heap();
+	if (!held_heap)
+		return;
+	held_ptr = talc_alloc(held_heap, 64, GFP_KERNEL);
+	vt_assert(held_ptr, "hold: reference and allocation held on %s", heap);
+}
+
+#define VT_GROW_MAX	4096
+
+static void vt_grow(void)
+{
+	struct talc_heap *h = vt_get_heap();
+	struct talc_stats st0, st1, st2;
+	void **blk;
+	void *p;
+	int n = 0, i, waited;
+	size_t max;
+
+	if (!h)
+		return;
+	blk = kvcalloc(VT_GROW_MAX, sizeof(*blk), GFP_KERNEL);
+	if (!blk) {
+		vt_assert(false, "grow: setup");
+		goto out_put;
+	}
+	talc_heap_stats(h, &st0);
+	vt_assert(st0.region_count == 1 && st0.allocation_count == 0,
+		  "grow: starts with one region, empty (%zu regions, %zu live)",
+		  st0.region_count, st0.allocation_count);
+
+	/* GFP_ATOMIC may not vmalloc: a request larger than the heap fails */
+	p = talc_alloc(h, st0.claimed_bytes + 4096, GFP_ATOMIC);
+	talc_heap_stats(h, &st1);
+	vt_assert(!p && st1.region_count == st0.region_count,
+		  "grow: GFP_ATOMIC does not grow the heap (%s, %zu regions)",
+		  p ? "allocated" : "failed", st1.region_count);
+	if (p)
+		talc_free(h, p);
+
+	/* GFP_KERNEL grows region by region until the max size */
+	while (n < VT_GROW_MAX) {
+		p = talc_alloc(h, 4000, GFP_KERNEL);
+		if (!p)
+			break;
+		memset(p, n & 0xff, 4000);
+		blk[n++] = p;
+	}
+	talc_heap_stats(h, &st1);
+	vt_assert(st1.region_count > 1,
+		  "grow: heap grew (%zu regions, %zu bytes claimed, %d blocks)",
+		  st1.region_count, st1.claimed_bytes, n);
+	vt_assert(n < VT_GROW_MAX && st1.failed_allocations > st0.failed_allocations,
+		  "grow: allocation fails at the max size (%llu failures)",
+		  st1.failed_allocations - st0.failed_allocations);
+	if (max_size)
+		vt_assert(st1.claimed_bytes <= max_size &&
+			  st1.claimed_bytes > max_size / 2,
+			  "grow: stopped near the max size (%zu claimed, max %lu)",
+			  st1.claimed_bytes, max_size);
+	max = st1.claimed_bytes;
+	p = talc_alloc(h, 4000, GFP_KERNEL);
+	talc_heap_stats(h, &st2);
+	vt_assert(!p && st2.claimed_bytes == max,
+		  "grow: still fails at max, nothing more claimed (%zu bytes)",
+		  st2.claimed_bytes);
+	if (p)
+		talc_free(h, p);
+	for (i = 0; i < n; i++) {
+		if (memchr_inv(blk[i], i & 0xff, 4000)) {
+			vt_assert(false, "grow: block %d intact", i);
+			break;
+		}
+	}
+	for (i = 0; i < n; i++)
+		talc_free(h, blk[i]);
+	/* reclaim may be deferred to a worker: give it up to 2 s */
+	for (waited = 0; waited < 200; waited++) {
+		talc_heap_stats(h, &st2);
+		if (st2.region_count == 1)
+			break;
+		msleep(10);
+	}
+	vt_assert(st2.region_count == 1 && st2.claimed_bytes == st0.claimed_bytes &&
+		  st2.allocation_count == 0,
+		  "grow: reclaimed back to the first region (%zu regions, %zu bytes, was %zu)",
+		  st2.region_count, st2.claimed_bytes, st0.claimed_bytes);
+	kvfree(blk);
+out_put:
+	talc_heap_put(h);
+}
+
+static int __init talc_vmtest_init(void)
+{
+	vt_failed = 0;
+	if (!test_case) {
+		pr_err("case= missing\n");
+		return -EINVAL;
+	}
+	if (!strcmp(test_case, "badfree") && kind)
+		vt_badfree();
+	else if (!strcmp(test_case, "poison"))
+		vt_poison();
+	else if (!strcmp(test_case, "busy"))
+		vt_busy();
+	else if (!strcmp(test_case, "hold"))
+		vt_hold();
+	else if (!strcmp(test_case, "grow"))
+		vt_grow();
+	else
+		vt_assert(false, "unknown case=%s (kind=%s)", test_case,
+			  kind ?: "");
+	if (vt_failed) {
+		if (held_heap) {
+			if (held_ptr)
+				talc_free(held_heap, held_ptr);
+			talc_heap_put(held_heap);
+		}
+		return -EIO;
+	}
+	return 0;
+}
+
+static void __exit talc_vmtest_exit(void)
+{
+	if (held_heap) {
+		talc_free(held_heap, held_ptr);
+		talc_heap_put(held_heap);
+	}
+}
+
+module_init(talc_vmtest_init);
+module_exit(talc_vmtest_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("talc VM test helper (badfree, poison, busy, hold, grow)");
