@@ -1,0 +1,740 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bench.c - userspace benchmarks of the talc core against the process's
+ * malloc (glibc, or jemalloc/mimalloc when LD_PRELOADed by run-user.sh).
+ *
+ *   bench random  [-a ALLOC] [-t MS] [-n TRIALS] [-s FIRST] [-j THREADS]
+ *                 [-o OPS] [-m MAXSIZE]
+ *   bench micro   [-a ALLOC] [-t MS]
+ *   bench heapeff [-a ALLOC] [-r ROUNDS]
+ *   bench align   [-a ALLOC] [-n REPS]
+ *
+ * ALLOC: talc (core behind one spinlock, as the module uses it),
+ * talc-nolock (bare core), sys (whatever malloc the process has).
+ * Every result is printed as CSV lines on stdout (see each command).
+ * Workloads follow talc v5's benches (talc-reference.md section 3c).
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdbool.h>
+#include <unistd.h>
+#include <dlfcn.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <sys/mman.h>
+
+#include "talc.h"
+#include "bench_common.h"
+
+#define ARENA_SIZE	(128UL << 20)
+#define MAX_LIVE	(1UL << 20)
+
+/* ---------------------------------------------------------------- */
+/* allocators                                                        */
+
+struct bench_alloc {
+	const char *name;
+	void (*reset)(void);
+	void *(*alloc)(size_t size, size_t align);
+	void (*free)(void *p, size_t size, size_t align);
+	void *(*realloc)(void *p, size_t old, size_t align, size_t size);
+};
+
+static struct talc the_talc;
+static void *arena;
+static int talc_lock_word;
+
+static inline void spin_lock_(int *l)
+{
+	while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(l, __ATOMIC_RELAXED))
+			__builtin_ia32_pause();
+}
+
+static inline void spin_unlock_(int *l)
+{
+	__atomic_store_n(l, 0, __ATOMIC_RELEASE);
+}
+
+static void *arena_get(void)
+{
+	size_t i;
+
+	if (arena)
+		return arena;
+	arena = mmap(NULL, ARENA_SIZE, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (arena == MAP_FAILED) {
+		perror("mmap");
+		exit(1);
+	}
+	/* touched every KiB first, as talc v5's benches do */
+	for (i = 0; i < ARENA_SIZE; i += 1024)
+		((volatile char *)arena)[i] = 0;
+	return arena;
+}
+
+static void talc_reset(void)
+{
+	talc_init(&the_talc);
+	if (talc_claim(&the_talc, arena_get(), ARENA_SIZE)) {
+		fprintf(stderr, "talc_claim failed\n");
+		exit(1);
+	}
+}
+
+static inline void *talc_alloc_nl(size_t size, size_t align)
+{
+	return align <= TALC_ALIGN ? talc_malloc(&the_talc, size) :
+		talc_malloc_aligned(&the_talc, size, align);
+}
+
+static inline void *talc_realloc_nl(void *p, size_t old, size_t align,
+				    size_t size)
+{
+	void *q = talc_realloc(&the_talc, p, size);
+
+	/* talc_realloc keeps 8-byte alignment; move stricter ones by hand */
+	if (q && align > TALC_ALIGN && ((uintptr_t)q & (align - 1))) {
+		void *r = talc_malloc_aligned(&the_talc, size, align);
+
+		if (!r)
+			return NULL;	/* q stays live: caller keeps it */
+		memcpy(r, q, size);
+		talc_free(&the_talc, q);
+		q = r;
+	}
+	return q;
+}
+
+static void *ta_alloc(size_t size, size_t align)
+{
+	void *p;
+
+	spin_lock_(&talc_lock_word);
+	p = talc_alloc_nl(size, align);
+	spin_unlock_(&talc_lock_word);
+	return p;
+}
+
+static void ta_free(void *p, size_t size, size_t align)
+{
+	spin_lock_(&talc_lock_word);
+	talc_free(&the_talc, p);
+	spin_unlock_(&talc_lock_word);
+}
+
+static void *ta_realloc(void *p, size_t old, size_t align, size_t size)
+{
+	void *q;
+
+	spin_lock_(&talc_lock_word);
+	q = talc_realloc_nl(p, old, align, size);
+	spin_unlock_(&talc_lock_word);
+	return q;
+}
+
+static void *tn_alloc(size_t size, size_t align)
+{
+	return talc_alloc_nl(size, align);
+}
+
+static void tn_free(void *p, size_t size, size_t align)
+{
+	talc_free(&the_talc, p);
+}
+
+static void *tn_realloc(void *p, size_t old, size_t align, size_t size)
+{
+	return talc_realloc_nl(p, old, align, size);
+}
+
+static void sys_reset(void)
+{
+}
+
+static void *sys_alloc(size_t size, size_t align)
+{
+	void *p;
+
+	if (align <= 16)
+		return malloc(size);
+	if (posix_memalign(&p, align, size))
+		return NULL;
+	return p;
+}
+
+static void sys_free(void *p, size_t size, size_t align)
+{
+	free(p);
+}
+
+static void *sys_realloc(void *p, size_t old, size_t align, size_t size)
+{
+	void *q = realloc(p, size);
+
+	if (q && align > 16 && ((uintptr_t)q & (align - 1))) {
+		void *r;
+
+		if (posix_memalign(&r, align, size))
+			return NULL;
+		memcpy(r, q, size);
+		free(q);
+		q = r;
+	}
+	return q;
+}
+
+static const struct bench_alloc allocs[] = {
+	{ "talc", talc_reset, ta_alloc, ta_free, ta_realloc },
+	{ "talc-nolock", talc_reset, tn_alloc, tn_free, tn_realloc },
+	{ "sys", sys_reset, sys_alloc, sys_free, sys_realloc },
+};
+
+/* name of the malloc this process runs on */
+static const char *sys_name(void)
+{
+	const char *e = getenv("BENCH_SYS_NAME");
+
+	if (e && *e)
+		return e;
+	if (dlsym(RTLD_DEFAULT, "mallocx"))
+		return "jemalloc";
+	if (dlsym(RTLD_DEFAULT, "mi_malloc"))
+		return "mimalloc";
+	return "glibc";
+}
+
+static const char *alloc_label(const struct bench_alloc *a)
+{
+	return strcmp(a->name, "sys") ? a->name : sys_name();
+}
+
+/* ---------------------------------------------------------------- */
+/* live set                                                          */
+
+struct slot {
+	void *p;
+	size_t size;
+	size_t align;
+};
+
+struct live {
+	struct slot *s;
+	size_t n;
+	size_t bytes;
+};
+
+static void live_init(struct live *l)
+{
+	l->s = malloc(MAX_LIVE * sizeof(*l->s));
+	if (!l->s) {
+		perror("malloc");
+		exit(1);
+	}
+	memset(l->s, 0, MAX_LIVE * sizeof(*l->s));
+	l->n = 0;
+	l->bytes = 0;
+}
+
+static void live_free_all(const struct bench_alloc *a, struct live *l,
+			  size_t keep)
+{
+	while (l->n > keep) {
+		struct slot *s = &l->s[--l->n];
+
+		a->free(s->p, s->size, s->align);
+		l->bytes -= s->size;
+	}
+}
+
+/* ---------------------------------------------------------------- */
+/* random actions                                                    */
+
+struct ra_arg {
+	const struct bench_alloc *a;
+	size_t max;
+	double secs;
+	uint64_t ops_limit;	/* if nonzero: run this many actions, untimed */
+	uint64_t seed;
+	uint64_t score;
+	pthread_barrier_t *bar;
+};
+
+static uint64_t ra_actions(const struct bench_alloc *a, struct live *l,
+			   uint64_t *rng, size_t max, double secs,
+			   uint64_t limit)
+{
+	double end = now_sec() + secs;
+	uint64_t score = 0, i;
+
+	for (i = 0;; i++) {
+		unsigned int act = rng_range(rng, 0, 7);
+
+		if (limit ? i >= limit : (!(i & 31) && now_sec() >= end))
+			break;
+		if (l->n < 300 && l->n < MAX_LIVE)
+			act = 1;
+		else if (l->n >= MAX_LIVE)
+			act = 4;
+		if (act == 0) {
+			struct slot *s = &l->s[rng_range(rng, 0, l->n)];
+			size_t ns = rng_range(rng, 1, 3 * max);
+			void *q = a->realloc(s->p, s->size, s->align, ns);
+
+			if (q) {
+				l->bytes += ns - s->size;
+				s->p = q;
+				s->size = ns;
+				score++;
+			}
+		} else if (act <= 3) {
+			size_t sz = gen_size(rng, max), al = gen_align(rng);
+			void *p = a->alloc(sz, al);
+
+			if (p) {
+				l->s[l->n++] = (struct slot){ p, sz, al };
+				l->bytes += sz;
+				score++;
+			}
+		} else {
+			size_t k = rng_range(rng, 0, l->n);
+			struct slot s = l->s[k];
+
+			l->s[k] = l->s[--l->n];
+			a->free(s.p, s.size, s.align);
+			l->bytes -= s.size;
+			score++;
+		}
+	}
+	return score;
+}
+
+static void *ra_thread(void *arg)
+{
+	struct ra_arg *r = arg;
+	struct live l;
+	uint64_t rng = r->seed;
+
+	live_init(&l);
+	if (r->bar)
+		pthread_barrier_wait(r->bar);
+	/* 2 ms warm-up, then the timed run (talc v5) */
+	if (!r->ops_limit)
+		ra_actions(r->a, &l, &rng, r->max, 0.002, 0);
+	r->score = ra_actions(r->a, &l, &rng, r->max, r->secs, r->ops_limit);
+	if (r->bar)
+		pthread_barrier_wait(r->bar);
+	live_free_all(r->a, &l, 0);
+	free(l.s);
+	return NULL;
+}
+
+static const size_t ra_sizes[] = { 200, 1000, 3000, 10000, 30000 };
+
+/* CSV: random,<alloc>,<threads>,<max_size>,<trial>,<ops> */
+static void cmd_random(const struct bench_alloc *a, double secs, int trials,
+		       int first, int threads, uint64_t ops_limit,
+		       size_t only_max)
+{
+	size_t m;
+	int t, j;
+
+	for (t = first; t < first + trials; t++) {
+		for (m = 0; m < sizeof(ra_sizes) / sizeof(ra_sizes[0]); m++) {
+			struct ra_arg ra[8];
+			pthread_t th[8];
+			pthread_barrier_t bar;
+			uint64_t total = 0;
+
+			if (only_max && ra_sizes[m] != only_max)
+				continue;
+			a->reset();
+			pthread_barrier_init(&bar, NULL, threads);
+			for (j = 0; j < threads; j++) {
+				ra[j] = (struct ra_arg){
+					.a = a, .max = ra_sizes[m],
+					.secs = secs, .ops_limit = ops_limit,
+					.seed = 0x1234567ULL * (t + 1) +
+						7919ULL * j + ra_sizes[m],
+					.bar = threads > 1 ? &bar : NULL,
+				};
+				if (threads > 1)
+					pthread_create(&th[j], NULL, ra_thread,
+						       &ra[j]);
+				else
+					ra_thread(&ra[j]);
+			}
+			for (j = 0; j < threads; j++) {
+				if (threads > 1)
+					pthread_join(th[j], NULL);
+				total += ra[j].score;
+			}
+			pthread_barrier_destroy(&bar);
+			printf("random,%s,%d,%zu,%d,%llu\n", alloc_label(a),
+			       threads, ra_sizes[m], t,
+			       (unsigned long long)total);
+			fflush(stdout);
+		}
+	}
+}
+
+/* ---------------------------------------------------------------- */
+/* microbench                                                        */
+
+#define HIST_MAX	100000
+
+static uint64_t pct(const uint32_t *h, uint64_t n, double p)
+{
+	uint64_t want = (uint64_t)(p * (n - 1)), acc = 0;
+	size_t i;
+
+	for (i = 0; i <= HIST_MAX; i++) {
+		acc += h[i];
+		if (acc > want)
+			return i;
+	}
+	return HIST_MAX;
+}
+
+static inline void hist_add(uint32_t *h, uint64_t *n, uint64_t v)
+{
+	h[v > HIST_MAX ? HIST_MAX : v]++;
+	(*n)++;
+}
+
+/*
+ * CSV: micro,<alloc>,<op>,<samples>,<p1>,<p25>,<p50>,<p75>,<p99>
+ * op = alloc, free, pair (= alloc + free per percentile, as talc v5), and
+ * one "timer" row per run: the fenced empty measurement's percentiles.
+ */
+static void cmd_micro(const struct bench_alloc *a, double secs)
+{
+	static const double ps[] = { 0.01, 0.25, 0.50, 0.75, 0.99 };
+	uint32_t *ha = calloc(HIST_MAX + 1, 4), *hf = calloc(HIST_MAX + 1, 4);
+	uint32_t *ht = calloc(HIST_MAX + 1, 4);
+	uint64_t na = 0, nf = 0, nt = 0, rng = 0xfeedULL, step;
+	uint64_t pa[5], pf[5], pt[5];
+	struct live l;
+	double end;
+	int i;
+
+	live_init(&l);
+	a->reset();
+	end = 0;
+	for (step = 0;; step++) {
+		bool timed = step >= 10000;
+		size_t sz = gen_size(&rng, 0x8000), al = gen_align(&rng);
+		uint64_t t0, t1;
+		void *p;
+
+		if (step == 10000)
+			end = now_sec() + secs;
+		if (timed && !(step & 63) && now_sec() >= end)
+			break;
+		t0 = tsc_start();
+		p = a->alloc(sz, al);
+		t1 = tsc_stop();
+		if (p) {
+			if (timed)
+				hist_add(ha, &na, t1 - t0);
+			l.s[l.n++] = (struct slot){ p, sz, al };
+		} else {
+			live_free_all(a, &l, 50);
+		}
+		if (l.n > 600 || (l.n > 50 && rng_range(&rng, 0, 10) == 0)) {
+			for (i = 0; i < 8; i++) {
+				size_t k = rng_range(&rng, 0, l.n);
+				struct slot s = l.s[k];
+
+				l.s[k] = l.s[--l.n];
+				t0 = tsc_start();
+				a->free(s.p, s.size, s.align);
+				t1 = tsc_stop();
+				if (timed)
+					hist_add(hf, &nf, t1 - t0);
+			}
+		}
+		if (timed && !(step & 15)) {
+			t0 = tsc_start();
+			t1 = tsc_stop();
+			hist_add(ht, &nt, t1 - t0);
+		}
+	}
+	live_free_all(a, &l, 0);
+	for (i = 0; i < 5; i++) {
+		pa[i] = pct(ha, na, ps[i]);
+		pf[i] = pct(hf, nf, ps[i]);
+		pt[i] = pct(ht, nt, ps[i]);
+	}
+	printf("micro,%s,alloc,%llu,%llu,%llu,%llu,%llu,%llu\n", alloc_label(a),
+	       (unsigned long long)na, (unsigned long long)pa[0],
+	       (unsigned long long)pa[1], (unsigned long long)pa[2],
+	       (unsigned long long)pa[3], (unsigned long long)pa[4]);
+	printf("micro,%s,free,%llu,%llu,%llu,%llu,%llu,%llu\n", alloc_label(a),
+	       (unsigned long long)nf, (unsigned long long)pf[0],
+	       (unsigned long long)pf[1], (unsigned long long)pf[2],
+	       (unsigned long long)pf[3], (unsigned long long)pf[4]);
+	printf("micro,%s,pair,%llu,%llu,%llu,%llu,%llu,%llu\n", alloc_label(a),
+	       (unsigned long long)(na < nf ? na : nf),
+	       (unsigned long long)(pa[0] + pf[0]),
+	       (unsigned long long)(pa[1] + pf[1]),
+	       (unsigned long long)(pa[2] + pf[2]),
+	       (unsigned long long)(pa[3] + pf[3]),
+	       (unsigned long long)(pa[4] + pf[4]));
+	printf("micro,%s,timer,%llu,%llu,%llu,%llu,%llu,%llu\n", alloc_label(a),
+	       (unsigned long long)nt, (unsigned long long)pt[0],
+	       (unsigned long long)pt[1], (unsigned long long)pt[2],
+	       (unsigned long long)pt[3], (unsigned long long)pt[4]);
+	fflush(stdout);
+	free(ha);
+	free(hf);
+	free(ht);
+	free(l.s);
+}
+
+/* ---------------------------------------------------------------- */
+/* heap efficiency                                                   */
+
+static long rss_bytes(void)
+{
+	long pages = 0, res = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%ld %ld", &pages, &res) != 2)
+		res = 0;
+	fclose(f);
+	return res * sysconf(_SC_PAGESIZE);
+}
+
+static void touch(void *p, size_t from, size_t to)
+{
+	size_t i;
+
+	for (i = from; i < to; i += 4096)
+		((volatile char *)p)[i] = 1;
+	if (to > from)
+		((volatile char *)p)[to - 1] = 1;
+}
+
+/*
+ * One round of talc v5's heap-efficiency mix: 50 % alloc (max 10000),
+ * 10 % free, 40 % realloc to U[1, 100000), until an alloc or realloc fails
+ * or, when @steps_limit is nonzero, for exactly that many steps.  Returns
+ * the live bytes at the end; *steps gets the number of steps done.
+ */
+static size_t he_round(const struct bench_alloc *a, struct live *l,
+		       uint64_t seed, uint64_t steps_limit, uint64_t *steps,
+		       bool do_touch)
+{
+	uint64_t rng = seed, i;
+
+	for (i = 0; !steps_limit || i < steps_limit; i++) {
+		unsigned int r = rng_range(&rng, 0, 10);
+
+		if (r < 5 || l->n == 0) {
+			size_t sz = gen_size(&rng, 10000), al = gen_align(&rng);
+			void *p = a->alloc(sz, al);
+
+			if (!p || l->n >= MAX_LIVE) {
+				if (p)
+					a->free(p, sz, al);
+				break;
+			}
+			if (do_touch)
+				touch(p, 0, sz);
+			l->s[l->n++] = (struct slot){ p, sz, al };
+			l->bytes += sz;
+		} else if (r < 6) {
+			size_t k = rng_range(&rng, 0, l->n);
+			struct slot s = l->s[k];
+
+			l->s[k] = l->s[--l->n];
+			a->free(s.p, s.size, s.align);
+			l->bytes -= s.size;
+		} else {
+			struct slot *s = &l->s[rng_range(&rng, 0, l->n)];
+			size_t ns = rng_range(&rng, 1, 100000);
+			void *q = a->realloc(s->p, s->size, s->align, ns);
+
+			if (!q)
+				break;
+			if (do_touch && ns > s->size)
+				touch(q, s->size, ns);
+			l->bytes += ns - s->size;
+			s->p = q;
+			s->size = ns;
+		}
+	}
+	*steps = i;
+	return l->bytes;
+}
+
+/*
+ * CSV: heapeff,<alloc>,<round>,<live_bytes>,<capacity_bytes>,<percent>
+ * talc: capacity = the 128 MiB arena, round ends at the first failure.
+ * sys (no arena, never fails): the same sequence as talc's round (talc is
+ * run first in this process to find the failing step), then capacity =
+ * growth of the process's resident set, every allocated page touched.
+ * Memory freed in one round stays cached by those allocators, so run one
+ * sys round per process (-r 1 -s ROUND), as run-user.sh does.
+ */
+static void cmd_heapeff(const struct bench_alloc *a, int rounds, int first)
+{
+	struct live l;
+	int r;
+
+	live_init(&l);
+	for (r = first; r < first + rounds; r++) {
+		uint64_t seed = 0xabcdef12345ULL + 977ULL * r, steps;
+		size_t bytes, cap;
+
+		talc_reset();
+		bytes = he_round(&allocs[1], &l, seed, 0, &steps, false);
+		live_free_all(&allocs[1], &l, 0);
+		cap = ARENA_SIZE;
+		if (!strcmp(a->name, "sys")) {
+			long rss0 = rss_bytes();
+			uint64_t s2;
+
+			bytes = he_round(a, &l, seed, steps, &s2, true);
+			cap = rss_bytes() - rss0;
+			live_free_all(a, &l, 0);
+		}
+		printf("heapeff,%s,%d,%zu,%zu,%.3f\n", alloc_label(a), r, bytes,
+		       cap, 100.0 * bytes / cap);
+		fflush(stdout);
+	}
+	free(l.s);
+}
+
+/* ---------------------------------------------------------------- */
+/* high alignment                                                    */
+
+static int cmp_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/*
+ * CSV: align,<alloc>,<plain_cycles>,<aligned_cycles>,<ratio>
+ * plain = 0x4000 x (4096 B, align 1) allocated then freed, aligned =
+ * 0x4000 x (1 B, align 4096); medians of @reps runs.
+ */
+static void cmd_align(const struct bench_alloc *a, int reps)
+{
+	enum { N = 0x4000 };
+	static void *p[N];
+	uint64_t *tp = calloc(reps, 8), *tq = calloc(reps, 8);
+	int r, i, k;
+
+	a->reset();
+	for (r = 0; r < reps; r++) {
+		for (k = 0; k < 2; k++) {
+			size_t sz = k ? 1 : 4096, al = k ? 4096 : 1;
+			uint64_t t0 = tsc_start();
+
+			for (i = 0; i < N; i++)
+				p[i] = a->alloc(sz, al);
+			for (i = 0; i < N; i++) {
+				if (!p[i] || (al > 1 && ((uintptr_t)p[i] & (al - 1)))) {
+					fprintf(stderr, "align: bad result %p\n", p[i]);
+					exit(1);
+				}
+				a->free(p[i], sz, al);
+			}
+			(k ? tq : tp)[r] = tsc_stop() - t0;
+		}
+	}
+	qsort(tp, reps, 8, cmp_u64);
+	qsort(tq, reps, 8, cmp_u64);
+	printf("align,%s,%llu,%llu,%.3f\n", alloc_label(a),
+	       (unsigned long long)tp[reps / 2],
+	       (unsigned long long)tq[reps / 2],
+	       (double)tq[reps / 2] / tp[reps / 2]);
+	fflush(stdout);
+	free(tp);
+	free(tq);
+}
+
+/* ---------------------------------------------------------------- */
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: bench random|micro|heapeff|align [-a talc|talc-nolock|sys]\n"
+		"  [-t MS] [-n TRIALS/REPS] [-s FIRST_TRIAL] [-j THREADS] [-o OPS] [-r ROUNDS] [-m MAXSIZE]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	const struct bench_alloc *a = &allocs[0];
+	double ms = 200;
+	int trials = 1, first = 0, threads = 1, rounds = 300, opt, i;
+	uint64_t ops = 0;
+	size_t only_max = 0;
+	const char *cmd;
+
+	if (argc < 2)
+		usage();
+	cmd = argv[1];
+	optind = 2;
+	while ((opt = getopt(argc, argv, "a:t:n:s:j:o:r:m:")) != -1) {
+		switch (opt) {
+		case 'a':
+			a = NULL;
+			for (i = 0; i < 3; i++)
+				if (!strcmp(optarg, allocs[i].name))
+					a = &allocs[i];
+			if (!a)
+				usage();
+			break;
+		case 't':
+			ms = atof(optarg);
+			break;
+		case 'n':
+			trials = atoi(optarg);
+			break;
+		case 's':
+			first = atoi(optarg);
+			break;
+		case 'j':
+			threads = atoi(optarg);
+			if (threads < 1 || threads > 8)
+				usage();
+			break;
+		case 'o':
+			ops = strtoull(optarg, NULL, 0);
+			break;
+		case 'r':
+			rounds = atoi(optarg);
+			break;
+		case 'm':
+			only_max = strtoull(optarg, NULL, 0);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (!strcmp(cmd, "random"))
+		cmd_random(a, ms / 1000, trials, first, threads, ops,
+			   only_max);
+	else if (!strcmp(cmd, "micro"))
+		cmd_micro(a, ms / 1000);
+	else if (!strcmp(cmd, "heapeff"))
+		cmd_heapeff(a, rounds, first);
+	else if (!strcmp(cmd, "align"))
+		cmd_align(a, trials < 3 ? 5 : trials);
+	else
+		usage();
+	return 0;
+}

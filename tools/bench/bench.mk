@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# tools/bench/bench.mk - benchmarks (included by the top Makefile).
+#
+#   make bench         bench-user + bench-kernel, then the summary table and
+#                      the plot (bench/results/*.csv, bench/results/bench.png)
+#   make bench-user    userspace: talc core vs glibc, jemalloc, mimalloc
+#   make bench-kernel  talc_bench.ko under UML (natively on the CPU) vs
+#                      gen_pool first-fit/best-fit and kmalloc
+#   make bench-build   only compile the userspace programs
+#
+# Knobs (environment or make variables): BENCH_TRIALS (random actions
+# trials, default 5), BENCH_HE_ROUNDS (heap-efficiency rounds, default
+# 300), BENCH_QUICK=1 (1 trial, 30 rounds, shorter runs: a smoke test).
+# Not part of `make check`: benchmarks are not tests.
+
+BENCH_OUT := $(BUILD)/bench
+BENCH_CFLAGS := -O2 -g -Wall -Wextra -Wno-unused-parameter \
+	-I$(TOP)/tools/include -I$(TOP)/talc -D_GNU_SOURCE
+BENCH_RESULTS := $(TOP)/bench/results
+
+$(BENCH_OUT)/talc.o: $(TOP)/talc/talc.c $(wildcard $(TOP)/talc/*.h) \
+		     $(wildcard $(TOP)/tools/include/linux/*.h)
+	@mkdir -p $(BENCH_OUT)
+	$(CC) $(BENCH_CFLAGS) -c -o $@ $<
+
+$(BENCH_OUT)/bench: $(TOP)/tools/bench/bench.c \
+		    $(TOP)/tools/bench/bench_common.h $(BENCH_OUT)/talc.o
+	$(CC) $(BENCH_CFLAGS) -o $@ $< $(BENCH_OUT)/talc.o -ldl -lpthread
+
+$(BENCH_OUT)/ipair: $(TOP)/tools/bench/ipair.c $(BENCH_OUT)/talc.o
+	$(CC) $(BENCH_CFLAGS) -o $@ $< $(BENCH_OUT)/talc.o
+
+bench-build: $(BENCH_OUT)/bench $(BENCH_OUT)/ipair
+
+bench-user: bench-build
+	@$(TOP)/scripts/deps.sh bench
+	@BENCH_OUT=$(BENCH_OUT) $(TOP)/tools/bench/run-user.sh $(BENCH_RESULTS)
+
+bench-kernel:
+	@$(TOP)/scripts/deps.sh bench
+	@$(TOP)/tools/bench/run-kernel.sh $(BENCH_RESULTS)
+
+bench-report:
+	@$(TOP)/tools/bench/report.sh $(BENCH_RESULTS)
+
+bench:
+	@$(MAKE) --no-print-directory -f $(TOP)/Makefile bench-user
+	@$(MAKE) --no-print-directory -f $(TOP)/Makefile bench-kernel || \
+		echo "bench: bench-kernel failed (see above); userspace results kept"
+	@$(MAKE) --no-print-directory -f $(TOP)/Makefile bench-report
+
+.PHONY: bench bench-user bench-kernel bench-build bench-report

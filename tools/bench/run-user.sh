@@ -1,0 +1,125 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run-user.sh RESULTS_DIR - the userspace benchmarks (make bench-user).
+#
+# Allocators, all in the same run: talc (core behind one spinlock, as the
+# module uses it), talc-nolock (bare core), glibc malloc, and jemalloc and
+# mimalloc (Debian's libjemalloc2 / libmimalloc2.0, LD_PRELOADed into the
+# same benchmark binary: their own malloc/free/realloc/posix_memalign).
+# Trials of different allocators are interleaved so load drift hits all.
+# Writes RESULTS_DIR/{random,threads,micro,align,heapeff,instr}.csv and
+# machine-user.txt.  Environment: BENCH_OUT (binaries), BENCH_TRIALS,
+# BENCH_HE_ROUNDS, BENCH_QUICK.
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd -P)
+out=${1:-$top/bench/results}
+bin=${BENCH_OUT:-$top/build/bench}
+trials=${BENCH_TRIALS:-5}
+he_rounds=${BENCH_HE_ROUNDS:-300}
+he_peer_rounds=${BENCH_HE_PEER_ROUNDS:-10}
+ms=200
+micro_ms=1000
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+	trials=1 he_rounds=30 he_peer_rounds=2 ms=50 micro_ms=200
+fi
+mkdir -p "$out"
+libdir=/usr/lib/x86_64-linux-gnu
+je=$libdir/libjemalloc.so.2
+mi=$libdir/libmimalloc.so.2
+
+# allocator name -> how to run the bench binary for it
+run() {
+	local a=$1
+	shift
+	case $a in
+	talc | talc-nolock) "$bin/bench" "$@" -a "$a" ;;
+	glibc) "$bin/bench" "$@" -a sys ;;
+	jemalloc) LD_PRELOAD=$je "$bin/bench" "$@" -a sys ;;
+	mimalloc) LD_PRELOAD=$mi "$bin/bench" "$@" -a sys ;;
+	esac
+}
+
+allocs="talc talc-nolock glibc"
+[ -f "$je" ] && allocs="$allocs jemalloc"
+[ -f "$mi" ] && allocs="$allocs mimalloc"
+peers=${allocs#talc talc-nolock }
+
+{
+	echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
+	echo "cores: $(nproc)"
+	echo "kernel (host): $(uname -r)"
+	echo "compiler: $(${CC:-cc} --version | head -1), -O2"
+	echo "glibc: $(ldd --version | head -1 | awk '{print $NF}')"
+	echo "jemalloc: $(dpkg-query -W -f='${Version}' libjemalloc2 2>/dev/null || echo none)"
+	echo "mimalloc: $(dpkg-query -W -f='${Version}' libmimalloc2.0 2>/dev/null || echo none)"
+	echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+} > "$out/machine-user.txt"
+cat "$out/machine-user.txt"
+
+echo "== random actions: $trials trials x 5 max sizes x ${ms} ms, allocators: $allocs"
+echo "kind,allocator,threads,max_size,trial,ops" > "$out/random.csv"
+for t in $(seq 0 $((trials - 1))); do
+	for a in $allocs; do
+		run "$a" random -t "$ms" -n 1 -s "$t" >> "$out/random.csv"
+	done
+done
+
+echo "== two threads on one talc (one spinlock) vs one thread; glibc alike"
+echo "kind,allocator,threads,max_size,trial,ops" > "$out/threads.csv"
+for a in talc glibc; do
+	for j in 1 2; do
+		run "$a" random -t "$ms" -n 1 -j "$j" >> "$out/threads.csv"
+	done
+done
+
+echo "== microbench: fenced rdtsc per alloc and per free, ${micro_ms} ms each"
+echo "kind,allocator,op,samples,p1,p25,p50,p75,p99" > "$out/micro.csv"
+for a in $allocs; do
+	run "$a" micro -t "$micro_ms" >> "$out/micro.csv"
+done
+
+echo "== high alignment: 0x4000 x (4096 B, align 1) vs 0x4000 x (1 B, align 4096)"
+echo "kind,allocator,plain_cycles,aligned_cycles,ratio" > "$out/align.csv"
+for a in $allocs; do
+	run "$a" align -n 9 >> "$out/align.csv"
+done
+
+echo "== heap efficiency: talc $he_rounds rounds; peers $he_peer_rounds rounds (RSS)"
+echo "kind,allocator,round,live_bytes,capacity_bytes,percent" > "$out/heapeff.csv"
+run talc-nolock heapeff -r "$he_rounds" | sed 's/talc-nolock/talc/' >> "$out/heapeff.csv"
+for a in $peers; do
+	for r in $(seq 0 $((he_peer_rounds - 1))); do
+		run "$a" heapeff -r 1 -s "$r" >> "$out/heapeff.csv"
+	done
+done
+
+echo "== instructions per alloc+free pair (valgrind --tool=callgrind)"
+echo "kind,allocator,size,ir_per_pair,loop_overhead,net" > "$out/instr.csv"
+n1=1000
+n2=101000
+ir() { # alloc size n -> total Ir of the run
+	local f
+	f=$(mktemp)
+	valgrind --tool=callgrind --callgrind-out-file="$f" \
+		"$bin/ipair" "$1" "$2" "$3" >/dev/null 2>&1
+	awk '/^(summary|totals):/ {print $2; exit}' "$f"
+	rm -f "$f"
+}
+per_pair() {
+	local a b
+	a=$(ir "$1" "$2" $n1)
+	b=$(ir "$1" "$2" $n2)
+	awk -v a="$a" -v b="$b" -v n=$((n2 - n1)) 'BEGIN {printf "%.1f", (b - a) / n}'
+}
+for s in 16 64 256 4096; do
+	null=$(per_pair null "$s")
+	for a in talc talc-lock glibc; do
+		v=$(per_pair "$a" "$s")
+		net=$(awk -v v="$v" -v z="$null" 'BEGIN {printf "%.1f", v - z}')
+		echo "instr,$a,$s,$v,$null,$net" >> "$out/instr.csv"
+	done
+done
+echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine-user.txt"
+echo "bench-user: results in $out"
