@@ -16,7 +16,8 @@ BUILD := $(TOP)/build
 CHECK_SUITES :=
 
 include $(wildcard $(TOP)/tools/user.mk $(TOP)/scripts/kmod.mk \
-		   $(TOP)/scripts/kunit.mk $(TOP)/tools/bench/bench.mk)
+		   $(TOP)/scripts/kunit.mk $(TOP)/tools/bench/bench.mk \
+		   $(TOP)/scripts/vm.mk)
 
 check:
 	@$(TOP)/scripts/check.sh $(CHECK_SUITES)
