@@ -1,0 +1,235 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# guest-vmtest.sh - the `make vmtest` assertions, run as /guest.sh inside the
+# VM.  One "PASS: ..." / "FAIL: ..." line per assertion (counted by the host,
+# scripts/vm/vmtest.sh).  Steps that must WARN run inside expect_warn
+# sections, so the host's log scan accepts exactly those warnings and no
+# others.  Always exits 0: failures are the FAIL lines.
+. /guest-lib.sh
+
+# no_talc DESC - talc.ko is not loaded and left nothing behind
+no_talc() {
+	if talc_loaded || [ -e $D ]; then
+		fail "$1: nothing left behind ($(grep -c '^talc' /proc/modules) talc modules, debugfs $( [ -e $D ] && echo present || echo gone))"
+		rmmod talc_vmtest talc_torture talc 2>/dev/null
+	else
+		pass "$1: nothing left behind"
+	fi
+}
+# has_heap NAME - NAME is a row of the heaps table
+has_heap() { awk -v n="$1" '$1 == n { f = 1 } END { exit !f }' $D/heaps; }
+# heap_ok NAME - NAME/check says ok
+heap_ok() {
+	local v
+	v=$(cat $D/$1/check)
+	[ "$v" = ok ] || { echo "$1/check: $v"; return 1; }
+}
+# load SPEC - insmod talc.ko heaps=SPEC
+load() { insmod $M/talc.ko "heaps=$1"; }
+# write FILE TEXT - write TEXT + newline; error text in /tmp/werr
+write() { printf '%s\n' "$2" 2>/tmp/werr > "$1"; }
+
+echo "== heaps= module parameter"
+for spec in "one:64K" "a:1M:4M,b:128K" "Heap_1-x:64K:64K" "big:64K:1G" \
+	    "x:1m,y:2M,z:64k:128K" "n234567890123456789012345678901:8K" ""; do
+	if load "$spec"; then
+		names=$(echo "$spec" | tr ',' '\n' | sed -n 's/:.*//p')
+		miss=""
+		for n in $names; do has_heap "$n" || miss="$miss $n"; done
+		rows=$(($(grep -c . $D/heaps) - 1))
+		want=$(echo "$names" | grep -c .)
+		ok $([ -z "$miss" ] && [ "$rows" -eq "$want" ]; echo $?) \
+			"heaps='$spec': insmod creates $want heap(s)" "missing:$miss rows:$rows"
+		rmmod talc
+		no_talc "heaps='$spec' rmmod"
+	else
+		fail "heaps='$spec': insmod failed"
+	fi
+done
+
+i=0
+for spec in "a" "a:" ":64K" "a:0" "a:1X" "a:1M:512K" "bad.name:64K" \
+	    "n234567890123456789012345678901x:64K" "a:64K,a:64K" "a:64K,,b:64K" \
+	    "a:64K,b:1Q" "a:64K:1M:2M" "a:99999999999999999999999" "a:64K," \
+	    "a:-1" "a:64KK" "a:16G:8G" "a;b:64K"; do
+	i=$((i + 1))
+	mark "hs$i"
+	if load "$spec" 2>/tmp/ierr; then
+		fail "heaps='$spec': insmod must fail"
+		rmmod talc
+	else
+		# the pr_err names the first bad token
+		tok=$(echo "$spec" | tr ',' '\n' | while read -r t; do
+			echo "$t"; done | tail -n 1)
+		case $spec in
+		a:64K,a:64K) tok="a:64K" ;;
+		a:64K,b:1Q) tok="b:1Q" ;;
+		a:64K,,b:64K|a:64K,) tok="" ;;
+		esac
+		if since "hs$i" | grep -F "bad heap spec '$tok'" > /dev/null; then
+			pass "heaps='$spec': insmod fails, pr_err names '$tok'"
+		else
+			fail "heaps='$spec': insmod fails but no pr_err naming '$tok'"
+			since "hs$i" | sed 's/^/  | /'
+		fi
+	fi
+	no_talc "heaps='$spec'"
+done
+
+echo "== debugfs control"
+load "c1:64K:256K"
+cp $D/heaps /tmp/before
+n=0
+# shellcheck disable=SC2016
+for cmd in "" "   " "create" "create x" "create x 0" "create x 1X" \
+	   "create x 1M 512K" "create bad.name 64K" \
+	   "create n234567890123456789012345678901x 64K" "create x 64K 128K 256K" \
+	   "create x 64K:128K" "create x:64K" "destroy" "destroy c1 c1" \
+	   "destroy bad.name" "frobnicate x" "CREATE x 64K" "create x -1" \
+	   "create x 99999999999999999999999" "create x 64KK" "createx 64K" \
+	   "create c1 64K" "create c1 128K 1M" "destroy nosuch" "destroy C1"; do
+	n=$((n + 1))
+	if write $D/control "$cmd"; then
+		fail "control '$cmd': write must fail"
+	else
+		case $cmd in
+		"create c1"*) want="File exists" ;;
+		"destroy nosuch"|"destroy C1") want="No such file" ;;
+		*) want="Invalid argument" ;;
+		esac
+		if grep -q "$want" /tmp/werr; then
+			pass "control '$cmd': rejected ($want)"
+		else
+			fail "control '$cmd': rejected, but not with '$want': $(cat /tmp/werr)"
+		fi
+	fi
+	cmp -s /tmp/before $D/heaps
+	ok $? "control '$cmd': heaps table unchanged"
+done
+# a NUL byte inside a command
+printf 'create x\000 64K\n' > $D/control 2>/dev/null
+ok $([ $? -ne 0 ] && cmp -s /tmp/before $D/heaps; echo $?) "control with a NUL byte: rejected, table unchanged"
+
+check "control 'create c2 128K 1M': accepted" write $D/control "create c2 128K 1M"
+ok $(has_heap c2; echo $?) "control create: c2 in the heaps table"
+check "c2/check ok" heap_ok c2
+check "control 'destroy c2': accepted" write $D/control "destroy c2"
+ok $(! has_heap c2 && [ ! -e $D/c2 ]; echo $?) "control destroy: c2 gone from table and debugfs"
+check "control create with tabs and trailing blank" write $D/control "$(printf 'create\tc3\t64K ')"
+check "control destroy c3" write $D/control "destroy c3"
+cmp -s /tmp/before $D/heaps
+ok $? "heaps table back to the start after create/destroy"
+
+echo "== tunables"
+for t in "max_size:abc -1 1X 4K 99999999999999999999999" \
+	 "poison:2 abc -1 yes" \
+	 "reclaim_threshold:abc -1 1X 1G"; do
+	f=${t%%:*}
+	old=$(cat $D/c1/$f)
+	for v in ${t#*:} ""; do
+		if write $D/c1/$f "$v"; then
+			fail "c1/$f='$v': write must fail"
+		else
+			new=$(cat $D/c1/$f)
+			ok $([ "$new" = "$old" ] && grep -q 'Invalid argument' /tmp/werr; echo $?) \
+				"c1/$f='$v': -EINVAL, value unchanged" "$old -> $new: $(cat /tmp/werr)"
+		fi
+	done
+done
+check "c1/poison=1 accepted" write $D/c1/poison 1
+ok $([ "$(cat $D/c1/poison)" = 1 ]; echo $?) "c1/poison reads back 1"
+check "c1/poison=0 accepted" write $D/c1/poison 0
+check "c1/max_size=512K accepted" write $D/c1/max_size 524288
+ok $([ "$(cat $D/c1/max_size)" = 524288 ]; echo $?) "c1/max_size reads back 524288" "$(cat $D/c1/max_size)"
+check "c1/reclaim_threshold=128K accepted" write $D/c1/reclaim_threshold 131072
+ok $([ "$(cat $D/c1/reclaim_threshold)" = 131072 ]; echo $?) "c1/reclaim_threshold reads back 131072" "$(cat $D/c1/reclaim_threshold)"
+check "c1/check ok" heap_ok c1
+rmmod talc
+no_talc "control/tunables rmmod"
+
+echo "== torture: 2 threads, 10 s"
+load "tort:256K:4M"
+mark torture
+if insmod $M/talc_torture.ko heap=tort threads=2 ops=0 duration=${TORTURE_SECS:-10} max_size=4096; then
+	pass "talc_torture: insmod succeeded"
+	rmmod talc_torture
+else
+	fail "talc_torture: insmod failed"
+fi
+line=$(since torture | grep 'talc_torture: heap=tort threads=' | sed 's/^\[[ 0-9.]*\] //')
+echo "   $line"
+ok $(echo "$line" | grep -q ' errors=0$'; echo $?) "talc_torture: summary says errors=0"
+ops=$(echo "$line" | sed -n 's/.* ops=\([0-9]*\) .*/\1/p')
+ok $([ "${ops:-0}" -ge 10000 ]; echo $?) "talc_torture: ran ${ops:-0} ops (>= 10000)"
+total=$(stat tort total_allocation_count)
+ok $([ "${total:-0}" -ge 5000 ]; echo $?) "tort: stats total_allocation_count ${total:-?} >= 5000"
+ok $([ "$(stat tort allocation_count)" = 0 ]; echo $?) "tort: no live allocations after torture"
+check "tort/check ok after torture" heap_ok tort
+rmmod talc
+no_talc "torture rmmod"
+
+echo "== bad frees (one WARN per heap and kind, counted, heap consistent)"
+load ""
+for kind in misaligned outside interior double freechunk; do
+	h=bf_$kind
+	write $D/control "create $h 64K"
+	mark "$h"
+	expect_warn 1 "badfree $kind" insmod $M/talc_vmtest.ko case=badfree kind=$kind heap=$h
+	ok $? "badfree $kind: talc_vmtest passed" "$(cat /tmp/ew.out)"
+	vmtest_results "$h"
+	rmmod talc_vmtest 2>/dev/null
+	ok $([ "$(stat $h bad_frees)" = 2 ]; echo $?) "badfree $kind: stats bad_frees = 2" "$(stat $h bad_frees)"
+	check "badfree $kind: $h/check ok" heap_ok $h
+	check "badfree $kind: destroy $h" write $D/control "destroy $h"
+done
+
+echo "== poisoning"
+write $D/control "create ps 64K"
+write $D/ps/poison 1
+mark poison
+expect_warn 1 "poison" insmod $M/talc_vmtest.ko case=poison heap=ps
+ok $? "poison: talc_vmtest passed" "$(cat /tmp/ew.out)"
+vmtest_results poison
+rmmod talc_vmtest 2>/dev/null
+ok $([ "$(stat ps poison_errors)" = 1 ]; echo $?) "poison: stats poison_errors = 1" "$(stat ps poison_errors)"
+check "poison: ps/check ok" heap_ok ps
+write $D/control "destroy ps"
+
+echo "== destroy while busy"
+mark busy
+insmod $M/talc_vmtest.ko case=busy
+ok $? "busy: talc_vmtest passed"
+vmtest_results busy
+rmmod talc_vmtest 2>/dev/null
+write $D/control "create hb 64K"
+cp $D/heaps /tmp/before
+mark hold
+insmod $M/talc_vmtest.ko case=hold heap=hb
+ok $? "hold: talc_vmtest loaded"
+vmtest_results hold
+write $D/control "destroy hb"
+ok $([ $? -ne 0 ] && grep -q 'busy' /tmp/werr; echo $?) "control destroy of a heap in use: -EBUSY" "$(cat /tmp/werr)"
+ok $(has_heap hb; echo $?) "busy heap hb still there"
+rmmod talc_vmtest
+check "destroy hb after the user is gone" write $D/control "destroy hb"
+
+echo "== growth to max, failure at max, reclaim"
+write $D/control "create gr 64K 512K"
+mark grow
+insmod $M/talc_vmtest.ko case=grow heap=gr max_size=524288
+ok $? "grow: talc_vmtest passed"
+vmtest_results grow
+rmmod talc_vmtest 2>/dev/null
+ok $([ "$(grep -c . $D/gr/regions)" -le 2 ]; echo $?) "grow: gr/regions lists one region" "$(cat $D/gr/regions)"
+check "grow: gr/check ok" heap_ok gr
+
+echo "== unload"
+rmmod talc
+ok $? "rmmod talc"
+no_talc "final rmmod"
+ok $([ ! -e /sys/module/talc ]; echo $?) "/sys/module/talc gone"
+exp=$(dmesg | grep -c 'talc-vm: expect-warn end')
+w=$(dmesg | grep -c 'WARNING:')
+ok $([ "$w" -eq 6 ]; echo $?) "kernel log: exactly the 6 expected warnings ($w)"
+exit 0

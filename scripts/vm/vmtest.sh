@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vmtest.sh - `make vmtest`: for every kernel scripts/kvers.sh lists (Debian
+# 6.1 and 6.12), build the modules, boot once in QEMU and run
+# guest-vmtest.sh, which prints one "PASS: ..." or "FAIL: ..." line per
+# assertion.  The host counts them per kernel and adds one assertion of its
+# own per kernel: the console log is clean (scan-log: end marker present,
+# no unexpected kernel splat, expected talc warnings exactly as announced,
+# no unexpected taint).  Ends with "N passed, M failed" over all kernels and
+# exits non-zero on any failure.  KVERS="a b" overrides the kernel list.
+set -u
+. "$(dirname "$0")/common.sh"
+
+"$top/scripts/deps.sh" kmod || exit 1
+kvers_list=${KVERS:-$(kvers)}
+[ -n "$kvers_list" ] || { echo "vmtest: no Debian kernel with headers installed"; echo "0 passed, 1 failed"; exit 1; }
+
+total_pass=0
+total_fail=0
+summary=()
+for kver in $kvers_list; do
+	start=$(date +%s)
+	mkdir -p "$vm_out/$kver"
+	log=$vm_out/$kver/vmtest.log
+	kmod=$top/build/kmod/$kver
+	echo "=== vmtest: $kver"
+	rm -f "$log"
+	if build_modules "$kver" &&
+	   "$vm_here/mkinitramfs" "$vm_out/$kver/vmtest.cpio.gz" \
+		"$vm_here/guest-vmtest.sh" "$kmod/talc.ko" \
+		"$kmod/talc_torture.ko" "$kmod/talc_vmtest.ko"; then
+		"$vm_here/run-vm" -t 300 "/boot/vmlinuz-$kver" \
+			"$vm_out/$kver/vmtest.cpio.gz" "$log"
+	fi
+	out=$vm_out/$kver/vmtest.out
+	if [ -f "$log" ]; then
+		guest_output "$log" > "$out"
+	else
+		: > "$out"
+	fi
+	grep -a -E '^(PASS|FAIL): ' "$out" | sed "s|^|  |"
+	p=$(grep -a -c '^PASS: ' "$out")
+	f=$(grep -a -c '^FAIL: ' "$out")
+	if [ -f "$log" ] && "$vm_here/scan-log" "$log" > "$vm_out/$kver/scan.out"; then
+		p=$((p + 1))
+		echo "  PASS: $kver: console log clean ($(tail -n 1 "$vm_out/$kver/scan.out"))"
+	else
+		f=$((f + 1))
+		echo "  FAIL: $kver: console log not clean (log: ${log#"$top"/})"
+		[ -f "$vm_out/$kver/scan.out" ] && sed 's/^/    /' "$vm_out/$kver/scan.out"
+	fi
+	if [ "$p" -lt 2 ]; then
+		# a guest that printed (almost) nothing must never pass
+		f=$((f + 1))
+		echo "  FAIL: $kver: guest ran no assertions"
+	fi
+	secs=$(( $(date +%s) - start ))
+	summary+=("$(printf '%-24s %4d passed %3d failed %4d s' "$kver" "$p" "$f" "$secs")")
+	echo "vmtest $kver: $p passed, $f failed (${secs} s)"
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+done
+echo "=== vmtest summary"
+for s in "${summary[@]}"; do
+	echo "  $s"
+done
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
