@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * talc_kunit.h - helpers shared by the talc KUnit suites.
+ *
+ * Lockdep and DEBUG_SPINLOCK splats do not fail a KUnit test by themselves;
+ * they clear debug_locks.  Each suite's .init/.exit pair records debug_locks
+ * before a test and fails the test if it dropped while the test ran (the
+ * lockdep variant of scripts/kunit.sh relies on this; a KASAN report also
+ * clears it).
+ */
+#ifndef _TALC_KUNIT_H
+#define _TALC_KUNIT_H
+
+#include <kunit/test.h>
+#include <linux/debug_locks.h>
+
+struct talc_kunit_ctx {
+	int debug_locks_before;
+	void *priv;
+};
+
+static inline int talc_kunit_init(struct kunit *test)
+{
+	struct talc_kunit_ctx *ctx;
+
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return -ENOMEM;
+	ctx->debug_locks_before = debug_locks;
+	test->priv = ctx;
+	return 0;
+}
+
+static inline void talc_kunit_exit(struct kunit *test)
+{
+	struct talc_kunit_ctx *ctx = test->priv;
+
+	if (ctx && ctx->debug_locks_before && !debug_locks)
+		KUNIT_FAIL(test,
+			   "debug_locks turned off during this test (lockdep/spinlock/KASAN splat): see the kernel log");
+}
+
+#endif /* _TALC_KUNIT_H */

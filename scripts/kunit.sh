@@ -1,0 +1,133 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# kunit.sh [VARIANT...] - run the talc KUnit suites with kunit.py under UML.
+#
+# Variants (default: all three):
+#   default  kunit/.kunitconfig (core, checker, heap API, parser suites + UBSAN)
+#   kasan    + kunit/kasan.kunitconfig   (KASAN reports fail the test)
+#   lockdep  + kunit/lockdep.kunitconfig (PROVE_LOCKING, DEBUG_SPINLOCK; the
+#            suites fail when debug_locks drops during a test)
+#
+# The kernel tree is Debian's linux-source-6.1, extracted once to
+# $TALC_CACHE/linux-source-6.1 (default cache /var/cache/talc) and hooked up
+# idempotently: lib/talc -> this repository, one `source` line appended to
+# lib/Kconfig, one `obj-y` line appended to lib/Makefile.  One build dir per
+# variant under the cache.  Logs: build/kunit/<variant>.log.
+# Environment: TALC_CACHE, KUNIT_JOBS (default: nproc), KUNIT_FILTER
+# (suite glob, default 'talc*').
+# Ends with "N passed, M failed" over all variants; exits non-zero on failure.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd -P)
+cache=${TALC_CACHE:-/var/cache/talc}
+ksrc=$cache/linux-source-6.1
+tarball=/usr/src/linux-source-6.1.tar.xz
+jobs=${KUNIT_JOBS:-$(nproc)}
+filter=${KUNIT_FILTER:-talc*}
+logdir=$top/build/kunit
+variants=("$@")
+[ ${#variants[@]} -eq 0 ] && variants=(default kasan lockdep)
+
+die() { echo "kunit.sh: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
+
+"$top/scripts/deps.sh" kunit || die "cannot install dependencies"
+[ -f "$tarball" ] || die "$tarball missing after deps.sh"
+mkdir -p "$cache" "$cache/uml" "$logdir" || die "cannot create $cache"
+cache=$(cd "$cache" && pwd -P)
+ksrc=$cache/linux-source-6.1
+
+# One run at a time per cache: the tree and the build dirs are shared.
+exec 9>"$cache/lock"
+if ! flock -n 9; then
+	echo "kunit.sh: waiting for another run on $cache"
+	flock 9
+fi
+
+# 1. Extract once (into a temp dir, renamed when complete, then stamped).
+stamp=$ksrc/.talc-extracted
+want_stamp=$(stat -c '%s %Y' "$tarball")
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want_stamp" ]; then
+	echo "kunit.sh: extracting $tarball to $cache (once)"
+	rm -rf "$ksrc" "$cache/extract.tmp" "$cache"/build-*
+	mkdir -p "$cache/extract.tmp" &&
+	nice tar -xf "$tarball" -C "$cache/extract.tmp" &&
+	mv "$cache/extract.tmp/linux-source-6.1" "$ksrc" &&
+	rmdir "$cache/extract.tmp" || die "extraction failed"
+	echo "$want_stamp" > "$stamp"
+fi
+
+# 2. Hook this repository in (check, then append; never rewrite).
+link=$ksrc/lib/talc
+if [ "$(readlink "$link" 2>/dev/null)" != "$top" ]; then
+	rm -f "$link" && ln -s "$top" "$link" || die "cannot link $link"
+fi
+kline='source "lib/talc/kunit/Kconfig"'
+grep -qxF "$kline" "$ksrc/lib/Kconfig" ||
+	printf '\n%s\n' "$kline" >> "$ksrc/lib/Kconfig"
+mline='obj-y += talc/'
+grep -qxF "$mline" "$ksrc/lib/Makefile" ||
+	printf '\n%s\n' "$mline" >> "$ksrc/lib/Makefile"
+
+# 3. Run each variant.
+pass=0
+fail=0
+summary=()
+for v in "${variants[@]}"; do
+	cfgs=(--kunitconfig="$top/kunit/.kunitconfig")
+	case $v in
+	default) ;;
+	kasan|lockdep) cfgs+=(--kunitconfig="$top/kunit/$v.kunitconfig") ;;
+	*) die "unknown variant '$v'" ;;
+	esac
+	log=$logdir/$v.log
+	echo "=== kunit: $v (build $cache/build-$v, log build/kunit/$v.log)"
+	start=$(date +%s)
+	(cd "$ksrc" && nice python3 tools/testing/kunit/kunit.py run "${cfgs[@]}" \
+		--build_dir="$cache/build-$v" --jobs "$jobs" \
+		--kernel_args "uml_dir=$cache/uml" "$filter" </dev/null) \
+		> "$log" 2>&1
+	rc=$?
+	secs=$(( $(date +%s) - start ))
+	line=$(grep -a 'Testing complete\. Ran' "$log" | tail -n 1)
+	n=0; p=0; f=0
+	if [ -n "$line" ]; then
+		n=$(echo "$line" | sed -nE 's/.*Ran ([0-9]+) tests.*/\1/p')
+		p=$(echo "$line" | sed -nE 's/.*passed: ([0-9]+).*/\1/p')
+		for k in failed crashed errors; do
+			x=$(echo "$line" | sed -nE "s/.*$k: ([0-9]+).*/\\1/p")
+			f=$(( f + ${x:-0} ))
+		done
+		p=${p:-0}
+	fi
+	# Splats that do not fail a KUnit test by themselves.  WARNINGs are
+	# not scanned: every UML boot has a harmless virt-pci one, and the heap
+	# suite's bad frees each give the glue's WARN_ONCE by design.
+	splat=""
+	if [ -f "$cache/build-$v/test.log" ] && [ -n "$line" ]; then
+		splat=$(grep -aE 'BUG:|UBSAN:|Kernel panic|possible circular|inconsistent lock|possible recursive|suspicious RCU' \
+			"$cache/build-$v/test.log" | head -n 5)
+	fi
+	if [ -n "$splat" ]; then
+		echo "kunit.sh: $v: kernel log reports:"
+		echo "$splat"
+		f=$(( f + 1 ))
+	fi
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+	fi
+	if [ "$f" -ne 0 ]; then
+		grep -avE 'stty: |^$' "$log" | tail -n 200
+	else
+		grep -aE 'Testing complete|Elapsed time' "$log"
+	fi
+	pass=$(( pass + p ))
+	fail=$(( fail + f ))
+	summary+=("$(printf '%-8s Ran %4d tests: %4d passed %3d failed  rc=%d %4ds' \
+		"$v" "${n:-0}" "$p" "$f" "$rc" "$secs")")
+done
+echo "=== kunit summary"
+for s in "${summary[@]}"; do
+	echo "  $s"
+done
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
