@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# scripts/kmod.mk - the kernel module room (included by the top Makefile).
+#
+#   make [modules] [KVER=...|KDIR=...]  build talc.ko (+ talc_torture.ko, ...)
+#       KVER  kernel release; default: the running kernel (uname -r), which
+#             is what a real user wants.  Project scripts always pass a
+#             Debian KVER from scripts/kvers.sh, never the build host's.
+#       KDIR  kernel build dir; default /lib/modules/$(KVER)/build
+#       Output: build/kmod/$(KVER)/talc.ko (sources copied there first).
+#   make modules-all      build for every kernel scripts/kvers.sh prints
+#   make sparse           W=1 C=2 for every tested kernel; fails on any
+#                         compiler or sparse warning in our sources
+#   make kbuild           check suite: (W=1 build, C=2 sparse) x kernels,
+#                         ends with "N passed, M failed"
+#   make kmod-clean       remove build/kmod
+
+KMOD_KVERS = $(shell $(TOP)/scripts/kvers.sh)
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+KMOD_OUT = $(BUILD)/kmod/$(KVER)
+
+CHECK_SUITES += kbuild
+
+modules:
+	@$(TOP)/scripts/deps.sh kmod
+	$(TOP)/scripts/kmod-build.sh $(KDIR) $(KMOD_OUT) W=1
+	@echo "kmod: built $(KMOD_OUT)/talc.ko"
+
+modules-all:
+	@$(TOP)/scripts/deps.sh kmod
+	@set -e; for v in $(KMOD_KVERS); do \
+		$(TOP)/scripts/kmod-build.sh /lib/modules/$$v/build \
+			$(BUILD)/kmod/$$v W=1; \
+		echo "kmod: built $(BUILD)/kmod/$$v/talc.ko"; \
+	done
+
+sparse:
+	@$(TOP)/scripts/deps.sh kmod
+	@$(TOP)/scripts/kbuild-check.sh sparse
+
+kbuild:
+	@$(TOP)/scripts/deps.sh kmod
+	@$(TOP)/scripts/kbuild-check.sh all
+
+kmod-clean:
+	rm -rf $(BUILD)/kmod
+
+.PHONY: modules modules-all sparse kbuild kmod-clean
+
+# The VM runner room hooks its targets (run, vmtest) in here.
+include $(wildcard $(TOP)/scripts/vm.mk)

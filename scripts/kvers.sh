@@ -1,0 +1,25 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# kvers.sh - print the installed Debian kernel versions the project tests
+# against, one per line: the newest 6.1.0-*-amd64 and the newest
+# 6.12*-amd64 under /lib/modules that have a build directory (headers).
+# Never uses uname -r: the build host runs a different kernel.
+# Exit status 1 when neither is installed.
+set -u
+found=0
+for pat in '^6\.1\.0-[0-9]+-amd64$' '^6\.12[^[:space:]]*-amd64$'; do
+	best=""
+	for d in /lib/modules/*; do
+		v=${d##*/}
+		[[ $v =~ $pat ]] || continue
+		[ -d "$d/build" ] || continue
+		best="$best $v"
+	done
+	v=$(printf '%s\n' $best | sort -V | tail -n 1)
+	if [ -n "$v" ]; then
+		echo "$v"
+		found=1
+	fi
+done
+[ $found -eq 1 ]
