@@ -1,0 +1,563 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * talc_bench.c - in-kernel benchmark: a talc heap against gen_pool
+ * (first-fit and best-fit, min_alloc_order 3, same vmalloc'd arena size)
+ * and kmalloc/kfree, in the manner of lib/test_vmalloc.c: the module runs
+ * the workloads chosen by its parameters at load time, prints one CSV line
+ * per result ("talc_bench: csv,...") and stays loaded doing nothing.
+ *
+ * Workloads (talc v5's, see tools/bench/ for the userspace twins):
+ *   random   ops per duration_ms: 1/7 realloc (to U[1, 3 max)), 3/7 alloc
+ *            (size U[4, U[16, max))), 3/7 free, forced alloc below 300
+ *            live; all requests 8-byte aligned (gen_pool best-fit and
+ *            kmalloc have no aligned variant); gen_pool "realloc" is
+ *            alloc + copy + free, kmalloc's is krealloc().
+ *   micro    cycles of each alloc and each free (lfence; rdtsc on x86-64,
+ *            get_cycles() elsewhere), p1/p25/p50/p75/p99.
+ *   heapeff  occupied capacity at the first failure: 50 % alloc (max
+ *            10000), 10 % free, 40 % realloc to U[1, 100000); arena
+ *            allocators only (talc, gen_pool first-fit and best-fit).
+ *
+ * Example: insmod talc_bench.ko run_mask=1 allocs=9 max_sizes=200,30000
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/genalloc.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
+#include <linux/sched.h>
+#include <linux/string.h>
+#include <linux/err.h>
+#include <linux/timex.h>
+
+#include "talc_heap.h"
+
+#define KB_RANDOM	BIT(0)
+#define KB_MICRO	BIT(1)
+#define KB_HEAPEFF	BIT(2)
+
+#define KB_TALC		BIT(0)
+#define KB_GP_FIRST	BIT(1)
+#define KB_GP_BEST	BIT(2)
+#define KB_KMALLOC	BIT(3)
+#define KB_NR_ALLOCS	4
+
+#define KB_MAX_LIVE	65536U
+#define KB_HIST_MAX	20000
+
+static unsigned int run_mask = KB_RANDOM | KB_MICRO | KB_HEAPEFF;
+module_param(run_mask, uint, 0444);
+MODULE_PARM_DESC(run_mask, "workloads: 1 random actions, 2 microbench, 4 heap efficiency (default 7)");
+
+static unsigned int allocs = KB_TALC | KB_GP_FIRST | KB_GP_BEST | KB_KMALLOC;
+module_param(allocs, uint, 0444);
+MODULE_PARM_DESC(allocs, "allocators: 1 talc, 2 gen_pool first-fit, 4 gen_pool best-fit, 8 kmalloc (default 15)");
+
+static unsigned int arena_mb = 32;
+module_param(arena_mb, uint, 0444);
+MODULE_PARM_DESC(arena_mb, "arena size in MiB for talc and gen_pool (default 32)");
+
+static unsigned int max_sizes[8] = { 200, 1000, 3000, 10000, 30000 };
+static unsigned int nr_max_sizes = 5;
+module_param_array(max_sizes, uint, &nr_max_sizes, 0444);
+MODULE_PARM_DESC(max_sizes, "random actions: max sizes (default 200,1000,3000,10000,30000)");
+
+static unsigned int duration_ms = 200;
+module_param(duration_ms, uint, 0444);
+MODULE_PARM_DESC(duration_ms, "random actions: timed run per trial in ms (default 200)");
+
+static unsigned int trials = 3;
+module_param(trials, uint, 0444);
+MODULE_PARM_DESC(trials, "random actions: trials per allocator and size (default 3)");
+
+static unsigned int micro_steps = 200000;
+module_param(micro_steps, uint, 0444);
+MODULE_PARM_DESC(micro_steps, "microbench: timed allocation steps (default 200000)");
+
+static unsigned int he_rounds = 10;
+module_param(he_rounds, uint, 0444);
+MODULE_PARM_DESC(he_rounds, "heap efficiency: rounds per allocator (default 10)");
+
+struct kb_slot {
+	void *p;
+	size_t size;
+};
+
+struct kb_ctx {
+	struct talc_heap *heap;
+	struct gen_pool *pool;
+	void *arena;
+	size_t arena_size;
+	struct kb_slot *live;
+	unsigned int n;
+	size_t bytes;
+	u64 rng;
+};
+
+struct kb_alloc {
+	const char *name;
+	unsigned int bit;
+	int (*setup)(struct kb_ctx *c);
+	void (*teardown)(struct kb_ctx *c);
+	void *(*alloc)(struct kb_ctx *c, size_t size);
+	void (*free)(struct kb_ctx *c, void *p, size_t size);
+	void *(*realloc)(struct kb_ctx *c, void *p, size_t old, size_t size);
+};
+
+/* ---- random numbers (wyrand), sizes ---- */
+
+static inline u64 kb_rng(struct kb_ctx *c)
+{
+	u64 s;
+
+	c->rng += 0xa0761d6478bd642fULL;
+	s = c->rng;
+	return mul_u64_u64_shr(s, s ^ 0xe7037ed1a0b428dbULL, 64) ^
+	       (s * (s ^ 0xe7037ed1a0b428dbULL));
+}
+
+static inline u64 kb_range(struct kb_ctx *c, u64 lo, u64 hi)
+{
+	return lo + mul_u64_u64_shr(kb_rng(c), hi - lo, 64);
+}
+
+static inline size_t kb_size(struct kb_ctx *c, size_t max)
+{
+	return kb_range(c, 4, kb_range(c, 16, max));
+}
+
+static inline u64 kb_cycles(void)
+{
+#ifdef CONFIG_X86_64
+	u32 lo, hi;
+
+	asm volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi) : : "memory");
+	return ((u64)hi << 32) | lo;
+#else
+	return get_cycles();
+#endif
+}
+
+/* ---- talc ---- */
+
+static int kb_talc_setup(struct kb_ctx *c)
+{
+	c->heap = talc_heap_create("talc_bench", c->arena_size, c->arena_size);
+	if (IS_ERR(c->heap)) {
+		int ret = PTR_ERR(c->heap);
+
+		c->heap = NULL;
+		return ret;
+	}
+	return 0;
+}
+
+static void kb_talc_teardown(struct kb_ctx *c)
+{
+	if (c->heap && talc_heap_destroy(c->heap))
+		pr_warn("talc heap still busy\n");
+	c->heap = NULL;
+}
+
+static void *kb_talc_alloc(struct kb_ctx *c, size_t size)
+{
+	return talc_alloc(c->heap, size, GFP_KERNEL);
+}
+
+static void kb_talc_free(struct kb_ctx *c, void *p, size_t size)
+{
+	talc_free(c->heap, p);
+}
+
+static void *kb_talc_realloc(struct kb_ctx *c, void *p, size_t old,
+			     size_t size)
+{
+	return talc_realloc(c->heap, p, size, GFP_KERNEL);
+}
+
+/* ---- gen_pool ---- */
+
+static int kb_gp_setup(struct kb_ctx *c, genpool_algo_t algo)
+{
+	int ret;
+
+	c->arena = vmalloc(c->arena_size);
+	c->pool = gen_pool_create(3, NUMA_NO_NODE);
+	if (!c->arena || !c->pool) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	ret = gen_pool_add(c->pool, (unsigned long)c->arena, c->arena_size,
+			   NUMA_NO_NODE);
+	if (ret)
+		goto err;
+	gen_pool_set_algo(c->pool, algo, NULL);
+	return 0;
+err:
+	if (c->pool)
+		gen_pool_destroy(c->pool);
+	vfree(c->arena);
+	c->pool = NULL;
+	c->arena = NULL;
+	return ret;
+}
+
+static int kb_gp_first_setup(struct kb_ctx *c)
+{
+	return kb_gp_setup(c, gen_pool_first_fit);
+}
+
+static int kb_gp_best_setup(struct kb_ctx *c)
+{
+	return kb_gp_setup(c, gen_pool_best_fit);
+}
+
+static void kb_gp_teardown(struct kb_ctx *c)
+{
+	gen_pool_destroy(c->pool);
+	vfree(c->arena);
+	c->pool = NULL;
+	c->arena = NULL;
+}
+
+static void *kb_gp_alloc(struct kb_ctx *c, size_t size)
+{
+	return (void *)gen_pool_alloc(c->pool, size);
+}
+
+static void kb_gp_free(struct kb_ctx *c, void *p, size_t size)
+{
+	gen_pool_free(c->pool, (unsigned long)p, size);
+}
+
+static void *kb_gp_realloc(struct kb_ctx *c, void *p, size_t old,
+			   size_t size)
+{
+	void *q = (void *)gen_pool_alloc(c->pool, size);
+
+	if (!q)
+		return NULL;
+	memcpy(q, p, min(old, size));
+	gen_pool_free(c->pool, (unsigned long)p, old);
+	return q;
+}
+
+/* ---- kmalloc ---- */
+
+static int kb_km_setup(struct kb_ctx *c)
+{
+	return 0;
+}
+
+static void kb_km_teardown(struct kb_ctx *c)
+{
+}
+
+static void *kb_km_alloc(struct kb_ctx *c, size_t size)
+{
+	return kmalloc(size, GFP_KERNEL);
+}
+
+static void kb_km_free(struct kb_ctx *c, void *p, size_t size)
+{
+	kfree(p);
+}
+
+static void *kb_km_realloc(struct kb_ctx *c, void *p, size_t old,
+			   size_t size)
+{
+	return krealloc(p, size, GFP_KERNEL);
+}
+
+static const struct kb_alloc kb_allocs[KB_NR_ALLOCS] = {
+	{ "talc", KB_TALC, kb_talc_setup, kb_talc_teardown,
+	  kb_talc_alloc, kb_talc_free, kb_talc_realloc },
+	{ "genpool-first", KB_GP_FIRST, kb_gp_first_setup, kb_gp_teardown,
+	  kb_gp_alloc, kb_gp_free, kb_gp_realloc },
+	{ "genpool-best", KB_GP_BEST, kb_gp_best_setup, kb_gp_teardown,
+	  kb_gp_alloc, kb_gp_free, kb_gp_realloc },
+	{ "kmalloc", KB_KMALLOC, kb_km_setup, kb_km_teardown,
+	  kb_km_alloc, kb_km_free, kb_km_realloc },
+};
+
+static void kb_free_all(const struct kb_alloc *a, struct kb_ctx *c,
+			unsigned int keep)
+{
+	while (c->n > keep) {
+		struct kb_slot *s = &c->live[--c->n];
+
+		a->free(c, s->p, s->size);
+		c->bytes -= s->size;
+	}
+}
+
+static void kb_free_one(const struct kb_alloc *a, struct kb_ctx *c,
+			unsigned int k)
+{
+	struct kb_slot s = c->live[k];
+
+	c->live[k] = c->live[--c->n];
+	a->free(c, s.p, s.size);
+	c->bytes -= s.size;
+}
+
+/* ---- random actions ---- */
+
+static u64 kb_random_run(const struct kb_alloc *a, struct kb_ctx *c,
+			 size_t max, u64 ns)
+{
+	u64 end = ktime_get_ns() + ns, score = 0, i;
+
+	for (i = 0;; i++) {
+		unsigned int act = kb_range(c, 0, 7);
+
+		if (!(i & 31)) {
+			if (ktime_get_ns() >= end)
+				break;
+			if (!(i & 4095))
+				cond_resched();
+		}
+		if (c->n < 300)
+			act = 1;
+		else if (c->n >= KB_MAX_LIVE)
+			act = 4;
+		if (act == 0) {
+			struct kb_slot *s = &c->live[kb_range(c, 0, c->n)];
+			size_t size = kb_range(c, 1, 3 * max);
+			void *q = a->realloc(c, s->p, s->size, size);
+
+			if (q) {
+				c->bytes += size - s->size;
+				s->p = q;
+				s->size = size;
+				score++;
+			}
+		} else if (act <= 3) {
+			size_t size = kb_size(c, max);
+			void *p = a->alloc(c, size);
+
+			if (p) {
+				c->live[c->n++] = (struct kb_slot){ p, size };
+				c->bytes += size;
+				score++;
+			}
+		} else {
+			kb_free_one(a, c, kb_range(c, 0, c->n));
+			score++;
+		}
+	}
+	return score;
+}
+
+static void kb_random(const struct kb_alloc *a, struct kb_ctx *c,
+		      unsigned int t)
+{
+	unsigned int m;
+
+	for (m = 0; m < nr_max_sizes; m++) {
+		u64 ops;
+
+		if (a->setup(c)) {
+			pr_warn("%s: setup failed\n", a->name);
+			return;
+		}
+		c->rng = 0x1234567ULL * (t + 1) + max_sizes[m];
+		/* 2 ms warm-up, then the timed run (talc v5) */
+		kb_random_run(a, c, max_sizes[m], 2 * NSEC_PER_MSEC);
+		ops = kb_random_run(a, c, max_sizes[m],
+				    (u64)duration_ms * NSEC_PER_MSEC);
+		kb_free_all(a, c, 0);
+		a->teardown(c);
+		pr_info("csv,kernel-random,%s,%u,%u,%llu,%u\n", a->name,
+			max_sizes[m], t, ops, duration_ms);
+	}
+}
+
+/* ---- microbench ---- */
+
+static unsigned int kb_pct(const u32 *h, u64 n, unsigned int permille)
+{
+	u64 want = div_u64((n - 1) * permille, 1000), acc = 0;
+	unsigned int i;
+
+	for (i = 0; i <= KB_HIST_MAX; i++) {
+		acc += h[i];
+		if (acc > want)
+			return i;
+	}
+	return KB_HIST_MAX;
+}
+
+static void kb_micro_print(const char *name, const char *op, const u32 *h,
+			   u64 n)
+{
+	if (!n)
+		return;
+	pr_info("csv,kernel-micro,%s,%s,%llu,%u,%u,%u,%u,%u\n", name, op, n,
+		kb_pct(h, n, 10), kb_pct(h, n, 250), kb_pct(h, n, 500),
+		kb_pct(h, n, 750), kb_pct(h, n, 990));
+}
+
+static void kb_micro(const struct kb_alloc *a, struct kb_ctx *c)
+{
+	u32 *ha = vzalloc((KB_HIST_MAX + 1) * sizeof(u32));
+	u32 *hf = vzalloc((KB_HIST_MAX + 1) * sizeof(u32));
+	u64 na = 0, nf = 0, step, t0, t1;
+	unsigned int i;
+
+	if (!ha || !hf || a->setup(c))
+		goto out;
+	c->rng = 0xfeed;
+	for (step = 0; step < 10000ULL + micro_steps; step++) {
+		bool timed = step >= 10000;
+		size_t size = kb_size(c, 0x8000);
+		void *p;
+
+		if (!(step & 4095))
+			cond_resched();
+		t0 = kb_cycles();
+		p = a->alloc(c, size);
+		t1 = kb_cycles();
+		if (p) {
+			if (timed) {
+				ha[min_t(u64, t1 - t0, KB_HIST_MAX)]++;
+				na++;
+			}
+			c->live[c->n++] = (struct kb_slot){ p, size };
+			c->bytes += size;
+		} else {
+			kb_free_all(a, c, 50);
+		}
+		if (c->n > 600 || (c->n > 50 && kb_range(c, 0, 10) == 0)) {
+			for (i = 0; i < 8; i++) {
+				unsigned int k = kb_range(c, 0, c->n);
+				struct kb_slot s = c->live[k];
+
+				c->live[k] = c->live[--c->n];
+				c->bytes -= s.size;
+				t0 = kb_cycles();
+				a->free(c, s.p, s.size);
+				t1 = kb_cycles();
+				if (timed) {
+					hf[min_t(u64, t1 - t0, KB_HIST_MAX)]++;
+					nf++;
+				}
+			}
+		}
+	}
+	kb_free_all(a, c, 0);
+	a->teardown(c);
+	kb_micro_print(a->name, "alloc", ha, na);
+	kb_micro_print(a->name, "free", hf, nf);
+	/* the timer's own cost: empty fenced measurements */
+	memset(ha, 0, (KB_HIST_MAX + 1) * sizeof(u32));
+	for (step = 0; step < 100000; step++) {
+		t0 = kb_cycles();
+		t1 = kb_cycles();
+		ha[min_t(u64, t1 - t0, KB_HIST_MAX)]++;
+	}
+	kb_micro_print(a->name, "timer", ha, 100000);
+out:
+	vfree(ha);
+	vfree(hf);
+}
+
+/* ---- heap efficiency ---- */
+
+static void kb_heapeff(const struct kb_alloc *a, struct kb_ctx *c)
+{
+	unsigned int r;
+
+	for (r = 0; r < he_rounds; r++) {
+		u64 steps = 0, pm;
+
+		if (a->setup(c)) {
+			pr_warn("%s: setup failed\n", a->name);
+			return;
+		}
+		c->rng = 0xabcdef12345ULL + 977ULL * r;
+		for (;; steps++) {
+			unsigned int x = kb_range(c, 0, 10);
+
+			if (!(steps & 1023))
+				cond_resched();
+			if (x < 5 || !c->n) {
+				size_t size = kb_size(c, 10000);
+				void *p = c->n < KB_MAX_LIVE ?
+					  a->alloc(c, size) : NULL;
+
+				if (!p)
+					break;
+				c->live[c->n++] = (struct kb_slot){ p, size };
+				c->bytes += size;
+			} else if (x < 6) {
+				kb_free_one(a, c, kb_range(c, 0, c->n));
+			} else {
+				struct kb_slot *s = &c->live[kb_range(c, 0, c->n)];
+				size_t size = kb_range(c, 1, 100000);
+				void *q = a->realloc(c, s->p, s->size, size);
+
+				if (!q)
+					break;
+				c->bytes += size - s->size;
+				s->p = q;
+				s->size = size;
+			}
+		}
+		pm = div64_u64((u64)c->bytes * 100000, c->arena_size);
+		pr_info("csv,kernel-heapeff,%s,%u,%zu,%zu,%llu.%03llu,%llu\n",
+			a->name, r, c->bytes, c->arena_size, pm / 1000,
+			pm % 1000, steps);
+		kb_free_all(a, c, 0);
+		a->teardown(c);
+	}
+}
+
+static int __init talc_bench_init(void)
+{
+	struct kb_ctx c = { .arena_size = (size_t)arena_mb << 20 };
+	unsigned int i, t;
+
+	if (!arena_mb || nr_max_sizes == 0)
+		return -EINVAL;
+	for (i = 0; i < nr_max_sizes; i++)
+		if (max_sizes[i] < 17)
+			return -EINVAL;
+	c.live = vmalloc(KB_MAX_LIVE * sizeof(*c.live));
+	if (!c.live)
+		return -ENOMEM;
+	pr_info("start: run_mask=%u allocs=%u arena=%u MiB duration=%u ms trials=%u\n",
+		run_mask, allocs, arena_mb, duration_ms, trials);
+	/* trials of different allocators interleaved: drift hits all alike */
+	for (t = 0; (run_mask & KB_RANDOM) && t < trials; t++)
+		for (i = 0; i < KB_NR_ALLOCS; i++)
+			if (allocs & kb_allocs[i].bit)
+				kb_random(&kb_allocs[i], &c, t);
+	for (i = 0; i < KB_NR_ALLOCS; i++) {
+		const struct kb_alloc *a = &kb_allocs[i];
+
+		if (!(allocs & a->bit))
+			continue;
+		if (run_mask & KB_MICRO)
+			kb_micro(a, &c);
+		if ((run_mask & KB_HEAPEFF) && a->bit != KB_KMALLOC)
+			kb_heapeff(a, &c);
+	}
+	vfree(c.live);
+	pr_info("done\n");
+	return 0;
+}
+
+static void __exit talc_bench_exit(void)
+{
+}
+
+module_init(talc_bench_init);
+module_exit(talc_bench_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("talc benchmark: talc heap vs gen_pool and kmalloc");
