@@ -298,6 +298,7 @@ static void vt_grow(void)
 		  p ? "allocated" : "failed", st1.region_count);
 	if (p)
 		talc_free(h, p);
+	st0.failed_allocations = st1.failed_allocations;
 
 	/* GFP_KERNEL grows region by region until the max size */
 	while (n < VT_GROW_MAX) {

@@ -20,7 +20,8 @@ build_modules() {
 # guest_output LOG - what the guest script printed (console, ANSI stripped,
 # kernel log dump left out)
 guest_output() {
-	sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\r//g' "$1" |
-		sed -n '/^TALC-VM: kernel /,/^===== TALC-VM DMESG BEGIN/p' |
+	sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1b[a-zA-Z]//g; s/\r//g' "$1" |
+		sed -n '/TALC-VM: kernel /,/^===== TALC-VM DMESG BEGIN/p' |
+		sed 's/^.*\(TALC-VM: kernel \)/\1/' |
 		sed '$d'
 }
