@@ -1,0 +1,243 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+#
+# report.py RESULTS_DIR - the summary of `make bench`: reads the CSVs of
+# run-user.sh and run-kernel.sh, prints the ratio table against the issue's
+# targets (markdown, also written to RESULTS_DIR/summary.md) and writes the
+# gnuplot data and script for RESULTS_DIR/bench.png.
+import csv
+import os
+import statistics as st
+import sys
+
+out = sys.argv[1] if len(sys.argv) > 1 else "bench/results"
+
+
+def rows(name):
+    p = os.path.join(out, name)
+    if not os.path.exists(p):
+        return []
+    with open(p) as f:
+        return list(csv.DictReader(f))
+
+
+def mean(xs):
+    return st.mean(xs) if xs else float("nan")
+
+
+lines = []
+
+
+def emit(s=""):
+    lines.append(s)
+
+
+def verdict(ok):
+    return "met" if ok else "**missed**"
+
+
+SIZES = [200, 1000, 3000, 10000, 30000]
+
+# ---------------------------------------------------------------- userspace
+ra = rows("random.csv")
+ra_allocs = []
+for r in ra:
+    if r["allocator"] not in ra_allocs:
+        ra_allocs.append(r["allocator"])
+ops = {}
+for r in ra:
+    ops.setdefault((r["allocator"], int(r["max_size"])), []).append(int(r["ops"]))
+ra_mean = {k: mean(v) for k, v in ops.items()}
+
+if ra:
+    ntr = max(len(v) for v in ops.values())
+    emit("### Userspace random actions (ops per timed run, 200 ms unless BENCH_QUICK; mean of %d trials, 1 thread)" % ntr)
+    emit()
+    emit("| max size | " + " | ".join(ra_allocs) + " | talc / glibc | target >= 1.5 |")
+    emit("|---|" + "---|" * (len(ra_allocs) + 2))
+    for s in SIZES:
+        cells = ["{:,.0f}".format(ra_mean.get((a, s), float("nan"))) for a in ra_allocs]
+        t, g = ra_mean.get(("talc", s)), ra_mean.get(("glibc", s))
+        ratio = t / g if t and g else float("nan")
+        emit("| %d | %s | %.2fx | %s |" % (s, " | ".join(cells), ratio, verdict(ratio >= 1.5)))
+    emit()
+    emit("talc = core behind one uncontended spinlock (as in the module); "
+         "talc-nolock = bare core.")
+    emit()
+
+th = rows("threads.csv")
+if th:
+    emit("### Two threads, one talc behind one spinlock (aggregate ops per 200 ms)")
+    emit()
+    emit("| max size | talc 1 thr | talc 2 thr | talc 2/1 | glibc 1 thr | glibc 2 thr | glibc 2/1 |")
+    emit("|---|---|---|---|---|---|---|")
+    tv = {(r["allocator"], int(r["threads"]), int(r["max_size"])): int(r["ops"]) for r in th}
+    for s in SIZES:
+        c = []
+        for a in ("talc", "glibc"):
+            one, two = tv.get((a, 1, s), 0), tv.get((a, 2, s), 0)
+            c += ["{:,}".format(one), "{:,}".format(two), "%.2fx" % (two / one if one else float("nan"))]
+        emit("| %d | %s |" % (s, " | ".join(c)))
+    emit()
+
+mb = rows("micro.csv")
+if mb:
+    emit("### Userspace microbench (TSC ticks, alloc + free summed per percentile, as talc v5)")
+    emit()
+    emit("| allocator | p1 | p25 | p50 | p75 | p99 | timer p50 |")
+    emit("|---|---|---|---|---|---|---|")
+    mv = {(r["allocator"], r["op"]): r for r in mb}
+    m_allocs = []
+    for r in mb:
+        if r["allocator"] not in m_allocs:
+            m_allocs.append(r["allocator"])
+    for a in m_allocs:
+        p = mv[(a, "pair")]
+        emit("| %s | %s | %s | %s | %s | %s | %s |" % (a, p["p1"], p["p25"], p["p50"], p["p75"], p["p99"],
+                                                      mv[(a, "timer")]["p50"]))
+    emit()
+    if ("talc", "pair") in mv and ("glibc", "pair") in mv:
+        t, g = mv[("talc", "pair")], mv[("glibc", "pair")]
+        tn = mv.get(("talc-nolock", "pair"), t)
+        tim = 2 * int(mv[("glibc", "timer")]["p50"])
+        emit("| ratio vs glibc | p50 | p99 | target |")
+        emit("|---|---|---|---|")
+        for lab, x in (("talc (spinlock)", t), ("talc-nolock", tn)):
+            r50 = int(x["p50"]) / int(g["p50"])
+            r99 = int(x["p99"]) / int(g["p99"])
+            emit("| %s, raw | %.2fx | %.2fx | <= 0.6x: %s |" % (lab, r50, r99, verdict(r50 <= 0.6 and r99 <= 0.6)))
+            s50 = (int(x["p50"]) - tim) / max(1, int(g["p50"]) - tim)
+            s99 = (int(x["p99"]) - tim) / max(1, int(g["p99"]) - tim)
+            emit("| %s, timer (2 x %d) subtracted | %.2fx | %.2fx | (informative) |" % (lab, tim // 2, s50, s99))
+        emit()
+
+ins = rows("instr.csv")
+if ins:
+    emit("### Instructions per alloc+free pair (callgrind Ir, loop `p = alloc(n); free(p)`)")
+    emit()
+    emit("| size | talc | talc + spinlock | glibc | loop+call overhead (subtracted) | target talc <= 100 |")
+    emit("|---|---|---|---|---|---|")
+    iv = {(r["allocator"], int(r["size"])): r for r in ins}
+    for s in (16, 64, 256, 4096):
+        t, tl, g = iv.get(("talc", s)), iv.get(("talc-lock", s)), iv.get(("glibc", s))
+        if not t:
+            continue
+        emit("| %d | %s | %s | %s | %s | %s |" % (s, t["net"], tl["net"], g["net"], t["loop_overhead"],
+                                                  verdict(float(t["net"]) <= 100)))
+    emit()
+
+al = rows("align.csv")
+if al:
+    emit("### High alignment (0x4000 x 1 B at align 4096 vs 0x4000 x 4096 B, alloc all then free all)")
+    emit()
+    emit("| allocator | plain ticks | aligned ticks | aligned / plain | target (talc) <= 1.5 |")
+    emit("|---|---|---|---|---|")
+    for r in al:
+        ok = verdict(float(r["ratio"]) <= 1.5) if r["allocator"].startswith("talc") else ""
+        emit("| %s | {:,} | {:,} | %sx | %s |".format(int(r["plain_cycles"]), int(r["aligned_cycles"]))
+             % (r["allocator"], r["ratio"], ok))
+    emit()
+
+he = rows("heapeff.csv")
+if he:
+    emit("### Heap efficiency (live bytes / capacity at talc's first failure; talc v5's mix)")
+    emit()
+    emit("| allocator | rounds | mean % | min % | max % | capacity | target >= 97.5 % |")
+    emit("|---|---|---|---|---|---|---|")
+    by = {}
+    for r in he:
+        by.setdefault(r["allocator"], []).append(float(r["percent"]))
+    for a, v in by.items():
+        cap = "128 MiB arena" if a == "talc" else "RSS growth, same op sequence"
+        emit("| %s | %d | %.2f | %.2f | %.2f | %s | %s |" % (a, len(v), mean(v), min(v), max(v), cap,
+                                                          verdict(mean(v) >= 97.5) if a == "talc" else ""))
+    emit()
+
+# ---------------------------------------------------------------- kernel
+kr = rows("kernel-random.csv")
+kplat = []
+for r in kr:
+    if r["platform"] not in kplat:
+        kplat.append(r["platform"])
+kops = {}
+for r in kr:
+    kops.setdefault((r["platform"], r["allocator"], int(r["max_size"])), []).append(int(r["ops"]))
+kmean = {k: mean(v) for k, v in kops.items()}
+KALLOCS = ["talc", "genpool-first", "genpool-best", "kmalloc"]
+for p in kplat:
+    emit("### In-kernel random actions, %s (ops per %s ms, mean of %d trials)"
+         % (p, kr[0]["duration_ms"], max(len(v) for k, v in kops.items() if k[0] == p)))
+    emit()
+    emit("| max size | " + " | ".join(KALLOCS) +
+         " | talc / best-fit (>= 10) | talc / first-fit (>= 3) | talc / kmalloc (>= 1.0) |")
+    emit("|---|" + "---|" * (len(KALLOCS) + 3))
+    for s in SIZES:
+        v = [kmean.get((p, a, s), float("nan")) for a in KALLOCS]
+        if v[0] != v[0]:
+            continue
+        rb, rf, rk = v[0] / v[2], v[0] / v[1], v[0] / v[3]
+        emit("| %d | %s | %.1fx %s | %.1fx %s | %.2fx %s |" % (
+            s, " | ".join("{:,.0f}".format(x) for x in v), rb, verdict(rb >= 10) if p == "uml" else "",
+            rf, verdict(rf >= 3) if p == "uml" else "", rk, verdict(rk >= 1.0) if p == "uml" else ""))
+    emit()
+
+km = rows("kernel-micro.csv")
+if km:
+    emit("### In-kernel microbench (cycles, alloc + free per percentile)")
+    emit()
+    emit("| platform | allocator | p1 | p25 | p50 | p75 | p99 | timer p50 |")
+    emit("|---|---|---|---|---|---|---|---|")
+    kv = {(r["platform"], r["allocator"], r["op"]): r for r in km}
+    for p in kplat:
+        for a in KALLOCS:
+            x, y = kv.get((p, a, "alloc")), kv.get((p, a, "free"))
+            if not x or not y:
+                continue
+            c = [str(int(x[k]) + int(y[k])) for k in ("p1", "p25", "p50", "p75", "p99")]
+            emit("| %s | %s | %s | %s |" % (p, a, " | ".join(c), kv[(p, a, "timer")]["p50"]))
+    emit()
+
+kh = rows("kernel-heapeff.csv")
+if kh:
+    emit("### In-kernel heap efficiency (live bytes / arena at the first failure)")
+    emit()
+    emit("| platform | allocator | rounds | mean % | min % | max % |")
+    emit("|---|---|---|---|---|---|")
+    by = {}
+    for r in kh:
+        by.setdefault((r["platform"], r["allocator"]), []).append(float(r["percent"]))
+    for (p, a), v in by.items():
+        emit("| %s | %s | %d | %.2f | %.2f | %.2f |" % (p, a, len(v), mean(v), min(v), max(v)))
+    emit()
+
+text = "\n".join(lines)
+print(text)
+with open(os.path.join(out, "summary.md"), "w") as f:
+    f.write(text + "\n")
+
+# ---------------------------------------------------------------- plot data
+with open(os.path.join(out, "plot-random.dat"), "w") as f:
+    f.write("# max_size " + " ".join(ra_allocs) + "\n")
+    for s in SIZES:
+        f.write("%d %s\n" % (s, " ".join("%.0f" % ra_mean.get((a, s), 0) for a in ra_allocs)))
+with open(os.path.join(out, "plot-kernel.dat"), "w") as f:
+    f.write("# max_size " + " ".join(KALLOCS) + "\n")
+    for s in SIZES:
+        f.write("%d %s\n" % (s, " ".join("%.0f" % kmean.get(("uml", a, s), 0) for a in KALLOCS)))
+gp = os.path.join(out, "bench.gp")
+with open(gp, "w") as f:
+    f.write('set terminal pngcairo size 1200,500 font ",10"\n' if os.system(
+        "gnuplot -e 'set terminal pngcairo' </dev/null >/dev/null 2>&1") == 0 else
+        "set terminal png size 1200,500\n")
+    f.write('set output "%s"\n' % os.path.join(out, "bench.png"))
+    f.write("set multiplot layout 1,%d\nset logscale x\nset xtics (200,1000,3000,10000,30000)\n"
+            "set key top right\nset grid\nset xlabel 'max allocation size (bytes)'\n" % (2 if kr else 1))
+    f.write("set title 'userspace random actions (ops / 200 ms, 1 thread)'\nset ylabel 'ops'\n")
+    f.write("plot " + ", ".join("'%s' using 1:%d with linespoints title '%s'" % (
+        os.path.join(out, "plot-random.dat"), i + 2, a) for i, a in enumerate(ra_allocs)) + "\n")
+    if kr:
+        f.write("set title 'in-kernel random actions, UML (ops / %s ms)'\nset logscale y\n"
+                % kr[0]["duration_ms"])
+        f.write("plot " + ", ".join("'%s' using 1:%d with linespoints title '%s'" % (
+            os.path.join(out, "plot-kernel.dat"), i + 2, a) for i, a in enumerate(KALLOCS)) + "\n")
+    f.write("unset multiplot\n")

@@ -1,0 +1,142 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run-kernel.sh RESULTS_DIR - talc_bench.ko (make bench-kernel).
+#
+# 1. UML (kernel code runs natively on the CPU): a UML kernel built once in
+#    $TALC_CACHE/build-bench from the linux-source-6.1 tree that
+#    scripts/kunit.sh extracts (extracted here if missing).  Config: UML
+#    defconfig + SLUB (as Debian) + SRAM, only to get the hidden
+#    GENERIC_ALLOCATOR (gen_pool) built in; modules on.  talc.ko and
+#    talc_bench.ko are built against it (scripts/kmod-build.sh ARCH=um) and
+#    loaded by an init script from a read-only hostfs root.
+# 2. QEMU (TCG, emulated: numbers marked "emulated"), Debian's 6.1 kernel,
+#    shorter parameters; skipped with BENCH_QEMU=0.
+# Writes RESULTS_DIR/kernel-{random,micro,heapeff}.csv (platform column uml
+# or qemu-tcg-emulated) and kernel-*.log.  Environment: TALC_CACHE,
+# BENCH_KPARAMS (extra talc_bench parameters for UML), BENCH_QUICK, BENCH_QEMU.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd -P)
+out=${1:-$top/bench/results}
+cache=${TALC_CACHE:-/var/cache/talc}
+ksrc=$cache/linux-source-6.1
+kb=$cache/build-bench
+tarball=/usr/src/linux-source-6.1.tar.xz
+kmod_out=$top/build/bench/kmod-uml
+jobs=$(nproc)
+mkdir -p "$out" "$cache"
+
+die() { echo "run-kernel.sh: $*" >&2; exit 1; }
+
+uml_params="trials=3 duration_ms=200 micro_steps=200000 he_rounds=10"
+qemu_params="trials=1 duration_ms=200 micro_steps=20000 he_rounds=2"
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+	uml_params="trials=1 duration_ms=50 micro_steps=20000 he_rounds=2"
+	qemu_params="trials=1 duration_ms=50 micro_steps=5000 he_rounds=1 allocs=11"
+fi
+uml_params="$uml_params ${BENCH_KPARAMS:-}"
+
+"$top/scripts/deps.sh" kunit kmod || die "cannot install dependencies"
+
+# --- kernel tree (shared with scripts/kunit.sh: same place, same stamp) ---
+exec 9>"$cache/lock"
+flock 9
+stamp=$ksrc/.talc-extracted
+want_stamp=$(stat -c '%s %Y' "$tarball") || die "$tarball missing"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want_stamp" ]; then
+	echo "run-kernel.sh: extracting $tarball to $cache (once)"
+	rm -rf "$ksrc" "$cache/extract.tmp" "$cache"/build-*
+	mkdir -p "$cache/extract.tmp" &&
+	nice tar -xf "$tarball" -C "$cache/extract.tmp" &&
+	mv "$cache/extract.tmp/linux-source-6.1" "$ksrc" &&
+	rmdir "$cache/extract.tmp" || die "extraction failed"
+	echo "$want_stamp" > "$stamp"
+fi
+flock -u 9
+
+# --- UML kernel for the benchmark (configured once) ---
+cfg_stamp="talc-bench-config-v1"
+if [ ! -f "$kb/.talc-bench" ] || [ "$(cat "$kb/.talc-bench")" != "$cfg_stamp" ]; then
+	echo "run-kernel.sh: configuring the UML bench kernel in $kb"
+	rm -rf "$kb"
+	mkdir -p "$kb"
+	make -s -C "$ksrc" ARCH=um O="$kb" defconfig >/dev/null || die "defconfig failed"
+	"$ksrc/scripts/config" --file "$kb/.config" \
+		--disable SLAB --enable SLUB --disable DEBUG_KERNEL \
+		--enable VIRTIO_UML --enable UML_PCI_OVER_VIRTIO --enable SRAM \
+		--enable MODULES --enable MODULE_UNLOAD --enable HOSTFS \
+		--enable DEBUG_FS
+	make -s -C "$ksrc" ARCH=um O="$kb" olddefconfig >/dev/null || die "olddefconfig failed"
+	grep -q '^CONFIG_GENERIC_ALLOCATOR=y' "$kb/.config" ||
+		die "CONFIG_GENERIC_ALLOCATOR not set in $kb/.config"
+	echo "$cfg_stamp" > "$kb/.talc-bench"
+fi
+echo "run-kernel.sh: building the UML bench kernel (first time: several minutes)"
+nice make -s -C "$ksrc" ARCH=um O="$kb" -j"$jobs" > "$out/kernel-uml-build.log" 2>&1 ||
+	{ tail -20 "$out/kernel-uml-build.log"; die "UML kernel build failed"; }
+
+echo "run-kernel.sh: building talc.ko and talc_bench.ko for UML"
+"$top/scripts/kmod-build.sh" "$kb" "$kmod_out" ARCH=um > "$out/kernel-uml-modules.log" 2>&1 ||
+	{ tail -20 "$out/kernel-uml-modules.log"; die "module build for UML failed"; }
+
+# --- run under UML ---
+init=$top/build/bench/uml-init.sh
+cat > "$init" <<EOF
+#!/bin/sh
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+echo TALC-BENCH-START
+insmod $kmod_out/talc.ko && insmod $kmod_out/talc_bench.ko $uml_params
+echo TALC-BENCH-END rc=\$?
+exec /bin/busybox poweroff -f
+EOF
+chmod +x "$init"
+mkdir -p "$cache/uml"
+log=$out/kernel-uml.log
+echo "run-kernel.sh: running talc_bench.ko under UML ($uml_params)"
+timeout 900 "$kb/linux" mem=1G uml_dir="$cache/uml" root=/dev/root rootfstype=hostfs \
+	rootflags=/ ro init="$init" console=tty </dev/null > "$log" 2>&1
+grep -aq 'TALC-BENCH-END rc=0' "$log" || { tail -30 "$log"; die "UML run failed (log: $log)"; }
+if sed -n '/TALC-BENCH-START/,$p' "$log" | grep -aE 'BUG:|Oops|Call Trace|kernel BUG|WARNING:'; then
+	die "kernel warnings during the UML run (log: $log)"
+fi
+
+# csv PLATFORM LOG - append the module's CSV lines to the kernel-*.csv files
+csv() {
+	local plat=$1 f=$2 k
+	for k in random micro heapeff; do
+		grep -ao "talc_bench: csv,kernel-$k,.*" "$f" | sed "s/^talc_bench: csv,kernel-$k,/kernel-$k,$plat,/" |
+			tr -d '\r' >> "$out/kernel-$k.csv"
+	done
+}
+echo "kind,platform,allocator,max_size,trial,ops,duration_ms" > "$out/kernel-random.csv"
+echo "kind,platform,allocator,op,samples,p1,p25,p50,p75,p99" > "$out/kernel-micro.csv"
+echo "kind,platform,allocator,round,live_bytes,capacity_bytes,percent,steps" > "$out/kernel-heapeff.csv"
+csv uml "$log"
+{
+	echo "uml: linux-source-6.1 $(make -s -C "$ksrc" kernelversion 2>/dev/null), ARCH=um, SLUB, PREEMPT_NONE, UP"
+	echo "uml params: $uml_params"
+} > "$out/machine-kernel.txt"
+echo "run-kernel.sh: UML done: $(grep -c . "$out/kernel-random.csv") random rows"
+
+# --- QEMU (emulated) ---
+if [ "${BENCH_QEMU:-1}" = 1 ] && [ -x "$top/scripts/vm/run-vm" ] && command -v qemu-system-x86_64 >/dev/null; then
+	kver=$("$top/scripts/kvers.sh" | grep '^6\.1\.' | head -n 1)
+	if [ -n "$kver" ] && make --no-print-directory -C "$top" modules KVER="$kver" > "$out/kernel-qemu-build.log" 2>&1; then
+		d=$top/build/bench/qemu
+		mkdir -p "$d"
+		cat > "$d/guest.sh" <<EOF
+#!/bin/sh
+insmod /lib/modules/talc.ko && insmod /lib/modules/talc_bench.ko $qemu_params
+EOF
+		"$top/scripts/vm/mkinitramfs" "$d/bench.cpio.gz" "$d/guest.sh" \
+			"$top/build/kmod/$kver/talc.ko" "$top/build/kmod/$kver/talc_bench.ko" &&
+		echo "run-kernel.sh: running talc_bench.ko in QEMU/TCG on $kver (emulated; $qemu_params)" &&
+		"$top/scripts/vm/run-vm" -t 400 "/boot/vmlinuz-$kver" "$d/bench.cpio.gz" \
+			"$out/kernel-qemu.log" &&
+		csv qemu-tcg-emulated "$out/kernel-qemu.log"
+		echo "qemu: Debian $kver, TCG (emulated), 2 vCPUs; params: $qemu_params" >> "$out/machine-kernel.txt"
+	else
+		echo "run-kernel.sh: QEMU part skipped (no 6.1 kernel or module build failed)"
+	fi
+fi
+echo "bench-kernel: results in $out"
