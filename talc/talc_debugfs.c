@@ -287,6 +287,35 @@ DEFINE_SHOW_ATTRIBUTE(talc_check);
 
 /* ---- tunables ---- */
 
+/*
+ * simple_attr_write() gives -ERANGE for a number that overflows u64; a
+ * tunable answers every bad value with -EINVAL.
+ */
+static ssize_t talc_attr_write(struct file *file, const char __user *buf,
+			       size_t len, loff_t *ppos)
+{
+	ssize_t ret = debugfs_attr_write(file, buf, len, ppos);
+
+	return ret == -ERANGE ? -EINVAL : ret;
+}
+
+/*
+ * DEFINE_DEBUGFS_ATTRIBUTE() with talc_attr_write(): decimal u64 values,
+ * validated by @__set; for debugfs_create_file_unsafe().
+ */
+#define TALC_DEBUGFS_ATTRIBUTE(__fops, __get, __set)			\
+static int __fops ## _open(struct inode *inode, struct file *file)	\
+{									\
+	return simple_attr_open(inode, file, __get, __set, "%llu\n");	\
+}									\
+static const struct file_operations __fops = {				\
+	.owner = THIS_MODULE,						\
+	.open = __fops ## _open,					\
+	.release = simple_attr_release,					\
+	.read = debugfs_attr_read,					\
+	.write = talc_attr_write,					\
+}
+
 static int talc_max_size_get(void *data, u64 *val)
 {
 	*val = READ_ONCE(((struct talc_heap *)data)->max_size);
@@ -297,8 +326,8 @@ static int talc_max_size_set(void *data, u64 val)
 {
 	return talc_heap_set_max_size(data, val);
 }
-DEFINE_DEBUGFS_ATTRIBUTE(talc_max_size_fops, talc_max_size_get,
-			 talc_max_size_set, "%llu\n");
+TALC_DEBUGFS_ATTRIBUTE(talc_max_size_fops, talc_max_size_get,
+		       talc_max_size_set);
 
 static int talc_reclaim_get(void *data, u64 *val)
 {
@@ -310,8 +339,8 @@ static int talc_reclaim_set(void *data, u64 val)
 {
 	return talc_heap_set_reclaim_threshold(data, val);
 }
-DEFINE_DEBUGFS_ATTRIBUTE(talc_reclaim_fops, talc_reclaim_get,
-			 talc_reclaim_set, "%llu\n");
+TALC_DEBUGFS_ATTRIBUTE(talc_reclaim_fops, talc_reclaim_get,
+		       talc_reclaim_set);
 
 static int talc_grow_step_get(void *data, u64 *val)
 {
@@ -323,8 +352,8 @@ static int talc_grow_step_set(void *data, u64 val)
 {
 	return talc_heap_set_grow_step(data, val);
 }
-DEFINE_DEBUGFS_ATTRIBUTE(talc_grow_step_fops, talc_grow_step_get,
-			 talc_grow_step_set, "%llu\n");
+TALC_DEBUGFS_ATTRIBUTE(talc_grow_step_fops, talc_grow_step_get,
+		       talc_grow_step_set);
 
 static int talc_poison_get(void *data, u64 *val)
 {
@@ -339,8 +368,7 @@ static int talc_poison_set(void *data, u64 val)
 	talc_heap_set_poison(data, val);
 	return 0;
 }
-DEFINE_DEBUGFS_ATTRIBUTE(talc_poison_fops, talc_poison_get, talc_poison_set,
-			 "%llu\n");
+TALC_DEBUGFS_ATTRIBUTE(talc_poison_fops, talc_poison_get, talc_poison_set);
 
 /* ---- setup ---- */
 
