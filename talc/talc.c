@@ -164,12 +164,12 @@ static __always_inline size_t hdr_size(unsigned long hdr)
 	return hdr & HDR_SIZE;
 }
 
-static __always_inline unsigned long *hdr_at(void *c, size_t off)
+static __always_inline unsigned long *hdr_at(void *c, long off)
 {
 	return (unsigned long *)((char *)c + off);
 }
 
-static __always_inline struct talc_chunk *chunk_at(void *c, size_t off)
+static __always_inline struct talc_chunk *chunk_at(void *c, long off)
 {
 	return (struct talc_chunk *)((char *)c + off);
 }
@@ -193,7 +193,7 @@ static __always_inline struct talc_chunk *prev_chunk(void *c,
 {
 	size_t psize = hdr & HDR_PREV_MIN ? TALC_MIN_CHUNK : *hdr_at(c, -8);
 
-	return chunk_at(c, -psize);
+	return chunk_at(c, -(long)psize);
 }
 
 /* ---- bins and the bitmap ---- */

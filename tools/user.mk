@@ -36,7 +36,7 @@ libtalc: $(UBUILD)/libtalc.a
 $(UBUILD)/talc_fuzz: $(TOP)/tools/fuzz/talc_fuzz.c $(CORE_SRC) $(CORE_HDR)
 	@mkdir -p $(@D)
 	@$(TOP)/scripts/deps.sh user
-	clang $(UCFLAGS) -g -O2 -fsanitize=fuzzer,address,undefined \
+	clang $(UCFLAGS) -Wno-unused-parameter -g -O2 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -o $@ $(TOP)/tools/fuzz/talc_fuzz.c $(CORE_SRC)
 
 fuzz: $(UBUILD)/talc_fuzz
