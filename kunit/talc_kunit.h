@@ -14,6 +14,16 @@
 #include <kunit/test.h>
 #include <linux/debug_locks.h>
 
+/*
+ * Compatibility with the 6.1 KUnit API (Debian's linux-source-6.1): test
+ * attributes (KUNIT_CASE_SLOW) came in 6.6.  kunit/Makefile force-includes
+ * this header into talc_core_test.c, which is shared with the userspace
+ * harness and written against the newer API.
+ */
+#ifndef KUNIT_CASE_SLOW
+#define KUNIT_CASE_SLOW(test_name) KUNIT_CASE(test_name)
+#endif
+
 struct talc_kunit_ctx {
 	int debug_locks_before;
 	void *priv;

@@ -1,0 +1,514 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * talc_check_test.c - KUnit suite for talc_check(), in the manner of
+ * lib/slub_kunit.c: each test corrupts one thing on purpose (a chunk header,
+ * a size, a footer, a neighbour flag, a free-list link, a bin, the bitmap,
+ * a counter, the region sentinel), expects talc_check() to fail with exactly
+ * one report delivered to the running test through the report hook, then
+ * restores the bytes and expects a clean check.  Corruptions of free chunks
+ * run once per free-chunk size, so the minimal chunk (no footer), linear
+ * and logarithmic bins and the bin boundary are all covered.
+ *
+ * The test knows the chunk layout drawn at the top of talc/talc.c.
+ */
+#include <kunit/test.h>
+#include <linux/bits.h>
+#include <linux/kernel.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include "../talc/talc.h"
+#include "talc_kunit.h"
+
+/* From the header layout in talc.c. */
+#define TC_HDR_USED		BIT(0)
+#define TC_HDR_PREV_FREE	BIT(1)
+#define TC_HDR_PREV_MIN		BIT(2)
+#define TC_HDR_SLACK		GENMASK(45, 40)
+
+#define TC_BUF_SIZE		(32 * 1024)
+
+struct tc_env {
+	struct kunit *test;
+	struct talc t;
+	void *buf;
+	void *snap_buf;
+	struct talc snap_t;
+	/* reports */
+	int reports;
+	int foreign_reports;	/* delivered outside this test */
+	enum talc_event last_ev;
+	const void *last_addr;
+	/* the scene: used a, free chunk b of size bsize, used c */
+	char *a, *b, *c;
+	size_t bsize;
+};
+
+static void tc_report(void *data, enum talc_event ev, const void *addr,
+		      const char *what)
+{
+	struct tc_env *e = data;
+
+	/* Reported into the running test, as slub_kunit does. */
+	if (current->kunit_test != e->test) {
+		e->foreign_reports++;
+		return;
+	}
+	e->reports++;
+	e->last_ev = ev;
+	e->last_addr = addr;
+	kunit_info(e->test, "talc report: event %d at %p: %s\n", ev, addr,
+		   what);
+}
+
+static int tc_chunk_at(void *data, const struct talc_chunk_info *ci)
+{
+	struct talc_chunk_info *want = data;
+
+	if (ci->chunk != want->chunk)
+		return 0;
+	*want = *ci;
+	return 1;
+}
+
+/* Look up the chunk starting at @chunk with talc_walk(). */
+static bool tc_lookup(struct tc_env *e, void *chunk,
+		      struct talc_chunk_info *ci)
+{
+	ci->chunk = chunk;
+	return talc_walk(&e->t, tc_chunk_at, ci) == 1;
+}
+
+static int tc_last(void *data, const struct talc_chunk_info *ci)
+{
+	*(struct talc_chunk_info *)data = *ci;
+	return 0;
+}
+
+/* Builds the scene: [... a | b (free, @bsize bytes) | c ...] in one region. */
+static struct tc_env *tc_setup_poison(struct kunit *test, size_t bsize,
+				      bool poison)
+{
+	struct tc_env *e = kunit_kzalloc(test, sizeof(*e), GFP_KERNEL);
+	struct talc_chunk_info ci;
+	char *lo, *hi;
+
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	e->test = test;
+	e->buf = kunit_kzalloc(test, TC_BUF_SIZE, GFP_KERNEL);
+	e->snap_buf = kunit_kzalloc(test, TC_BUF_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, e->buf && e->snap_buf);
+	talc_init(&e->t);
+	e->t.report = tc_report;
+	e->t.report_data = e;
+	e->t.poison = poison;
+	KUNIT_ASSERT_EQ(test, talc_claim(&e->t, e->buf, TC_BUF_SIZE), 0);
+
+	e->a = talc_malloc(&e->t, 100);
+	e->b = talc_malloc(&e->t, bsize - TALC_OVERHEAD);
+	e->c = talc_malloc(&e->t, 100);
+	KUNIT_ASSERT_TRUE(test, e->a && e->b && e->c);
+	memset(e->a, 0x11, 100);
+	memset(e->b, 0x22, bsize - TALC_OVERHEAD);
+	memset(e->c, 0x33, 100);
+	talc_free(&e->t, e->b);
+	e->b -= TALC_OVERHEAD;		/* the chunk, not the payload */
+	e->bsize = bsize;
+
+	/* b is a free chunk of exactly bsize bytes between a and c. */
+	KUNIT_ASSERT_TRUE(test, tc_lookup(e, e->b, &ci));
+	KUNIT_ASSERT_FALSE(test, ci.used);
+	KUNIT_ASSERT_EQ(test, ci.size, bsize);
+	lo = min(e->a, e->c) - TALC_OVERHEAD;
+	hi = max(e->a, e->c) - TALC_OVERHEAD;
+	KUNIT_ASSERT_TRUE(test, tc_lookup(e, lo, &ci));
+	KUNIT_ASSERT_PTR_EQ(test, lo + ci.size, e->b);
+	KUNIT_ASSERT_PTR_EQ(test, e->b + bsize, hi);
+
+	KUNIT_ASSERT_EQ(test, talc_check(&e->t), 0);
+	KUNIT_ASSERT_EQ(test, e->reports, 0);
+	memcpy(e->snap_buf, e->buf, TC_BUF_SIZE);
+	e->snap_t = e->t;
+	return e;
+}
+
+static struct tc_env *tc_setup(struct kunit *test, size_t bsize)
+{
+	return tc_setup_poison(test, bsize, false);
+}
+
+static void tc_restore(struct tc_env *e)
+{
+	memcpy(e->buf, e->snap_buf, TC_BUF_SIZE);
+	e->t = e->snap_t;
+}
+
+static unsigned long *tc_word(void *p)
+{
+	return p;
+}
+
+static void tc_set_bit(struct talc *t, unsigned int bin)
+{
+	t->avail[bin / BITS_PER_LONG] |= BIT(bin % BITS_PER_LONG);
+	t->avail_l1 |= BIT(bin / BITS_PER_LONG);
+}
+
+static void tc_clear_bit(struct talc *t, unsigned int bin)
+{
+	unsigned int w = bin / BITS_PER_LONG;
+
+	t->avail[w] &= ~BIT(bin % BITS_PER_LONG);
+	if (!t->avail[w])
+		t->avail_l1 &= ~BIT(w);
+}
+
+/* An empty bin near @bin (same bitmap word when possible). */
+static unsigned int tc_empty_bin(struct kunit *test, const struct talc *t,
+				 unsigned int bin)
+{
+	unsigned int d;
+
+	for (d = 1; d < TALC_BIN_COUNT; d++) {
+		if (bin + d < TALC_BIN_COUNT && !t->bins[bin + d])
+			return bin + d;
+		if (bin >= d && !t->bins[bin - d])
+			return bin - d;
+	}
+	KUNIT_FAIL(test, "no empty bin");
+	return bin;
+}
+
+enum tc_kind {
+	/* free chunk b (run for every size) */
+	TC_FREE_HDR_SIZE,
+	TC_FREE_HDR_USED,
+	TC_FREE_FOOTER,
+	TC_ABOVE_PREV_FREE,
+	TC_LINK_NEXT_USED,
+	TC_LINK_NEXT_LOOP,
+	TC_LINK_PREV,
+	TC_BIN_WRONG,
+	TC_BIN_UNLISTED,
+	TC_BITMAP_CLEAR,
+	TC_SUMMARY_CLEAR,
+	TC_PER_SIZE,
+	/* the rest (run once) */
+	TC_USED_HDR_SIZE = TC_PER_SIZE,
+	TC_USED_HDR_CHECK,
+	TC_USED_HDR_FREE,
+	TC_USED_SLACK,
+	TC_SENTINEL,
+	TC_BITMAP_SET,
+	TC_SUMMARY_SET,
+	TC_CNT_AVAILABLE,
+	TC_CNT_FRAGMENTS,
+	TC_CNT_ALLOCATIONS,
+	TC_CNT_ALLOCATED,
+	TC_CNT_CLAIMED,
+	TC_CNT_REGIONS,
+	TC_KINDS
+};
+
+static const char * const tc_kind_names[TC_KINDS] = {
+	[TC_FREE_HDR_SIZE] = "free header size",
+	[TC_FREE_HDR_USED] = "free header used bit",
+	[TC_FREE_FOOTER] = "free footer",
+	[TC_ABOVE_PREV_FREE] = "prev-free flag above",
+	[TC_LINK_NEXT_USED] = "next link to used chunk",
+	[TC_LINK_NEXT_LOOP] = "next link loop",
+	[TC_LINK_PREV] = "prev link",
+	[TC_BIN_WRONG] = "chunk in wrong bin",
+	[TC_BIN_UNLISTED] = "chunk in no bin",
+	[TC_BITMAP_CLEAR] = "bitmap bit cleared",
+	[TC_SUMMARY_CLEAR] = "summary bit cleared",
+	[TC_USED_HDR_SIZE] = "used header size",
+	[TC_USED_HDR_CHECK] = "used header check bits",
+	[TC_USED_HDR_FREE] = "used header used bit",
+	[TC_USED_SLACK] = "used header slack",
+	[TC_SENTINEL] = "region sentinel",
+	[TC_BITMAP_SET] = "bitmap bit of empty bin",
+	[TC_SUMMARY_SET] = "summary bit of empty word",
+	[TC_CNT_AVAILABLE] = "available_bytes",
+	[TC_CNT_FRAGMENTS] = "fragment_count",
+	[TC_CNT_ALLOCATIONS] = "allocation_count",
+	[TC_CNT_ALLOCATED] = "allocated_bytes",
+	[TC_CNT_CLAIMED] = "claimed_bytes",
+	[TC_CNT_REGIONS] = "region_count",
+};
+
+/* Free chunk sizes: minimal (no footer), small, last linear bin, first
+ * logarithmic bin, a sub-bin boundary, a page-ish chunk.
+ */
+static const size_t tc_sizes[] = { 24, 40, 504, 512, 576, 4104 };
+
+struct tc_param {
+	enum tc_kind kind;
+	size_t bsize;
+};
+
+static struct tc_param tc_params[TC_PER_SIZE * ARRAY_SIZE(tc_sizes) +
+				 TC_KINDS - TC_PER_SIZE];
+
+static const void *tc_gen_params(const void *prev, char *desc)
+{
+	const struct tc_param *p = prev;
+	size_t i, n = 0;
+
+	if (!prev) {
+		for (i = 0; i < TC_PER_SIZE * ARRAY_SIZE(tc_sizes); i++) {
+			tc_params[n].kind = i / ARRAY_SIZE(tc_sizes);
+			tc_params[n++].bsize = tc_sizes[i % ARRAY_SIZE(tc_sizes)];
+		}
+		for (i = TC_PER_SIZE; i < TC_KINDS; i++) {
+			tc_params[n].kind = i;
+			tc_params[n++].bsize = 40;
+		}
+		p = tc_params;
+	} else if (++p >= tc_params + ARRAY_SIZE(tc_params)) {
+		return NULL;
+	}
+	if (p->kind < TC_PER_SIZE)
+		snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s, %zu-byte chunk",
+			 tc_kind_names[p->kind], p->bsize);
+	else
+		snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s",
+			 tc_kind_names[p->kind]);
+	return p;
+}
+
+static void tc_corrupt(struct kunit *test, struct tc_env *e,
+		       enum tc_kind kind)
+{
+	struct talc *t = &e->t;
+	unsigned long *bw = tc_word(e->b);		/* hdr, next, prev */
+	unsigned long *above = tc_word(e->b + e->bsize);
+	unsigned long *ua = tc_word(e->a - TALC_OVERHEAD);
+	unsigned int bin = talc_bin_of(e->bsize), other;
+	struct talc_chunk_info last;
+	unsigned int w;
+
+	KUNIT_ASSERT_PTR_EQ(test, (void *)t->bins[bin], (void *)e->b);
+	switch (kind) {
+	case TC_FREE_HDR_SIZE:
+		bw[0] += TALC_ALIGN;
+		break;
+	case TC_FREE_HDR_USED:
+		bw[0] |= TC_HDR_USED;
+		break;
+	case TC_FREE_FOOTER:
+		if (e->bsize > TALC_MIN_CHUNK)
+			bw[e->bsize / 8 - 1] += TALC_ALIGN;
+		else	/* no footer: the chunk above says "minimal" */
+			*above &= ~TC_HDR_PREV_MIN;
+		break;
+	case TC_ABOVE_PREV_FREE:
+		*above &= ~TC_HDR_PREV_FREE;
+		break;
+	case TC_LINK_NEXT_USED:
+		bw[1] = (unsigned long)ua;
+		break;
+	case TC_LINK_NEXT_LOOP:
+		bw[1] = (unsigned long)bw;
+		break;
+	case TC_LINK_PREV:
+		bw[2] = (unsigned long)ua;
+		break;
+	case TC_BIN_WRONG:
+		KUNIT_ASSERT_EQ(test, bw[1], 0UL);	/* alone in its bin */
+		other = tc_empty_bin(test, t, bin);
+		t->bins[other] = t->bins[bin];
+		t->bins[bin] = NULL;
+		tc_clear_bit(t, bin);
+		tc_set_bit(t, other);
+		break;
+	case TC_BIN_UNLISTED:
+		KUNIT_ASSERT_EQ(test, bw[1], 0UL);
+		t->bins[bin] = NULL;
+		tc_clear_bit(t, bin);
+		break;
+	case TC_BITMAP_CLEAR:
+		tc_clear_bit(t, bin);
+		break;
+	case TC_SUMMARY_CLEAR:
+		t->avail_l1 &= ~BIT(bin / BITS_PER_LONG);
+		break;
+	case TC_USED_HDR_SIZE:
+		*ua += TALC_ALIGN;
+		break;
+	case TC_USED_HDR_CHECK:
+		*ua ^= BIT(63);
+		break;
+	case TC_USED_HDR_FREE:
+		*ua &= ~TC_HDR_USED;
+		break;
+	case TC_USED_SLACK:
+		*ua ^= TC_HDR_SLACK;
+		break;
+	case TC_SENTINEL:
+		KUNIT_ASSERT_EQ(test, talc_walk(t, tc_last, &last), 0);
+		*tc_word((char *)last.chunk + last.size) ^= BIT(63);
+		break;
+	case TC_BITMAP_SET:
+		tc_set_bit(t, tc_empty_bin(test, t, bin));
+		break;
+	case TC_SUMMARY_SET:
+		for (w = 0; w < TALC_BITMAP_WORDS && t->avail[w]; w++)
+			;
+		KUNIT_ASSERT_LT(test, w, (unsigned int)TALC_BITMAP_WORDS);
+		t->avail_l1 |= BIT(w);
+		break;
+	case TC_CNT_AVAILABLE:
+		t->available_bytes += TALC_ALIGN;
+		break;
+	case TC_CNT_FRAGMENTS:
+		t->fragment_count++;
+		break;
+	case TC_CNT_ALLOCATIONS:
+		t->allocation_count--;
+		break;
+	case TC_CNT_ALLOCATED:
+		t->allocated_bytes++;
+		break;
+	case TC_CNT_CLAIMED:
+		t->claimed_bytes += 4096;
+		break;
+	case TC_CNT_REGIONS:
+		t->region_count++;
+		break;
+	default:
+		KUNIT_FAIL(test, "unknown corruption %d", kind);
+	}
+}
+
+static void talc_check_corruption_test(struct kunit *test)
+{
+	const struct tc_param *p = test->param_value;
+	struct tc_env *e = tc_setup(test, p->bsize);
+	struct talc_stats st;
+
+	tc_corrupt(test, e, p->kind);
+	KUNIT_EXPECT_LT(test, talc_check(&e->t), 0);
+	KUNIT_EXPECT_EQ_MSG(test, e->reports, 1,
+			    "talc_check() must report the first problem, once");
+	KUNIT_EXPECT_EQ(test, e->last_ev, TALC_EV_CORRUPT);
+	KUNIT_EXPECT_NOT_NULL(test, e->last_addr);
+	KUNIT_EXPECT_EQ(test, e->foreign_reports, 0);
+
+	/* Put the bytes back: consistent again, no further report. */
+	tc_restore(e);
+	KUNIT_EXPECT_EQ(test, talc_check(&e->t), 0);
+	KUNIT_EXPECT_EQ(test, e->reports, 1);
+
+	/* And still a working allocator. */
+	talc_free(&e->t, e->a);
+	talc_free(&e->t, e->c);
+	KUNIT_EXPECT_EQ(test, talc_check(&e->t), 0);
+	talc_get_stats(&e->t, &st);
+	KUNIT_EXPECT_EQ(test, st.allocation_count, (size_t)0);
+	KUNIT_EXPECT_EQ(test, st.fragment_count, (size_t)1);
+	KUNIT_EXPECT_EQ(test, st.bad_frees, 0ULL);
+}
+
+/* Clean scenes over every size report nothing (the control group). */
+static void talc_check_clean_test(struct kunit *test)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(tc_sizes); i++) {
+		struct tc_env *e = tc_setup(test, tc_sizes[i]);
+
+		KUNIT_EXPECT_EQ(test, talc_check(&e->t), 0);
+		KUNIT_EXPECT_EQ(test, e->reports, 0);
+	}
+}
+
+/* A write after free is caught when poisoning is on, and reported. */
+static void talc_check_poison_test(struct kunit *test)
+{
+	const size_t bsize = 512;
+	struct tc_env *e = tc_setup_poison(test, bsize, true);
+	struct talc_stats st;
+	char *p;
+
+	/* The freed body (between the links and the footer) is poisoned... */
+	KUNIT_EXPECT_TRUE(test, !memchr_inv(e->b + TALC_MIN_CHUNK,
+					    TALC_POISON_BYTE,
+					    bsize - TALC_MIN_CHUNK - 8));
+	/* ...intact poison is handed out silently... */
+	p = talc_malloc(&e->t, bsize - TALC_OVERHEAD);
+	KUNIT_ASSERT_PTR_EQ(test, p, e->b + TALC_OVERHEAD);
+	KUNIT_EXPECT_EQ(test, e->reports, 0);
+	memset(p, 0x44, bsize - TALC_OVERHEAD);
+	talc_free(&e->t, p);
+	KUNIT_EXPECT_EQ(test, (u8)p[100], (u8)TALC_POISON_BYTE);
+	/* ...and a write after free is reported when the chunk is reused. */
+	p[100] = 0;
+	KUNIT_EXPECT_EQ(test, talc_check(&e->t), 0);
+	p = talc_malloc(&e->t, bsize - TALC_OVERHEAD);
+	KUNIT_EXPECT_PTR_EQ(test, p, e->b + TALC_OVERHEAD);
+	KUNIT_EXPECT_EQ(test, e->reports, 1);
+	KUNIT_EXPECT_EQ(test, e->last_ev, TALC_EV_POISON);
+	KUNIT_EXPECT_PTR_EQ(test, e->last_addr, (const void *)(p + 100));
+	talc_get_stats(&e->t, &st);
+	KUNIT_EXPECT_EQ(test, st.poison_errors, 1ULL);
+	talc_free(&e->t, p);
+	KUNIT_EXPECT_EQ(test, talc_check(&e->t), 0);
+}
+
+/* Each bad free is reported with its own event and leaves no damage. */
+static void talc_check_bad_free_events_test(struct kunit *test)
+{
+	struct tc_env *e = tc_setup(test, 512);
+	static char outside[64] __aligned(8);
+	struct talc_stats st0, st;
+	struct {
+		void *p;
+		enum talc_event ev;
+	} bad[] = {
+		{ e->a + 1, TALC_EV_FREE_MISALIGNED },
+		{ outside + 8, TALC_EV_FREE_OUTSIDE },
+		{ e->a + 16, TALC_EV_FREE_INVALID },
+		{ e->b + 64, TALC_EV_FREE_INVALID },
+		{ e->b + TALC_OVERHEAD, TALC_EV_FREE_DOUBLE },
+	};
+	int i;
+
+	talc_get_stats(&e->t, &st0);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		talc_free(&e->t, bad[i].p);
+		KUNIT_EXPECT_EQ_MSG(test, e->reports, i + 1, "bad free %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, e->last_ev, bad[i].ev,
+				    "bad free %d", i);
+		KUNIT_EXPECT_PTR_EQ(test, e->last_addr, (const void *)bad[i].p);
+	}
+	talc_get_stats(&e->t, &st);
+	KUNIT_EXPECT_EQ(test, st.bad_frees, st0.bad_frees + ARRAY_SIZE(bad));
+	KUNIT_EXPECT_EQ(test, st.available_bytes, st0.available_bytes);
+	KUNIT_EXPECT_EQ(test, st.allocation_count, st0.allocation_count);
+	KUNIT_EXPECT_EQ(test, talc_check(&e->t), 0);
+	KUNIT_EXPECT_EQ(test, e->reports, (int)ARRAY_SIZE(bad));
+	/* Bytes untouched but for the freed chunk's bookkeeping. */
+	KUNIT_EXPECT_TRUE(test, !memchr_inv(e->a, 0x11, 100));
+	KUNIT_EXPECT_TRUE(test, !memchr_inv(e->c, 0x33, 100));
+}
+
+static struct kunit_case talc_check_test_cases[] = {
+	KUNIT_CASE(talc_check_clean_test),
+	KUNIT_CASE_PARAM(talc_check_corruption_test, tc_gen_params),
+	KUNIT_CASE(talc_check_poison_test),
+	KUNIT_CASE(talc_check_bad_free_events_test),
+	{}
+};
+
+static struct kunit_suite talc_check_test_suite = {
+	.name = "talc_check",
+	.init = talc_kunit_init,
+	.exit = talc_kunit_exit,
+	.test_cases = talc_check_test_cases,
+};
+
+kunit_test_suite(talc_check_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for talc_check(): deliberate corruption");
+MODULE_LICENSE("GPL");
