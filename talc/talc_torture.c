@@ -98,13 +98,20 @@ static int nheaps;
 static bool torture_stop;
 static u64 deadline_ns;
 
-#define terr(t, fmt, ...)						\
-do {									\
-	(t)->errors++;							\
-	if ((t)->reported++ < TORTURE_REPORT_MAX)			\
-		pr_err("heap %s thread %d: " fmt "\n",			\
-		       (t)->th->name, (t)->id, ##__VA_ARGS__);		\
-} while (0)
+static __printf(2, 3) void terr(struct torture_thread *t, const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	t->errors++;
+	if (t->reported++ >= TORTURE_REPORT_MAX)
+		return;
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	pr_err("heap %s thread %d: %pV\n", t->th->name, t->id, &vaf);
+	va_end(args);
+}
 
 static u32 trand(struct torture_thread *t, u32 n)
 {
@@ -144,13 +151,13 @@ static bool slot_verify(struct torture_thread *t, unsigned int i, size_t len,
 	u8 *bad;
 
 	if (memcmp(s->p, &tag, n)) {
-		terr(t, "slot %u %px size %zu: header word overwritten %s",
+		terr(t, "slot %u %p size %zu: header word overwritten %s",
 		     i, s->p, s->size, when);
 		return false;
 	}
 	bad = memchr_inv(s->p + n, s->fill, len - n);
 	if (bad) {
-		terr(t, "slot %u %px size %zu: byte %td is %#x, want %#x %s",
+		terr(t, "slot %u %p size %zu: byte %td is %#x, want %#x %s",
 		     i, s->p, s->size, bad - s->p, *bad, s->fill, when);
 		return false;
 	}
@@ -163,10 +170,10 @@ static void check_new(struct torture_thread *t, void *p, size_t size,
 	size_t usable = talc_usable_size(t->th->heap, p);
 
 	if (!IS_ALIGNED((unsigned long)p, align))
-		terr(t, "%s(%zu, align %zu) returned misaligned %px",
+		terr(t, "%s(%zu, align %zu) returned misaligned %p",
 		     what, size, align, p);
 	if (usable < size)
-		terr(t, "%s(%zu) %px: usable size %zu too small",
+		terr(t, "%s(%zu) %p: usable size %zu too small",
 		     what, size, p, usable);
 }
 
@@ -191,7 +198,7 @@ static void torture_alloc(struct torture_thread *t, unsigned int i)
 		if (p) {
 			t->zeroed++;
 			if (memchr_inv(p, 0, size))
-				terr(t, "__GFP_ZERO block %px size %zu not zeroed",
+				terr(t, "__GFP_ZERO block %p size %zu not zeroed",
 				     p, size);
 		}
 	} else if (kind < 46) {

@@ -233,9 +233,9 @@ static void vt_busy(void)
 	void *p, *q;
 	int ret;
 
-	h = talc_heap_create("vt_busy", 64 << 10, 64 << 10);
+	h = talc_heap_create("vt-busy", 64 << 10, 64 << 10);
 	if (IS_ERR(h)) {
-		vt_assert(false, "busy: create heap vt_busy (%ld)", PTR_ERR(h));
+		vt_assert(false, "busy: create heap vt-busy (%ld)", PTR_ERR(h));
 		return;
 	}
 	p = talc_alloc(h, 100, GFP_KERNEL);
@@ -337,11 +337,11 @@ static void vt_grow(void)
 	for (i = 0; i < n; i++)
 		talc_free(h, blk[i]);
 	/* reclaim may be deferred to a worker: give it up to 2 s */
-	for (waited = 0; waited < 200; waited++) {
+	for (waited = 0; waited < 100; waited++) {
 		talc_heap_stats(h, &st2);
 		if (st2.region_count == 1)
 			break;
-		msleep(10);
+		msleep(20);
 	}
 	vt_assert(st2.region_count == 1 && st2.claimed_bytes == st0.claimed_bytes &&
 		  st2.allocation_count == 0,
