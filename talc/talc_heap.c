@@ -184,7 +184,8 @@ static void talc_heap_reclaim(struct talc_heap *heap, struct list_head *dead)
 	struct talc_region_node *r, *n;
 	struct talc_region_node *first;
 
-	if (heap->nregions < 2 ||
+	/* Not while a grower is out of the lock: it is about to need room. */
+	if (heap->nregions < 2 || heap->pending ||
 	    heap->core.available_bytes <= heap->reclaim_threshold)
 		return;
 	first = list_first_entry(&heap->regions, struct talc_region_node,
