@@ -13,6 +13,7 @@ shift 2
 if [ ! -d "$kdir" ]; then
 	echo "kmod-build.sh: no kernel build directory $kdir" >&2
 	echo "kmod-build.sh: install the matching linux-headers package or pass KVER=/KDIR=" >&2
+	echo "kmod-build.sh: kernels with headers here: $("$top/scripts/kvers.sh" | tr "\n" " ")" >&2
 	exit 1
 fi
 mkdir -p "$out/talc"

@@ -9,14 +9,15 @@
 set -u
 found=0
 for pat in '^6\.1\.0-[0-9]+-amd64$' '^6\.12[^[:space:]]*-amd64$'; do
-	best=""
+	best=()
 	for d in /lib/modules/*; do
 		v=${d##*/}
 		[[ $v =~ $pat ]] || continue
 		[ -d "$d/build" ] || continue
-		best="$best $v"
+		best+=("$v")
 	done
-	v=$(printf '%s\n' $best | sort -V | tail -n 1)
+	v=""
+	[ ${#best[@]} -gt 0 ] && v=$(printf '%s\n' "${best[@]}" | sort -V | tail -n 1)
 	if [ -n "$v" ]; then
 		echo "$v"
 		found=1
