@@ -10,6 +10,9 @@
 #   make vmtest   check suite: assertions in a VM for each kernel of
 #                 scripts/kvers.sh (6.1 and 6.12); ends "N passed, M failed".
 #                 KVERS="<release> ..." restricts the kernels.
+#   make vmtest-planted   negative control (not in check): plants WARN_ON(1)
+#                 in talc_heap_free() in a copy of the tree and succeeds only
+#                 if vmtest then fails (scripts/vm/planted-bug.sh).
 #   Logs: build/vm/<KVER>/{run,vmtest}.log (full console), vmtest.out.
 #   TALC_VM_ACCEL=kvm|tcg skips the accelerator probe (see scripts/vm/run-vm).
 
@@ -24,5 +27,8 @@ run:
 vmtest:
 	@$(TOP)/scripts/vm/vmtest.sh
 
-.PHONY: run vmtest
+vmtest-planted:
+	@$(TOP)/scripts/vm/planted-bug.sh
+
+.PHONY: run vmtest vmtest-planted
 endif

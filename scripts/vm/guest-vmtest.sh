@@ -153,14 +153,13 @@ no_talc "control/tunables rmmod"
 
 echo "== torture: 2 threads, 10 s"
 load "tort:256K:4M"
-mark torture
 if insmod $M/talc_torture.ko heap=tort threads=2 ops=0 duration=${TORTURE_SECS:-10} max_size=4096; then
 	pass "talc_torture: insmod succeeded"
 	rmmod talc_torture
 else
 	fail "talc_torture: insmod failed"
 fi
-line=$(since torture | grep 'talc_torture: heap=tort threads=' | sed 's/^\[[ 0-9.]*\] //')
+line=$(dmesg | grep 'talc_torture: heap=tort threads=' | tail -n 1 | sed 's/^\[[ 0-9.]*\] //')
 echo "   $line"
 ok $(echo "$line" | grep -q ' errors=0$'; echo $?) "talc_torture: summary says errors=0"
 ops=$(echo "$line" | sed -n 's/.* ops=\([0-9]*\) .*/\1/p')

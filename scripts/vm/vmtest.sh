@@ -7,7 +7,8 @@
 # assertion.  The host counts them per kernel and adds one assertion of its
 # own per kernel: the console log is clean (scan-log: end marker present,
 # no unexpected kernel splat, expected talc warnings exactly as announced,
-# no unexpected taint).  Ends with "N passed, M failed" over all kernels and
+# no unexpected taint).  Before the VMs, scan-log-test checks that the
+# scanner rejects made-up bad logs.  Ends with "N passed, M failed" over all kernels and
 # exits non-zero on any failure.  KVERS="a b" overrides the kernel list.
 set -u
 . "$(dirname "$0")/common.sh"
@@ -19,6 +20,19 @@ kvers_list=${KVERS:-$(kvers)}
 total_pass=0
 total_fail=0
 summary=()
+
+# The judge first: scan-log must reject made-up bad logs.
+echo "=== vmtest: scan-log self-test"
+mkdir -p "$vm_out"
+"$vm_here/scan-log-test" > "$vm_out/scan-log-test.out" 2>&1
+grep -a -v -E '^PASS: |^[0-9]+ passed, ' "$vm_out/scan-log-test.out" | sed 's/^/  /'
+p=$(grep -a -c '^PASS: ' "$vm_out/scan-log-test.out")
+f=$(grep -a -c '^FAIL: ' "$vm_out/scan-log-test.out")
+[ "$p" -gt 0 ] || f=$((f + 1))
+echo "scan-log self-test: $p passed, $f failed"
+summary+=("$(printf '%-24s %4d passed %3d failed' scan-log-self-test "$p" "$f")")
+total_pass=$((total_pass + p))
+total_fail=$((total_fail + f))
 for kver in $kvers_list; do
 	start=$(date +%s)
 	mkdir -p "$vm_out/$kver"
