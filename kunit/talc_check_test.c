@@ -102,6 +102,10 @@ static struct tc_env *tc_setup_poison(struct kunit *test, size_t bsize,
 	e->t.report = tc_report;
 	e->t.report_data = e;
 	e->t.poison = poison;
+#ifdef TALC_QUICK_BINS
+	/* b must go to its bin, not stay on a quick list. */
+	e->t.quick_depth = 0;
+#endif
 	KUNIT_ASSERT_EQ(test, talc_claim(&e->t, e->buf, TC_BUF_SIZE), 0);
 
 	e->a = talc_malloc(&e->t, 100);
@@ -493,9 +497,64 @@ static void talc_check_bad_free_events_test(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, !memchr_inv(e->c, 0x33, 100));
 }
 
+/*
+ * Bin boundaries at the allocation level: a free chunk b of size S (a bin's
+ * lower bound, or just above one) sits between used chunks, with a much
+ * larger free chunk elsewhere.  A request that needs S + 8 bytes must never
+ * get b; a request that needs exactly S gets b when S is the smallest size
+ * of its bin (good fit takes the bin's head without a scan).  An off-by-one
+ * in the binning puts b in a bin whose every chunk is assumed bigger.
+ */
+static const size_t tc_bound_sizes[] = {
+	24, 32, 40, 256, 496, 504,			/* linear bins */
+	512, 520, 544, 992, 1016, 1024, 1088, 2040,	/* first octaves */
+	2048, 4096, 4104, 4352, 8192, 8448,
+};
+
+static void tc_bound_desc(const size_t *s, char *desc)
+{
+	unsigned int bin = talc_bin_of(*s);
+
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "chunk=%zu bin=%u%s", *s, bin,
+		 talc_bin_min_size(bin) == *s ? " (lower bound)" : "");
+}
+
+KUNIT_ARRAY_PARAM(tc_bound, tc_bound_sizes, tc_bound_desc);
+
+static void talc_check_bin_boundary_test(struct kunit *test)
+{
+	size_t s = *(const size_t *)test->param_value;
+	struct tc_env *e = tc_setup(test, s);
+	unsigned int bin = talc_bin_of(s);
+	char *p;
+
+	KUNIT_EXPECT_LE(test, talc_bin_min_size(bin), s);
+	KUNIT_EXPECT_GT(test, talc_bin_min_size(bin + 1), s);
+	/* One byte more than b can hold. */
+	p = talc_malloc(&e->t, s - TALC_OVERHEAD + 1);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_PTR_NE(test, p - TALC_OVERHEAD, e->b);
+	KUNIT_EXPECT_GE(test, talc_usable_size(&e->t, p),
+			s - TALC_OVERHEAD + 1);
+	KUNIT_EXPECT_EQ(test, talc_check(&e->t), 0);
+	talc_free(&e->t, p);
+	/* Exactly what b holds. */
+	p = talc_malloc(&e->t, s - TALC_OVERHEAD);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_GE(test, talc_usable_size(&e->t, p), s - TALC_OVERHEAD);
+	if (talc_bin_min_size(bin) == s)
+		KUNIT_EXPECT_PTR_EQ(test, p - TALC_OVERHEAD, e->b);
+	memset(p, 0x66, s - TALC_OVERHEAD);
+	KUNIT_EXPECT_EQ(test, talc_check(&e->t), 0);
+	talc_free(&e->t, p);
+	KUNIT_EXPECT_EQ(test, talc_check(&e->t), 0);
+	KUNIT_EXPECT_EQ(test, e->reports, 0);
+}
+
 static struct kunit_case talc_check_test_cases[] = {
 	KUNIT_CASE(talc_check_clean_test),
 	KUNIT_CASE_PARAM(talc_check_corruption_test, tc_gen_params),
+	KUNIT_CASE_PARAM(talc_check_bin_boundary_test, tc_bound_gen_params),
 	KUNIT_CASE(talc_check_poison_test),
 	KUNIT_CASE(talc_check_bad_free_events_test),
 	{}

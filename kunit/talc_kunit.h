@@ -6,13 +6,14 @@
  * they clear debug_locks.  Each suite's .init/.exit pair records debug_locks
  * before a test and fails the test if it dropped while the test ran (the
  * lockdep variant of scripts/kunit.sh relies on this; a KASAN report also
- * clears it).
+ * clears it).  It also fails a test that leaves interrupts disabled.
  */
 #ifndef _TALC_KUNIT_H
 #define _TALC_KUNIT_H
 
 #include <kunit/test.h>
 #include <linux/debug_locks.h>
+#include <linux/irqflags.h>
 
 /*
  * Compatibility with the 6.1 KUnit API (Debian's linux-source-6.1): test
@@ -48,6 +49,11 @@ static inline void talc_kunit_exit(struct kunit *test)
 	if (ctx && ctx->debug_locks_before && !debug_locks)
 		KUNIT_FAIL(test,
 			   "debug_locks turned off during this test (lockdep/spinlock/KASAN splat): see the kernel log");
+	/* UML is UP: without lock debugging a missing unlock shows only here. */
+	if (irqs_disabled()) {
+		KUNIT_FAIL(test, "interrupts left disabled (missing unlock/irqrestore?)");
+		local_irq_enable();
+	}
 }
 
 #endif /* _TALC_KUNIT_H */
