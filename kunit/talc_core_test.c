@@ -7,6 +7,9 @@
  * and UBSan (make unit).  Memory for regions comes from kunit_kzalloc(), so
  * it is released when each case ends.
  *
+ * Most cases check exact coalescing, so the fixture turns quick lists off;
+ * the quick_* cases and the random stress run with them on.
+ *
  * The tests know the chunk layout documented in talc.c (one header word in
  * front of each payload; a free chunk holds next/prev links after its header
  * and a footer at its end): the corruption cases rely on it.
@@ -47,6 +50,8 @@ static int core_init(struct kunit *test)
 	if (!f)
 		return -ENOMEM;
 	talc_init(&f->t);
+	KUNIT_EXPECT_EQ(test, f->t.quick_depth, TALC_DEFAULT_QUICK_DEPTH);
+	f->t.quick_depth = 0;
 	f->t.report = record_report;
 	f->t.report_data = f;
 	test->priv = f;
@@ -1232,6 +1237,107 @@ static void core_check_catches(struct kunit *test)
 	expect_consistent(test);
 }
 
+/* ---- quick lists ---- */
+
+static void core_quick_reuse(struct kunit *test)
+{
+	struct talc_stats st0, st;
+	void *p, *q, *guard;
+	int i;
+
+	claim_arena(test, ARENA_SIZE);
+	T(test)->quick_depth = TALC_DEFAULT_QUICK_DEPTH;
+	p = talc_malloc(T(test), 64);
+	guard = talc_malloc(T(test), 8);
+	st0 = stats(test);
+	talc_free(T(test), p);
+	st = stats(test);
+	/* Parked, not merged: one more fragment, same chunk comes back. */
+	KUNIT_EXPECT_EQ(test, st.fragment_count, st0.fragment_count + 1);
+	KUNIT_EXPECT_EQ(test, st.available_bytes, st0.available_bytes + 72);
+	KUNIT_EXPECT_EQ(test, st.allocation_count, st0.allocation_count - 1);
+	KUNIT_EXPECT_EQ(test, st.allocated_bytes, st0.allocated_bytes - 64);
+	expect_consistent(test);
+	/* A parked chunk is still a double free and has no usable size. */
+	talc_free(T(test), p);
+	KUNIT_EXPECT_EQ(test, F(test)->events[TALC_EV_FREE_DOUBLE], 1);
+	KUNIT_EXPECT_EQ(test, talc_usable_size(T(test), p), 0);
+	q = talc_malloc(T(test), 60);	/* same chunk size: 72 */
+	KUNIT_EXPECT_PTR_EQ(test, q, p);
+	KUNIT_EXPECT_EQ(test, stats(test).allocated_bytes,
+			st0.allocated_bytes - 4);
+	KUNIT_EXPECT_EQ(test, talc_usable_size(T(test), q), 64);
+	expect_consistent(test);
+	/* Depth bound: the ninth free of a size is coalesced. */
+	for (i = 0; i < 10; i++)
+		talc_malloc(T(test), 200);
+	talc_free(T(test), q);
+	talc_free(T(test), guard);
+	KUNIT_EXPECT_LE(test, T(test)->quick_count[talc_bin_of(208)],
+			TALC_DEFAULT_QUICK_DEPTH);
+	expect_consistent(test);
+}
+
+static void core_quick_depth_bound(struct kunit *test)
+{
+	void *p[12], *g[12];
+	int i;
+
+	claim_arena(test, ARENA_SIZE);
+	T(test)->quick_depth = 4;
+	for (i = 0; i < 12; i++) {
+		p[i] = talc_malloc(T(test), 100);
+		g[i] = talc_malloc(T(test), 8);
+	}
+	for (i = 0; i < 12; i++)
+		talc_free(T(test), p[i]);
+	KUNIT_EXPECT_EQ(test, T(test)->quick_count[talc_bin_of(112)], 4);
+	KUNIT_EXPECT_EQ(test, T(test)->quick_chunks, 4 + 0);
+	expect_consistent(test);
+	for (i = 0; i < 12; i++)
+		talc_free(T(test), g[i]);
+	expect_consistent(test);
+}
+
+/* Parked chunks are coalesced before an allocation would fail. */
+static void core_quick_flush_on_failure(struct kunit *test)
+{
+	void *p[64];
+	int i, n = 0;
+
+	claim_arena(test, 8192);
+	T(test)->quick_depth = 64;
+	while (n < 64 && (p[n] = talc_malloc(T(test), 100)))
+		n++;
+	for (i = 0; i < n; i++)
+		talc_free(T(test), p[i]);
+	KUNIT_EXPECT_EQ(test, T(test)->quick_chunks, n);
+	p[0] = talc_malloc(T(test), 4000);
+	KUNIT_EXPECT_NOT_NULL(test, p[0]);
+	KUNIT_EXPECT_EQ(test, T(test)->quick_chunks, 0);
+	KUNIT_EXPECT_EQ(test, stats(test).failed_allocations, 0);
+	expect_consistent(test);
+	talc_free(T(test), p[0]);
+	talc_flush(T(test));
+	KUNIT_EXPECT_EQ(test, stats(test).fragment_count, 1);
+}
+
+/* Region operations see through parked chunks. */
+static void core_quick_region_ops(struct kunit *test)
+{
+	char *mem = claim_arena(test, 8192);
+	void *p;
+
+	T(test)->quick_depth = 8;
+	p = talc_malloc(T(test), 100);
+	talc_free(T(test), p);
+	KUNIT_EXPECT_EQ(test, T(test)->quick_chunks, 1);
+	KUNIT_EXPECT_EQ(test, talc_release(T(test), mem), 0);
+	KUNIT_EXPECT_EQ(test, stats(test).available_bytes, 0);
+	KUNIT_EXPECT_EQ(test, stats(test).fragment_count, 0);
+	expect_consistent(test);
+}
+
 /* ---- stress ---- */
 
 static u32 next_rand(u32 *s)
@@ -1253,9 +1359,14 @@ static void core_random_stress(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, len);
 	claim_arena(test, ARENA_SIZE);
 	claim_arena(test, ARENA_SIZE / 4);
-	T(test)->poison = true;
 	for (i = 0; i < 20000; i++) {
 		u32 r = next_rand(&seed);
+
+		/* alternate: quick lists on, then poisoning on */
+		if (i % 5000 == 0) {
+			T(test)->poison = i % 10000;
+			T(test)->quick_depth = i % 10000 ? 0 : 8;
+		}
 
 		k = r % SLOTS;
 		if (p[k]) {
@@ -1289,6 +1400,7 @@ static void core_random_stress(struct kunit *test)
 	}
 	for (k = 0; k < SLOTS; k++)
 		talc_free(T(test), p[k]);
+	talc_flush(T(test));
 	KUNIT_EXPECT_EQ(test, stats(test).allocation_count, 0);
 	KUNIT_EXPECT_EQ(test, stats(test).allocated_bytes, 0);
 	KUNIT_EXPECT_EQ(test, stats(test).fragment_count, 2);
@@ -1335,6 +1447,10 @@ static struct kunit_case talc_core_cases[] = {
 	KUNIT_CASE(core_oom_hook),
 	KUNIT_CASE(core_oom_no_endless_loop),
 	KUNIT_CASE_PARAM(core_check_catches, corrupt_gen_params),
+	KUNIT_CASE(core_quick_reuse),
+	KUNIT_CASE(core_quick_depth_bound),
+	KUNIT_CASE(core_quick_flush_on_failure),
+	KUNIT_CASE(core_quick_region_ops),
 	KUNIT_CASE_SLOW(core_random_stress),
 	{}
 };

@@ -46,14 +46,18 @@
  *   m  HDR_PREV_MIN   the chunk below is free and 24 bytes (no footer)
  *   size              chunk size in bytes, header included
  *   slack             used chunks: usable bytes minus requested bytes, so
- *                     free() can account requested bytes without a size
+ *                     free() can account requested bytes without a size;
+ *                     it never exceeds 31, and all ones (HDR_QUICK) marks a
+ *                     chunk parked on a quick list
  *   align             used chunks: log2 of the requested alignment, so a
  *                     moving realloc keeps it
  *                     free chunks: bit 40 (HDR_POISONED) says the body holds
  *                     TALC_POISON_BYTE
- *   check             hash of the chunk address, the size and a per-talc
- *                     key: free() trusts a header only if it matches, which
- *                     catches interior and stray pointers in O(1)
+ *   check             a tag drawn from the address of the struct talc:
+ *                     free() trusts a word as a header only if it and the
+ *                     next header both carry the tag, so a stray word in
+ *                     front of an interior or foreign pointer passes with a
+ *                     chance of 2^-26, checked in O(1)
  *
  * Bins.  A free chunk of size s lives in bin talc_bin_of(s): one bin per 8
  * bytes below 512, then 16 bins per power of two.  A bitmap (one bit per bin,
@@ -64,6 +68,14 @@
  * scan the bin just below, first fit, for at most scan_limit chunks.  An
  * aligned request starts at the bin that fits size + align + 24, which always
  * leaves room to cut the aligned chunk out of the head.
+ *
+ * Quick lists.  free() parks a chunk of the first TALC_QUICK_BINS bins on a
+ * LIFO list of its bin (at most quick_depth deep) instead of coalescing it;
+ * it stays marked used (HDR_USED | HDR_QUICK), so its neighbours do not merge
+ * with it, and malloc() hands it out again to a request of exactly its size
+ * without touching the bins.  Parked chunks count as available memory.  They
+ * are coalesced (talc_flush()) before an allocation fails, before a region is
+ * truncated or released, and never when poisoning is on.
  */
 #include <linux/bitops.h>
 #include <linux/build_bug.h>
@@ -85,15 +97,18 @@
 #define HDR_ALIGN_SHIFT	46
 #define HDR_ALIGN	GENMASK(50, 46)
 #define HDR_POISONED	BIT(40)
+#define HDR_QUICK	HDR_SLACK
 #define HDR_CHECK_SHIFT	51
 #define HDR_CHECK	GENMASK(63, 51)
 
-/* Multiplier of the header check hash (2^64 / golden ratio, odd). */
+/* Multiplier that spreads the struct talc address into the tag. */
 #define TALC_HASH_MUL	0x9e3779b97f4a7c15UL
 /* How often the OOM hook may be called for one allocation. */
 #define TALC_OOM_RETRIES 16
 /* No bin: returned by find_bin(). */
 #define NO_BIN		(~0U)
+/* Smallest chunk size above the quick bins: talc_bin_min_size(QUICK_BINS). */
+#define TALC_QUICK_LIMIT 4864UL
 
 static_assert(BITS_PER_LONG == 64, "talc's header layout needs 64-bit words");
 static_assert(TALC_ALIGN == 8 && TALC_OVERHEAD == sizeof(unsigned long));
@@ -106,6 +121,10 @@ static_assert((HDR_ALIGN >> HDR_ALIGN_SHIFT) >= 31 &&
 static_assert(TALC_MIN_CHUNK == 3 * sizeof(void *));
 static_assert(TALC_LINEAR_LIMIT == 1UL << TALC_LINEAR_LOG2);
 static_assert(TALC_BITMAP_WORDS <= BITS_PER_LONG);
+static_assert(TALC_QUICK_BINS == TALC_LINEAR_BINS + 3 * TALC_SUBBINS + 3 &&
+	      TALC_QUICK_LIMIT == 19UL << 8);
+/* The largest slack (a 1-byte request plus an absorbed 16-byte tail). */
+static_assert(TALC_MIN_CHUNK - TALC_OVERHEAD - 1 + 16 < (HDR_QUICK >> 40));
 
 /**
  * struct talc_chunk - the start of a free chunk
@@ -139,24 +158,15 @@ static_assert(sizeof(struct talc_region) % TALC_ALIGN == 0);
 
 /* ---- header words ---- */
 
-static __always_inline unsigned long hdr_check(const struct talc *t,
-					       const void *c, size_t size)
-{
-	return ((((unsigned long)c ^ size ^ t->key) * TALC_HASH_MUL) >>
-		HDR_CHECK_SHIFT) << HDR_CHECK_SHIFT;
-}
-
 static __always_inline unsigned long make_hdr(const struct talc *t,
-					      const void *c, size_t size,
-					      unsigned long bits)
+					      size_t size, unsigned long bits)
 {
-	return size | bits | hdr_check(t, c, size);
+	return size | bits | t->key;
 }
 
-static __always_inline bool hdr_valid(const struct talc *t, const void *c,
-				      unsigned long hdr)
+static __always_inline bool hdr_valid(const struct talc *t, unsigned long hdr)
 {
-	return (hdr & HDR_CHECK) == hdr_check(t, c, hdr & HDR_SIZE);
+	return (hdr & HDR_CHECK) == t->key;
 }
 
 static __always_inline size_t hdr_size(unsigned long hdr)
@@ -316,7 +326,7 @@ static __always_inline void bin_remove(struct talc *t, struct talc_chunk *c,
 static __always_inline void make_free(struct talc *t, struct talc_chunk *c,
 				      size_t size, unsigned long poisoned)
 {
-	c->hdr = make_hdr(t, c, size, poisoned);
+	c->hdr = make_hdr(t, size, poisoned);
 	if (size > TALC_MIN_CHUNK)
 		*hdr_at(c, size - 8) = size;
 	set_prev_flags(hdr_at(c, size), prev_free_flags(size));
@@ -391,7 +401,7 @@ static struct talc_region *region_find(const struct talc *t, const void *base)
 }
 
 /* The region whose chunks may hold payload pointer @p. */
-static struct talc_region *region_of(const struct talc *t, const void *p)
+static __always_inline struct talc_region *region_of(const struct talc *t, const void *p)
 {
 	struct talc_region *r;
 
@@ -430,7 +440,7 @@ static void write_sentinel(struct talc *t, struct talc_region *r,
 			   unsigned long *end, unsigned long prev_flags)
 {
 	r->end = end;
-	*end = make_hdr(t, end, 0, HDR_USED | prev_flags);
+	*end = make_hdr(t, 0, HDR_USED | prev_flags);
 }
 
 /**
@@ -443,8 +453,10 @@ static void write_sentinel(struct talc *t, struct talc_region *r,
 void talc_init(struct talc *t)
 {
 	memset(t, 0, sizeof(*t));
-	t->key = ((unsigned long)t * TALC_HASH_MUL) ^ 0x7a1c5eedUL;
+	t->key = (((unsigned long)t * TALC_HASH_MUL) & HDR_CHECK) |
+		 BIT(HDR_CHECK_SHIFT);
 	t->scan_limit = TALC_DEFAULT_SCAN_LIMIT;
+	t->quick_depth = TALC_DEFAULT_QUICK_DEPTH;
 }
 
 /**
@@ -575,6 +587,7 @@ int talc_truncate(struct talc *t, void *base, size_t new_size)
 
 	if (!r || new_size > r->size)
 		return -EINVAL;
+	talc_flush(t);
 	end = (unsigned long *)(ALIGN_DOWN((uintptr_t)base + new_size,
 					   TALC_ALIGN) - 8);
 	if ((char *)end < (char *)region_first(r))
@@ -606,7 +619,7 @@ int talc_truncate(struct talc *t, void *base, size_t new_size)
  * Return: the smallest size talc_truncate() accepts for the region (its head
  * and sentinel included), or 0 if @base is no region.
  */
-size_t talc_reserved(const struct talc *t, void *base)
+size_t talc_reserved(struct talc *t, void *base)
 {
 	struct talc_region *r = region_find(t, base);
 	struct talc_chunk *top;
@@ -614,6 +627,7 @@ size_t talc_reserved(const struct talc *t, void *base)
 
 	if (!r)
 		return 0;
+	talc_flush(t);
 	top = region_top_free(r);
 	end = top ? (char *)top : (char *)r->end;
 	return end + 8 - (char *)base;
@@ -635,6 +649,7 @@ int talc_release(struct talc *t, void *base)
 
 	if (!r)
 		return -EINVAL;
+	talc_flush(t);
 	first = region_first(r);
 	if ((void *)first != (void *)r->end) {
 		if (first->hdr & HDR_USED ||
@@ -662,6 +677,16 @@ static __always_inline size_t chunk_size(size_t size)
 		return 0;
 	size = ALIGN(size + TALC_OVERHEAD, TALC_ALIGN);
 	return size < TALC_MIN_CHUNK ? TALC_MIN_CHUNK : size;
+}
+
+static __always_inline void account_alloc(struct talc *t, size_t req)
+{
+	t->allocation_count++;
+	t->total_allocation_count++;
+	t->allocated_bytes += req;
+	t->total_allocated_bytes += req;
+	if (t->allocated_bytes > t->peak_allocated_bytes)
+		t->peak_allocated_bytes = t->allocated_bytes;
 }
 
 /* Where the payload of an @align-aligned chunk cut from free chunk @c goes. */
@@ -724,7 +749,7 @@ static __always_inline void *carve(struct talc *t, struct talc_chunk *c,
 	if (a != (char *)c) {
 		size_t lead = a - (char *)c;
 
-		c->hdr = make_hdr(t, c, lead, poisoned);
+		c->hdr = make_hdr(t, lead, poisoned);
 		if (lead > TALC_MIN_CHUNK)
 			*hdr_at(c, lead - 8) = lead;
 		bin_insert(t, c, lead);
@@ -733,7 +758,7 @@ static __always_inline void *carve(struct talc *t, struct talc_chunk *c,
 	if (rest >= TALC_MIN_CHUNK) {
 		struct talc_chunk *r = (struct talc_chunk *)(a + need);
 
-		r->hdr = make_hdr(t, r, rest, poisoned);
+		r->hdr = make_hdr(t, rest, poisoned);
 		if (rest > TALC_MIN_CHUNK)
 			*hdr_at(r, rest - 8) = rest;
 		set_prev_flags(hdr_at(r, rest), prev_free_flags(rest));
@@ -742,18 +767,33 @@ static __always_inline void *carve(struct talc *t, struct talc_chunk *c,
 		need += rest;
 		set_prev_flags((unsigned long *)cend, 0);
 	}
-	*(unsigned long *)a = make_hdr(t, a, need, HDR_USED | prev_flags |
+	*(unsigned long *)a = make_hdr(t, need, HDR_USED | prev_flags |
 				       align_bits |
 				       ((need - TALC_OVERHEAD - req) <<
 					HDR_SLACK_SHIFT));
-
-	t->allocation_count++;
-	t->total_allocation_count++;
-	t->allocated_bytes += req;
-	t->total_allocated_bytes += req;
-	if (t->allocated_bytes > t->peak_allocated_bytes)
-		t->peak_allocated_bytes = t->allocated_bytes;
+	account_alloc(t, req);
 	return p;
+}
+
+/* A parked chunk of exactly @need bytes for a plain request, or NULL. */
+static __always_inline void *quick_pop(struct talc *t, size_t need, size_t req)
+{
+	unsigned int b = bin_of(need);
+	struct talc_chunk *c;
+
+	if (need >= TALC_QUICK_LIMIT)
+		return NULL;
+	c = t->quick[b];
+	if (!c || hdr_size(c->hdr) != need)
+		return NULL;
+	t->quick[b] = c->next;
+	t->quick_count[b]--;
+	t->quick_chunks--;
+	t->quick_bytes -= need;
+	c->hdr = (c->hdr & ~(HDR_SLACK | HDR_ALIGN)) | (3UL << HDR_ALIGN_SHIFT) |
+		 ((need - TALC_OVERHEAD - req) << HDR_SLACK_SHIFT);
+	account_alloc(t, req);
+	return hdr_at(c, TALC_OVERHEAD);
 }
 
 static __always_inline void *try_alloc(struct talc *t, size_t req,
@@ -765,6 +805,9 @@ static __always_inline void *try_alloc(struct talc *t, size_t req,
 	char *p;
 
 	if (likely(align <= TALC_ALIGN)) {
+		p = quick_pop(t, need, req);
+		if (p)
+			return p;
 		b = find_bin(t, bin_ceil(need));
 		if (likely(b != NO_BIN)) {
 			c = t->bins[b];
@@ -811,6 +854,11 @@ static void *alloc(struct talc *t, size_t size, size_t align)
 		p = try_alloc(t, size, need, align);
 		if (likely(p))
 			return p;
+		if (t->quick_chunks) {
+			talc_flush(t);
+			tries--;
+			continue;
+		}
 		if (!t->oom || tries >= TALC_OOM_RETRIES ||
 		    t->oom(t, size, align, t->oom_data) ||
 		    t->claimed_bytes <= claimed)
@@ -833,6 +881,15 @@ fail:
  */
 void *talc_malloc(struct talc *t, size_t size)
 {
+	void *p;
+
+	/* The quick-list hit stays in this small leaf. */
+	if (likely(size < TALC_QUICK_LIMIT - TALC_OVERHEAD)) {
+		p = quick_pop(t, max(ALIGN(size + TALC_OVERHEAD, TALC_ALIGN),
+				     TALC_MIN_CHUNK), size);
+		if (likely(p))
+			return p;
+	}
 	return alloc(t, size, TALC_ALIGN);
 }
 
@@ -856,51 +913,52 @@ void *talc_malloc_aligned(struct talc *t, size_t size, size_t align)
 
 /* ---- free ---- */
 
+static noinline unsigned long *bad_free(struct talc *t, const void *p,
+					enum talc_event ev)
+{
+	static const char *const what[] = {
+		[TALC_EV_FREE_MISALIGNED] = "pointer is not 8-byte aligned",
+		[TALC_EV_FREE_OUTSIDE] = "pointer is in no region of this heap",
+		[TALC_EV_FREE_INVALID] = "no chunk starts here (interior or stray pointer)",
+		[TALC_EV_FREE_DOUBLE] = "chunk is already free (double free)",
+	};
+
+	t->bad_frees++;
+	report(t, ev, p, what[ev]);
+	return NULL;
+}
+
 /*
  * The header of the used chunk whose payload is @p, or NULL after counting
- * and reporting a bad pointer.  O(1) but for the region lookup.
+ * and reporting a bad pointer.  O(1) but for the region lookup.  Both the
+ * chunk's header and the next one must carry valid checks, so a stray word
+ * in front of an interior pointer is not taken for a header.
  */
-static unsigned long *used_chunk(struct talc *t, const void *p)
+static __always_inline unsigned long *used_chunk(struct talc *t,
+						 const void *p)
 {
 	struct talc_region *r;
 	unsigned long *c, hdr, nhdr;
 	size_t size;
-	const char *what;
-	enum talc_event ev;
 
-	if (unlikely((uintptr_t)p & (TALC_ALIGN - 1))) {
-		ev = TALC_EV_FREE_MISALIGNED;
-		what = "pointer is not 8-byte aligned";
-		goto bad;
-	}
+	if (unlikely((uintptr_t)p & (TALC_ALIGN - 1)))
+		return bad_free(t, p, TALC_EV_FREE_MISALIGNED);
 	r = region_of(t, p);
-	if (unlikely(!r)) {
-		ev = TALC_EV_FREE_OUTSIDE;
-		what = "pointer is in no region of this heap";
-		goto bad;
-	}
+	if (unlikely(!r))
+		return bad_free(t, p, TALC_EV_FREE_OUTSIDE);
 	c = hdr_at((void *)p, -TALC_OVERHEAD);
 	hdr = *c;
 	size = hdr_size(hdr);
-	ev = TALC_EV_FREE_INVALID;
-	what = "no chunk starts here (interior or stray pointer)";
-	if (unlikely(!hdr_valid(t, c, hdr) || size < TALC_MIN_CHUNK ||
+	if (unlikely(!hdr_valid(t, hdr) || size < TALC_MIN_CHUNK ||
 		     size > (size_t)((char *)r->end - (char *)c)))
-		goto bad;
-	if (unlikely(!(hdr & HDR_USED))) {
-		ev = TALC_EV_FREE_DOUBLE;
-		what = "chunk is already free (double free)";
-		goto bad;
-	}
+		return bad_free(t, p, TALC_EV_FREE_INVALID);
+	if (unlikely(!(hdr & HDR_USED) || (hdr & HDR_QUICK) == HDR_QUICK))
+		return bad_free(t, p, TALC_EV_FREE_DOUBLE);
 	nhdr = *hdr_at(c, size);
-	if (unlikely(!hdr_valid(t, hdr_at(c, size), nhdr) ||
+	if (unlikely(!hdr_valid(t, nhdr) ||
 		     (nhdr & HDR_PREV_FREE)))
-		goto bad;
+		return bad_free(t, p, TALC_EV_FREE_INVALID);
 	return c;
-bad:
-	t->bad_frees++;
-	report(t, ev, p, what);
-	return NULL;
 }
 
 static __always_inline size_t used_req(unsigned long hdr)
@@ -909,7 +967,42 @@ static __always_inline size_t used_req(unsigned long hdr)
 	       ((hdr & HDR_SLACK) >> HDR_SLACK_SHIFT);
 }
 
-static void free_chunk(struct talc *t, unsigned long *uc)
+static __always_inline void account_free(struct talc *t, unsigned long hdr)
+{
+	t->allocated_bytes -= used_req(hdr);
+	t->allocation_count--;
+}
+
+/*
+ * Park used chunk @c (already accounted as freed) on the quick list of its
+ * bin.  Return: false if it must be coalesced instead.
+ */
+static __always_inline bool quick_push(struct talc *t, unsigned long *c,
+				       unsigned long hdr)
+{
+	size_t size = hdr_size(hdr);
+	unsigned int b = bin_of(size);
+	unsigned int n;
+
+	if (size >= TALC_QUICK_LIMIT)
+		return false;
+	n = t->quick_count[b];
+	if (n >= t->quick_depth || t->poison)
+		return false;
+	t->quick_count[b] = n + 1;
+	((struct talc_chunk *)c)->next = t->quick[b];
+	t->quick[b] = (struct talc_chunk *)c;
+	t->quick_chunks++;
+	t->quick_bytes += size;
+	*c = hdr | HDR_QUICK;
+	return true;
+}
+
+/*
+ * Return a used or parked chunk to the bins, merging it with free
+ * neighbours.  The caller has done the allocation accounting.
+ */
+static noinline void free_chunk(struct talc *t, unsigned long *uc)
 {
 	unsigned long hdr = *uc;
 	struct talc_chunk *c = (struct talc_chunk *)uc, *n;
@@ -917,8 +1010,6 @@ static void free_chunk(struct talc *t, unsigned long *uc)
 	unsigned long poisoned = t->poison ? HDR_POISONED : 0;
 	unsigned long nhdr;
 
-	t->allocated_bytes -= used_req(hdr);
-	t->allocation_count--;
 	/* Never leave a used-looking header behind, even when merged away. */
 	*uc = hdr & ~HDR_USED;
 
@@ -951,13 +1042,43 @@ static void free_chunk(struct talc *t, unsigned long *uc)
 
 void (talc_free)(struct talc *t, void *ptr)
 {
-	unsigned long *c;
+	unsigned long *c, hdr;
 
 	if (!ptr)
 		return;
 	c = used_chunk(t, ptr);
-	if (c)
+	if (!c)
+		return;
+	hdr = *c;
+	account_free(t, hdr);
+	if (!quick_push(t, c, hdr))
 		free_chunk(t, c);
+}
+
+/**
+ * talc_flush - coalesce every chunk parked on a quick list
+ * @t: the allocator
+ *
+ * Called by the core itself before an allocation fails and before region
+ * operations; an owner may call it to see fully coalesced statistics.
+ */
+void talc_flush(struct talc *t)
+{
+	unsigned int b;
+
+	if (!t->quick_chunks)
+		return;
+	for (b = 0; b < TALC_QUICK_BINS; b++) {
+		struct talc_chunk *c;
+
+		while ((c = t->quick[b])) {
+			t->quick[b] = c->next;
+			free_chunk(t, &c->hdr);
+		}
+		t->quick_count[b] = 0;
+	}
+	t->quick_chunks = 0;
+	t->quick_bytes = 0;
 }
 
 size_t (talc_usable_size)(const struct talc *t, const void *ptr)
@@ -973,7 +1094,8 @@ size_t (talc_usable_size)(const struct talc *t, const void *ptr)
 		return 0;
 	c = (const unsigned long *)ptr - 1;
 	hdr = *c;
-	if (!hdr_valid(t, c, hdr) || !(hdr & HDR_USED) ||
+	if (!hdr_valid(t, hdr) || !(hdr & HDR_USED) ||
+	    (hdr & HDR_QUICK) == HDR_QUICK ||
 	    hdr_size(hdr) > (size_t)((char *)r->end - (char *)c))
 		return 0;
 	return hdr_size(hdr) - TALC_OVERHEAD;
@@ -987,7 +1109,7 @@ static void set_used(struct talc *t, unsigned long *c, size_t size,
 {
 	unsigned long keep = *c & (HDR_FLAGS | HDR_ALIGN);
 
-	*c = make_hdr(t, c, size, keep |
+	*c = make_hdr(t, size, keep |
 		      ((size - TALC_OVERHEAD - req) << HDR_SLACK_SHIFT));
 }
 
@@ -1024,7 +1146,7 @@ static bool resize_in_place(struct talc *t, unsigned long *c, size_t size,
 		/* The tail of our old payload is not poison. */
 		if (need < size)
 			poisoned = 0;
-		r->hdr = make_hdr(t, r, rest, poisoned);
+		r->hdr = make_hdr(t, rest, poisoned);
 		if (rest > TALC_MIN_CHUNK)
 			*hdr_at(r, rest - 8) = rest;
 		set_prev_flags(hdr_at(r, rest), prev_free_flags(rest));
@@ -1073,6 +1195,7 @@ void *(talc_realloc)(struct talc *t, void *ptr, size_t size)
 		return NULL;
 	usable = hdr_size(hdr) - TALC_OVERHEAD;
 	memcpy(p, ptr, min(usable, size));
+	account_free(t, hdr);
 	free_chunk(t, c);
 	return p;
 }
@@ -1094,14 +1217,14 @@ void talc_get_stats(const struct talc *t, struct talc_stats *st)
 	int w;
 
 	st->claimed_bytes = t->claimed_bytes;
-	st->available_bytes = t->available_bytes;
+	st->available_bytes = t->available_bytes + t->quick_bytes;
 	st->allocated_bytes = t->allocated_bytes;
-	st->overhead_bytes = t->claimed_bytes - t->available_bytes -
+	st->overhead_bytes = t->claimed_bytes - st->available_bytes -
 			     t->allocated_bytes;
 	st->allocation_count = t->allocation_count;
 	st->total_allocation_count = t->total_allocation_count;
 	st->total_allocated_bytes = t->total_allocated_bytes;
-	st->fragment_count = t->fragment_count;
+	st->fragment_count = t->fragment_count + t->quick_chunks;
 	st->region_count = t->region_count;
 	st->total_region_count = t->total_region_count;
 	st->peak_allocated_bytes = t->peak_allocated_bytes;
@@ -1164,8 +1287,9 @@ int talc_walk(const struct talc *t, talc_walk_fn fn, void *data)
 
 			ci.chunk = c;
 			ci.size = hdr_size(hdr);
-			ci.used = hdr & HDR_USED;
-			if (!hdr_valid(t, c, hdr) || ci.size < TALC_MIN_CHUNK ||
+			ci.used = hdr & HDR_USED &&
+				  (hdr & HDR_QUICK) != HDR_QUICK;
+			if (!hdr_valid(t, hdr) || ci.size < TALC_MIN_CHUNK ||
 			    ci.size > (size_t)((char *)r->end - c))
 				return -EUCLEAN;
 			ret = fn(data, &ci);
@@ -1178,6 +1302,7 @@ int talc_walk(const struct talc *t, talc_walk_fn fn, void *data)
 
 struct check_state {
 	size_t free_chunks, free_bytes;
+	size_t quick_chunks, quick_bytes;
 	size_t used_chunks, used_req;
 	size_t claimed, regions;
 };
@@ -1203,13 +1328,17 @@ static int check_region(const struct talc *t, const struct talc_region *r,
 
 		hdr = *(unsigned long *)c;
 		size = hdr_size(hdr);
-		if (!hdr_valid(t, c, hdr))
+		if (!hdr_valid(t, hdr))
 			return check_fail(t, c, "chunk header check mismatch");
 		if (size < TALC_MIN_CHUNK || size > (size_t)(end - c))
 			return check_fail(t, c, "chunk size out of bounds");
 		if ((hdr & (HDR_PREV_FREE | HDR_PREV_MIN)) != expect_prev)
 			return check_fail(t, c, "prev-free flags disagree with the chunk below");
-		if (hdr & HDR_USED) {
+		if ((hdr & (HDR_USED | HDR_QUICK)) == (HDR_USED | HDR_QUICK)) {
+			s->quick_chunks++;
+			s->quick_bytes += size;
+			expect_prev = 0;
+		} else if (hdr & HDR_USED) {
 			size_t slack = (hdr & HDR_SLACK) >> HDR_SLACK_SHIFT;
 
 			if (slack > size - TALC_OVERHEAD)
@@ -1232,7 +1361,7 @@ static int check_region(const struct talc *t, const struct talc_region *r,
 	hdr = *r->end;
 	if (c != end)
 		return check_fail(t, c, "chunks do not tile the region");
-	if (!hdr_valid(t, end, hdr) || hdr_size(hdr) || !(hdr & HDR_USED))
+	if (!hdr_valid(t, hdr) || hdr_size(hdr) || !(hdr & HDR_USED))
 		return check_fail(t, end, "region sentinel broken");
 	if ((hdr & (HDR_PREV_FREE | HDR_PREV_MIN)) != expect_prev)
 		return check_fail(t, end, "sentinel flags disagree with the top chunk");
@@ -1259,7 +1388,7 @@ static int check_bins(const struct talc *t, const struct check_state *s)
 			if (chunks++ > s->free_chunks)
 				return check_fail(t, c, "more chunks in bins than free chunks (list loop?)");
 			if (!region_of(t, hdr_at(c, TALC_OVERHEAD)) ||
-			    !hdr_valid(t, c, c->hdr) || c->hdr & HDR_USED)
+			    !hdr_valid(t, c->hdr) || c->hdr & HDR_USED)
 				return check_fail(t, c, "bin holds something that is not a free chunk");
 			if (bin_of(hdr_size(c->hdr)) != b)
 				return check_fail(t, c, "free chunk is in the wrong bin");
@@ -1270,6 +1399,28 @@ static int check_bins(const struct talc *t, const struct check_state *s)
 	}
 	if (chunks != s->free_chunks || bytes != s->free_bytes)
 		return check_fail(t, t, "bins do not hold exactly the free chunks");
+
+	chunks = 0;
+	for (b = 0; b < TALC_QUICK_BINS; b++) {
+		struct talc_chunk *c;
+		size_t n = 0;
+
+		for (c = t->quick[b]; c; c = c->next, n++) {
+			if (chunks++ > s->quick_chunks)
+				return check_fail(t, c, "more chunks on quick lists than parked (list loop?)");
+			if (!region_of(t, hdr_at(c, TALC_OVERHEAD)) ||
+			    !hdr_valid(t, c->hdr) ||
+			    (c->hdr & (HDR_USED | HDR_QUICK)) !=
+			    (HDR_USED | HDR_QUICK))
+				return check_fail(t, c, "quick list holds something that is not a parked chunk");
+			if (bin_of(hdr_size(c->hdr)) != b)
+				return check_fail(t, c, "parked chunk is on the wrong quick list");
+		}
+		if (n != t->quick_count[b])
+			return check_fail(t, &t->quick_count[b], "quick list length disagrees with its count");
+	}
+	if (chunks != s->quick_chunks || chunks != t->quick_chunks)
+		return check_fail(t, t, "quick lists do not hold exactly the parked chunks");
 	return 0;
 }
 
@@ -1303,7 +1454,8 @@ int talc_check(const struct talc *t)
 	if (s.regions != t->region_count || s.claimed != t->claimed_bytes)
 		return check_fail(t, t, "region counters disagree with the walk");
 	if (s.free_chunks != t->fragment_count ||
-	    s.free_bytes != t->available_bytes)
+	    s.free_bytes != t->available_bytes ||
+	    s.quick_bytes != t->quick_bytes)
 		return check_fail(t, t, "free counters disagree with the walk");
 	if (s.used_chunks != t->allocation_count ||
 	    s.used_req != t->allocated_bytes)

@@ -16,8 +16,10 @@
 #ifndef _TALC_H
 #define _TALC_H
 
-#include <linux/types.h>
+#include <linux/bits.h>
+#include <linux/math.h>
 #include <linux/stddef.h>
+#include <linux/types.h>
 
 /* Allocation granularity and default alignment: one machine word. */
 #define TALC_ALIGN		8UL
@@ -44,6 +46,16 @@
 
 /* Default bound on the first-fit scan used when no good-fit bin exists. */
 #define TALC_DEFAULT_SCAN_LIMIT	8
+
+/*
+ * Quick lists: freed chunks of the first TALC_QUICK_BINS bins (up to 4 KiB
+ * payloads) are kept, uncoalesced, on a short LIFO list per bin and handed
+ * out again to requests of exactly their size.  At most quick_depth per bin;
+ * all of them are coalesced before an allocation fails and before a region
+ * operation (see talc_flush()).
+ */
+#define TALC_QUICK_BINS		112
+#define TALC_DEFAULT_QUICK_DEPTH 8
 /* Byte written over freed payloads when poisoning is enabled. */
 #define TALC_POISON_BYTE	0x6b
 
@@ -95,13 +107,13 @@ typedef int (*talc_oom_fn)(struct talc *t, size_t size, size_t align,
 /**
  * struct talc_stats - a snapshot of the counters
  * @claimed_bytes: bytes in all live regions
- * @available_bytes: bytes in free chunks (headers included)
+ * @available_bytes: bytes in free chunks (headers included), quick lists too
  * @allocated_bytes: bytes requested by live allocations
  * @overhead_bytes: claimed - available - allocated (headers, rounding, regions)
  * @allocation_count: live allocations
  * @total_allocation_count: allocations ever made
  * @total_allocated_bytes: bytes ever requested (in-place growth adds the delta)
- * @fragment_count: free chunks
+ * @fragment_count: free chunks, those on quick lists included
  * @largest_free_chunk: largest request that fits without the OOM hook
  * @region_count: live regions
  * @total_region_count: regions ever claimed
@@ -138,6 +150,10 @@ struct talc {
 	unsigned long avail_l1;
 	unsigned long avail[TALC_BITMAP_WORDS];
 	struct talc_chunk *bins[TALC_BIN_COUNT];
+	struct talc_chunk *quick[TALC_QUICK_BINS];
+	u8 quick_count[TALC_QUICK_BINS];
+	size_t quick_chunks;
+	size_t quick_bytes;
 	struct talc_region *regions;
 	unsigned long key;
 
@@ -158,6 +174,7 @@ struct talc {
 
 	/* ---- policy ---- */
 	unsigned int scan_limit;	/* first-fit scan bound, default 8 */
+	unsigned int quick_depth;	/* quick list bound per bin, 0: off */
 	bool poison;			/* poison freed payloads, verify on reuse */
 	talc_oom_fn oom;
 	void *oom_data;
@@ -186,9 +203,10 @@ void talc_init(struct talc *t);
 int talc_claim(struct talc *t, void *base, size_t size);
 int talc_extend(struct talc *t, void *base, size_t new_size);
 int talc_truncate(struct talc *t, void *base, size_t new_size);
-size_t talc_reserved(const struct talc *t, void *base);
+size_t talc_reserved(struct talc *t, void *base);
 int talc_release(struct talc *t, void *base);
 size_t talc_region_overhead(void);
+void talc_flush(struct talc *t);
 
 void *talc_malloc(struct talc *t, size_t size);
 void *talc_malloc_aligned(struct talc *t, size_t size, size_t align);

@@ -4,7 +4,8 @@
 # shims of tools/include/ standing in for <linux/...> and <kunit/test.h>.
 #   make unit      the KUnit suites that run in userspace, under ASan+UBSan
 #   make fuzz      libFuzzer target for FUZZ_SECONDS (default 60)
-#   make libtalc   build/user/libtalc.a (-O2) for programs using the core
+#   make libtalc   build/user/libtalc.a (-O2) for programs using the core;
+#                  built without auto-vectorisation, like the kernel build
 
 UBUILD := $(BUILD)/user
 UCC ?= gcc
@@ -28,7 +29,7 @@ unit: $(UBUILD)/talc_unit
 
 $(UBUILD)/libtalc.a: $(CORE_SRC) $(CORE_HDR)
 	@mkdir -p $(@D)
-	$(UCC) $(UCFLAGS) -O2 -c -o $(UBUILD)/talc.o $(CORE_SRC)
+	$(UCC) $(UCFLAGS) -O2 -fno-tree-vectorize -c -o $(UBUILD)/talc.o $(CORE_SRC)
 	ar rcs $@ $(UBUILD)/talc.o
 
 libtalc: $(UBUILD)/libtalc.a

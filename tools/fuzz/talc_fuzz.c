@@ -234,7 +234,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		die("first claim failed");
 
 	while (in.n) {
-		switch (take(&in, 1) % 11) {
+		switch (take(&in, 1) % 12) {
 		case 0: case 1: op_alloc(&in, false); break;
 		case 2: op_alloc(&in, true); break;
 		case 3: case 4: op_free(&in); break;
@@ -244,6 +244,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		case 8: op_truncate(&in); break;
 		case 9: t.poison = !t.poison; break;
 		case 10: op_release(&in); break;
+		case 11: t.quick_depth = take(&in, 1) % 10; break;
 		}
 		ops_done++;
 		check_heap();
