@@ -116,13 +116,13 @@ static_assert((HDR_FLAGS & HDR_SIZE) == 0 && HDR_FLAGS < TALC_ALIGN);
 static_assert(HDR_SIZE == (TALC_MAX_CHUNK | (TALC_ALIGN - 1)) - HDR_FLAGS);
 static_assert((HDR_SIZE & HDR_SLACK) == 0 && (HDR_SLACK & HDR_ALIGN) == 0);
 static_assert((HDR_ALIGN & HDR_CHECK) == 0 && (HDR_POISONED & HDR_SLACK) != 0);
-static_assert((HDR_ALIGN >> HDR_ALIGN_SHIFT) >= 31 &&
-	      TALC_MAX_ALIGN == 1UL << 31);
+static_assert((HDR_ALIGN >> HDR_ALIGN_SHIFT) >= 31 && TALC_MAX_ALIGN == BIT(31));
 static_assert(TALC_MIN_CHUNK == 3 * sizeof(void *));
 static_assert(TALC_LINEAR_LIMIT == 1UL << TALC_LINEAR_LOG2);
 static_assert(TALC_BITMAP_WORDS <= BITS_PER_LONG);
-static_assert(TALC_QUICK_BINS == TALC_LINEAR_BINS + 3 * TALC_SUBBINS + 3 &&
-	      TALC_QUICK_LIMIT == 19UL << 8);
+/* Quick bins end where bin TALC_QUICK_BINS starts: 19 * 256 bytes. */
+static_assert(TALC_LINEAR_BINS + 3 * TALC_SUBBINS + 3 == TALC_QUICK_BINS);
+static_assert(TALC_QUICK_LIMIT == 19UL << 8);
 /* The largest slack (a 1-byte request plus an absorbed 16-byte tail). */
 static_assert(TALC_MIN_CHUNK - TALC_OVERHEAD - 1 + 16 < (HDR_QUICK >> 40));
 
@@ -1351,7 +1351,8 @@ static int check_region(const struct talc *t, const struct talc_region *r,
 				return check_fail(t, c, "two adjacent free chunks");
 			if (size > TALC_MIN_CHUNK &&
 			    *(unsigned long *)(c + size - 8) != size)
-				return check_fail(t, c, "free chunk footer disagrees with its header");
+				return check_fail(t, c,
+						  "free chunk footer disagrees with its header");
 			s->free_chunks++;
 			s->free_bytes += size;
 			expect_prev = prev_free_flags(size);
@@ -1377,7 +1378,8 @@ static int check_bins(const struct talc *t, const struct check_state *s)
 
 	for (w = 0; w < TALC_BITMAP_WORDS; w++)
 		if (!!(t->avail_l1 & BIT(w)) != !!t->avail[w])
-			return check_fail(t, &t->avail[w], "summary bit disagrees with its bitmap word");
+			return check_fail(t, &t->avail[w],
+					  "summary bit disagrees with its bitmap word");
 	for (b = 0; b < TALC_BIN_COUNT; b++) {
 		struct talc_chunk *c, *prev = NULL;
 		bool bit = t->avail[b / BITS_PER_LONG] & BIT(b % BITS_PER_LONG);
@@ -1386,10 +1388,12 @@ static int check_bins(const struct talc *t, const struct check_state *s)
 			return check_fail(t, &t->bins[b], "bitmap bit disagrees with its bin");
 		for (c = t->bins[b]; c; prev = c, c = c->next) {
 			if (chunks++ > s->free_chunks)
-				return check_fail(t, c, "more chunks in bins than free chunks (list loop?)");
+				return check_fail(t, c,
+						  "more chunks in bins than free chunks (list loop?)");
 			if (!region_of(t, hdr_at(c, TALC_OVERHEAD)) ||
 			    !hdr_valid(t, c->hdr) || c->hdr & HDR_USED)
-				return check_fail(t, c, "bin holds something that is not a free chunk");
+				return check_fail(t, c,
+						  "bin holds something that is not a free chunk");
 			if (bin_of(hdr_size(c->hdr)) != b)
 				return check_fail(t, c, "free chunk is in the wrong bin");
 			if (c->prev != prev)
@@ -1407,17 +1411,20 @@ static int check_bins(const struct talc *t, const struct check_state *s)
 
 		for (c = t->quick[b]; c; c = c->next, n++) {
 			if (chunks++ > s->quick_chunks)
-				return check_fail(t, c, "more chunks on quick lists than parked (list loop?)");
+				return check_fail(t, c,
+						  "more chunks on quick lists than parked (list loop?)");
 			if (!region_of(t, hdr_at(c, TALC_OVERHEAD)) ||
 			    !hdr_valid(t, c->hdr) ||
 			    (c->hdr & (HDR_USED | HDR_QUICK)) !=
 			    (HDR_USED | HDR_QUICK))
-				return check_fail(t, c, "quick list holds something that is not a parked chunk");
+				return check_fail(t, c,
+						  "quick list holds something that is not a parked chunk");
 			if (bin_of(hdr_size(c->hdr)) != b)
 				return check_fail(t, c, "parked chunk is on the wrong quick list");
 		}
 		if (n != t->quick_count[b])
-			return check_fail(t, &t->quick_count[b], "quick list length disagrees with its count");
+			return check_fail(t, &t->quick_count[b],
+					  "quick list length disagrees with its count");
 	}
 	if (chunks != s->quick_chunks || chunks != t->quick_chunks)
 		return check_fail(t, t, "quick lists do not hold exactly the parked chunks");

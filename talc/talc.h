@@ -28,9 +28,9 @@
 /* Smallest chunk: header + two free-list links (a free chunk needs both). */
 #define TALC_MIN_CHUNK		24UL
 /* Largest alignment talc_malloc_aligned() accepts. */
-#define TALC_MAX_ALIGN		(1UL << 31)
+#define TALC_MAX_ALIGN		BIT(31)
 /* Chunk sizes are stored in 37 bits of the header (see talc.c). */
-#define TALC_MAX_CHUNK		((1UL << 40) - TALC_ALIGN)
+#define TALC_MAX_CHUNK		(BIT(40) - TALC_ALIGN)
 
 /*
  * Bins: one per 8-byte size class below TALC_LINEAR_LIMIT, then
@@ -39,7 +39,7 @@
 #define TALC_LINEAR_LIMIT	512UL
 #define TALC_LINEAR_BINS	((TALC_LINEAR_LIMIT - TALC_MIN_CHUNK) / TALC_ALIGN)
 #define TALC_SUBBIN_SHIFT	4
-#define TALC_SUBBINS		(1U << TALC_SUBBIN_SHIFT)
+#define TALC_SUBBINS		BIT(TALC_SUBBIN_SHIFT)
 #define TALC_LINEAR_LOG2	9	/* ilog2(TALC_LINEAR_LIMIT) */
 #define TALC_BIN_COUNT		(TALC_LINEAR_BINS + (40 - TALC_LINEAR_LOG2) * TALC_SUBBINS)
 #define TALC_BITMAP_WORDS	DIV_ROUND_UP(TALC_BIN_COUNT, BITS_PER_LONG)
@@ -227,8 +227,8 @@ void talc_bin_stats(const struct talc *t, unsigned int bin, size_t *chunks,
  * talc_free(), talc_realloc() and talc_usable_size() are spelled the same for
  * the core (first argument a struct talc *) and for the module's heap API
  * (first argument a struct talc_heap *, see talc_heap.h).  These macros pick
- * the function from the type of the first argument; the core functions are
- * defined with parenthesised names so the macros do not touch them.
+ * the function from the type of the first argument at compile time; the core
+ * functions are defined with parenthesised names so the macros leave them be.
  */
 struct talc_heap;
 void talc_heap_free(struct talc_heap *heap, void *ptr);
@@ -237,18 +237,18 @@ void *talc_heap_realloc(struct talc_heap *heap, void *ptr, size_t size,
 size_t talc_heap_usable_size(struct talc_heap *heap, const void *ptr);
 
 #define talc_free(owner, ptr)						\
-	_Generic((owner),						\
-		 struct talc *: talc_free,				\
-		 struct talc_heap *: talc_heap_free)((owner), (ptr))
+	__builtin_choose_expr(						\
+		__builtin_types_compatible_p(typeof(owner), struct talc *), \
+		talc_free, talc_heap_free)((owner), (ptr))
 #define talc_realloc(owner, ptr, ...)					\
-	_Generic((owner),						\
-		 struct talc *: talc_realloc,				\
-		 struct talc_heap *: talc_heap_realloc)((owner), (ptr),	\
-							 __VA_ARGS__)
+	__builtin_choose_expr(						\
+		__builtin_types_compatible_p(typeof(owner), struct talc *), \
+		talc_realloc, talc_heap_realloc)((owner), (ptr), __VA_ARGS__)
 #define talc_usable_size(owner, ptr)					\
-	_Generic((owner),						\
-		 struct talc *: talc_usable_size,			\
-		 const struct talc *: talc_usable_size,			\
-		 struct talc_heap *: talc_heap_usable_size)((owner), (ptr))
+	__builtin_choose_expr(						\
+		__builtin_types_compatible_p(typeof(owner), struct talc *) || \
+		__builtin_types_compatible_p(typeof(owner),		\
+					     const struct talc *),	\
+		talc_usable_size, talc_heap_usable_size)((owner), (ptr))
 
 #endif /* _TALC_H */
