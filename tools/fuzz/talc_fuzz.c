@@ -11,13 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/compiler.h>
 #include "talc.h"
 
 #define NR_SLOTS	8
 #define SLOT_SIZE	(256 * 1024)
 #define NR_PTRS		256
 
-static unsigned char arena[NR_SLOTS * SLOT_SIZE] __attribute__((aligned(4096)));
+static unsigned char arena[NR_SLOTS * SLOT_SIZE] __aligned(4096);
 static struct talc t;
 static unsigned long long ops_done;
 
@@ -43,11 +44,11 @@ static void die(const char *what)
 	abort();
 }
 
-static void report(void *data, enum talc_event ev, const void *addr,
+static void on_report(void *data, enum talc_event ev, const void *addr,
 		   const char *what)
 {
 	fprintf(stderr, "talc_fuzz: event %d at %p: %s\n", ev, addr, what);
-	die("unexpected report");
+	die("unexpected event from the report hook");
 }
 
 static void fill(struct block *b)
@@ -223,7 +224,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	int i;
 
 	talc_init(&t);
-	t.report = report;
+	t.report = on_report;
 	memset(slots, 0, sizeof(slots));
 	memset(blocks, 0, sizeof(blocks));
 	/* one region to start with */
@@ -235,16 +236,38 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 
 	while (in.n) {
 		switch (take(&in, 1) % 12) {
-		case 0: case 1: op_alloc(&in, false); break;
-		case 2: op_alloc(&in, true); break;
-		case 3: case 4: op_free(&in); break;
-		case 5: op_realloc(&in); break;
-		case 6: op_claim(&in); break;
-		case 7: op_extend(&in); break;
-		case 8: op_truncate(&in); break;
-		case 9: t.poison = !t.poison; break;
-		case 10: op_release(&in); break;
-		case 11: t.quick_depth = take(&in, 1) % 10; break;
+		case 0:
+		case 1:
+			op_alloc(&in, false);
+			break;
+		case 2:
+			op_alloc(&in, true);
+			break;
+		case 3:
+		case 4:
+			op_free(&in);
+			break;
+		case 5:
+			op_realloc(&in);
+			break;
+		case 6:
+			op_claim(&in);
+			break;
+		case 7:
+			op_extend(&in);
+			break;
+		case 8:
+			op_truncate(&in);
+			break;
+		case 9:
+			t.poison = !t.poison;
+			break;
+		case 10:
+			op_release(&in);
+			break;
+		case 11:
+			t.quick_depth = take(&in, 1) % 10;
+			break;
 		}
 		ops_done++;
 		check_heap();

@@ -10,6 +10,7 @@
 #define __maybe_unused	__attribute__((__unused__))
 #define READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+#define __aligned(x)	__attribute__((__aligned__(x)))
 #define barrier()	__asm__ __volatile__("" : : : "memory")
 
 #endif
