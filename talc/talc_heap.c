@@ -162,8 +162,10 @@ static int talc_heap_oom(struct talc *t, size_t size, size_t align,
 		r->size = want;
 		ret = talc_claim(t, base, want);
 		if (!ret) {
+			r->live = 0;
 			list_add_tail(&r->node, &heap->regions);
 			heap->nregions++;
+			heap->idle++;
 			heap->grows++;
 			return 0;
 		}
@@ -175,9 +177,42 @@ static int talc_heap_oom(struct talc *t, size_t size, size_t align,
 }
 
 /*
- * After a free: while more than reclaim_threshold bytes are free, take
- * fully free regions other than the first out of the core and move them to
- * @dead.  Called under heap->lock.
+ * Per-region allocation counts, kept for regions other than the first
+ * only (the first is never released), make reclaim O(1) unless a region is
+ * really idle.  Called under heap->lock.
+ */
+static struct talc_region_node *talc_heap_region_of(struct talc_heap *heap,
+						    const void *p)
+{
+	struct talc_region_node *r;
+
+	if (heap->nregions < 2 || ZERO_OR_NULL_PTR(p))
+		return NULL;
+	r = list_first_entry(&heap->regions, struct talc_region_node, node);
+	list_for_each_entry_continue(r, &heap->regions, node)
+		if (p >= r->base && p < r->base + r->size)
+			return r;
+	return NULL;
+}
+
+/* One allocation more (@delta 1) or less (-1) in region @r, if any. */
+static void talc_heap_count(struct talc_heap *heap,
+			    struct talc_region_node *r, int delta)
+{
+	if (!r)
+		return;
+	if (delta > 0) {
+		if (!r->live++)
+			heap->idle--;
+	} else if (!WARN_ON_ONCE(!r->live) && !--r->live) {
+		heap->idle++;
+	}
+}
+
+/*
+ * While more than reclaim_threshold bytes are free, take idle regions
+ * other than the first out of the core and move them to @dead.  Called
+ * under heap->lock.
  */
 static void talc_heap_reclaim(struct talc_heap *heap, struct list_head *dead)
 {
@@ -185,22 +220,20 @@ static void talc_heap_reclaim(struct talc_heap *heap, struct list_head *dead)
 	struct talc_region_node *first;
 
 	/* Not while a grower is out of the lock: it is about to need room. */
-	if (heap->nregions < 2 || heap->pending ||
+	if (!heap->idle || heap->pending ||
 	    heap->core.available_bytes <= heap->reclaim_threshold)
 		return;
 	first = list_first_entry(&heap->regions, struct talc_region_node,
 				 node);
 	list_for_each_entry_safe_reverse(r, n, &heap->regions, node) {
-		if (r == first ||
+		if (r == first || !heap->idle ||
 		    heap->core.available_bytes <= heap->reclaim_threshold)
 			break;
-		if (heap->core.available_bytes + talc_region_overhead() <
-		    r->size)
-			continue;	/* cannot be fully free */
-		if (talc_release(&heap->core, r->base))
+		if (r->live || talc_release(&heap->core, r->base))
 			continue;
 		list_move(&r->node, dead);
 		heap->nregions--;
+		heap->idle--;
 		heap->reclaims++;
 	}
 }
@@ -231,8 +264,11 @@ static void *talc_heap_alloc(struct talc_heap *heap, size_t size,
 	heap->irqflags = flags;
 	heap->gfp = gfp;
 	p = talc_malloc_aligned(&heap->core, size, align);
-	if (p && (gfp & __GFP_ZERO))
-		usable = talc_usable_size(&heap->core, p);
+	if (p) {
+		talc_heap_count(heap, talc_heap_region_of(heap, p), 1);
+		if (gfp & __GFP_ZERO)
+			usable = talc_usable_size(&heap->core, p);
+	}
 	spin_unlock_irqrestore(&heap->lock, heap->irqflags);
 	if (usable)
 		memset(p, 0, usable);
@@ -291,17 +327,23 @@ EXPORT_SYMBOL_GPL(talc_alloc_aligned);
  * (see reclaim_threshold); their vfree() is deferred to a work item.
  *
  * Context: Any context.
+ * Return: nothing; a bad pointer shows in the heap's bad_frees counter.
  */
 void talc_heap_free(struct talc_heap *heap, void *ptr)
 {
 	unsigned long flags;
 	LIST_HEAD(dead);
+	u64 bad;
 
 	if (!heap || ZERO_OR_NULL_PTR(ptr))
 		return;
 	spin_lock_irqsave(&heap->lock, flags);
+	bad = heap->core.bad_frees;
 	talc_free(&heap->core, ptr);
-	talc_heap_reclaim(heap, &dead);
+	if (heap->core.bad_frees == bad) {
+		talc_heap_count(heap, talc_heap_region_of(heap, ptr), -1);
+		talc_heap_reclaim(heap, &dead);
+	}
 	spin_unlock_irqrestore(&heap->lock, flags);
 	talc_free_dead(&dead);
 }
@@ -328,6 +370,7 @@ void *talc_heap_realloc(struct talc_heap *heap, void *ptr, size_t size,
 			gfp_t gfp)
 {
 	size_t old = 0, usable = 0;
+	struct talc_region_node *r;
 	unsigned long flags;
 	LIST_HEAD(dead);
 	void *p;
@@ -346,8 +389,14 @@ void *talc_heap_realloc(struct talc_heap *heap, void *ptr, size_t size,
 	heap->gfp = gfp;
 	if (gfp & __GFP_ZERO)
 		old = talc_usable_size(&heap->core, ptr);
+	/* The old region, looked up before the hook may add regions. */
+	r = talc_heap_region_of(heap, ptr);
 	p = talc_realloc(&heap->core, ptr, size);
 	if (p) {
+		if (p != ptr) {
+			talc_heap_count(heap, talc_heap_region_of(heap, p), 1);
+			talc_heap_count(heap, r, -1);
+		}
 		if (gfp & __GFP_ZERO)
 			usable = talc_usable_size(&heap->core, p);
 		talc_heap_reclaim(heap, &dead);
@@ -581,6 +630,7 @@ struct talc_heap *talc_heap_create_locked(const char *name, size_t size,
 	}
 	r->base = base;
 	r->size = size;
+	r->live = 0;
 	list_add_tail(&r->node, &heap->regions);
 	heap->nregions = 1;
 	list_add_tail(&heap->list, &talc_heaps);
@@ -698,6 +748,7 @@ EXPORT_SYMBOL_GPL(talc_heap_get);
  * @heap: the heap, or NULL
  *
  * Context: Any context.
+ * Return: nothing.
  */
 void talc_heap_put(struct talc_heap *heap)
 {

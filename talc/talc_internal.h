@@ -24,12 +24,14 @@
  * @free_node: in the deferred vfree list once released
  * @base: what vmalloc() returned and talc_claim() was given
  * @size: bytes claimed (a whole number of pages)
+ * @live: allocations in the region (not kept for the first region)
  */
 struct talc_region_node {
 	struct list_head node;
 	struct llist_node free_node;
 	void *base;
 	size_t size;
+	size_t live;
 };
 
 /**
@@ -48,6 +50,7 @@ struct talc_region_node {
  * @pending: bytes being vmalloc'd by growing allocations (counted against
  *	@max_size so that concurrent growers cannot overshoot it)
  * @nregions: entries in @regions
+ * @idle: regions other than the first with no allocation (reclaimable)
  * @irqflags: saved irq flags of the current holder of @lock, for the OOM
  *	hook that drops and retakes the lock (allocation paths only)
  * @gfp: flags of the allocation in progress under @lock
@@ -73,6 +76,7 @@ struct talc_heap {
 	size_t reclaim_threshold;
 	size_t pending;
 	size_t nregions;
+	size_t idle;
 	unsigned long irqflags;
 	gfp_t gfp;
 	u64 grows;
