@@ -17,6 +17,7 @@
  *   heapeff  occupied capacity at the first failure: 50 % alloc (max
  *            10000), 10 % free, 40 % realloc to U[1, 100000); arena
  *            allocators only (talc, gen_pool first-fit and best-fit).
+ * Arenas (arena_mb, default 128 MiB as talc v5) are touched before each run.
  *
  * Example: insmod talc_bench.ko run_mask=1 allocs=9 max_sizes=200,30000
  */
@@ -47,7 +48,7 @@
 #define KB_NR_ALLOCS	4
 
 #define KB_MAX_LIVE	65536U
-#define KB_HIST_MAX	20000
+#define KB_HIST_MAX	(1U << 20)
 
 static unsigned int run_mask = KB_RANDOM | KB_MICRO | KB_HEAPEFF;
 module_param(run_mask, uint, 0444);
@@ -57,9 +58,9 @@ static unsigned int allocs = KB_TALC | KB_GP_FIRST | KB_GP_BEST | KB_KMALLOC;
 module_param(allocs, uint, 0444);
 MODULE_PARM_DESC(allocs, "allocators: 1 talc, 2 gen_pool first-fit, 4 gen_pool best-fit, 8 kmalloc (default 15)");
 
-static unsigned int arena_mb = 32;
+static unsigned int arena_mb = 128;
 module_param(arena_mb, uint, 0444);
-MODULE_PARM_DESC(arena_mb, "arena size in MiB for talc and gen_pool (default 32)");
+MODULE_PARM_DESC(arena_mb, "arena size in MiB for talc and gen_pool (default 128)");
 
 static unsigned int max_sizes[8] = { 200, 1000, 3000, 10000, 30000 };
 static unsigned int nr_max_sizes = 5;
@@ -146,12 +147,23 @@ static inline u64 kb_cycles(void)
 
 static int kb_talc_setup(struct kb_ctx *c)
 {
+	struct talc_stats st;
+	void *p;
+
 	c->heap = talc_heap_create("talc_bench", c->arena_size, c->arena_size);
 	if (IS_ERR(c->heap)) {
 		int ret = PTR_ERR(c->heap);
 
 		c->heap = NULL;
 		return ret;
+	}
+	/* touch the whole arena first, as talc v5's benches do */
+	if (!talc_heap_stats(c->heap, &st)) {
+		p = talc_alloc(c->heap, st.largest_free_chunk, GFP_KERNEL);
+		if (p) {
+			memset(p, 0, st.largest_free_chunk);
+			talc_free(c->heap, p);
+		}
 	}
 	return 0;
 }
@@ -191,6 +203,7 @@ static int kb_gp_setup(struct kb_ctx *c, genpool_algo_t algo)
 		ret = -ENOMEM;
 		goto err;
 	}
+	memset(c->arena, 0, c->arena_size);	/* touched first, as for talc */
 	ret = gen_pool_add(c->pool, (unsigned long)c->arena, c->arena_size,
 			   NUMA_NO_NODE);
 	if (ret)
