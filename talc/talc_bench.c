@@ -48,7 +48,7 @@
 #define KB_NR_ALLOCS	4
 
 #define KB_MAX_LIVE	65536U
-#define KB_HIST_MAX	(1U << 20)
+#define KB_HIST_MAX	1048576U
 
 static unsigned int run_mask = KB_RANDOM | KB_MICRO | KB_HEAPEFF;
 module_param(run_mask, uint, 0444);
