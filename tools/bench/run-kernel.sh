@@ -134,6 +134,8 @@ EOF
 		"$top/scripts/vm/run-vm" -t 400 "/boot/vmlinuz-$kver" "$d/bench.cpio.gz" \
 			"$out/kernel-qemu.log" &&
 		csv qemu-tcg-emulated "$out/kernel-qemu.log"
+		"$top/scripts/vm/scan-log" "$out/kernel-qemu.log" ||
+			die "QEMU run not clean (log: $out/kernel-qemu.log)"
 		echo "qemu: Debian $kver, TCG (emulated), 2 vCPUs; params: $qemu_params" >> "$out/machine-kernel.txt"
 	else
 		echo "run-kernel.sh: QEMU part skipped (no 6.1 kernel or module build failed)"
