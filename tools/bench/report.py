@@ -196,6 +196,8 @@ if km:
             c = [str(int(x[k]) + int(y[k])) for k in ("p1", "p25", "p50", "p75", "p99")]
             emit("| %s | %s | %s | %s |" % (p, a, " | ".join(c), kv[(p, a, "timer")]["p50"]))
     emit()
+    emit("Each op's histogram stops at 1,048,576 cycles: a sum above ~1.05 M means 'at least'.")
+    emit()
 
 kh = rows("kernel-heapeff.csv")
 if kh:
@@ -230,7 +232,7 @@ with open(gp, "w") as f:
         "gnuplot -e 'set terminal pngcairo' </dev/null >/dev/null 2>&1") == 0 else
         "set terminal png size 1200,500\n")
     f.write('set output "%s"\n' % os.path.join(out, "bench.png"))
-    f.write("set multiplot layout 1,%d\nset logscale x\nset xtics (200,1000,3000,10000,30000)\n"
+    f.write("set multiplot layout 1,%d\nset logscale x\nset xtics (200,1000,3000,10000,30000)\nset xrange [150:40000]\n"
             "set key top right\nset grid\nset xlabel 'max allocation size (bytes)'\n" % (2 if kr else 1))
     f.write("set title 'userspace random actions (ops / 200 ms, 1 thread)'\nset ylabel 'ops'\n")
     f.write("plot " + ", ".join("'%s' using 1:%d with linespoints title '%s'" % (

@@ -48,7 +48,7 @@ peers=${allocs#talc talc-nolock }
 {
 	echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
-	echo "cores: $(nproc)"
+	echo "cores: $(nproc), $(grep -m1 'cpu MHz' /proc/cpuinfo | sed 's/.*: //') MHz (cpuinfo)"
 	echo "kernel (host): $(uname -r)"
 	echo "compiler: $(${CC:-cc} --version | head -1), -O2"
 	echo "glibc: $(ldd --version | head -1 | awk '{print $NF}')"
