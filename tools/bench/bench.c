@@ -78,9 +78,14 @@ static void *arena_get(void)
 	return arena;
 }
 
+/* BENCH_TALC_QUICK=N overrides talc's quick_depth (0: quick lists off) */
 static void talc_reset(void)
 {
+	const char *q = getenv("BENCH_TALC_QUICK");
+
 	talc_init(&the_talc);
+	if (q && *q)
+		the_talc.quick_depth = atoi(q);
 	if (talc_claim(&the_talc, arena_get(), ARENA_SIZE)) {
 		fprintf(stderr, "talc_claim failed\n");
 		exit(1);
