@@ -86,8 +86,8 @@ static int tc_last(void *data, const struct talc_chunk_info *ci)
 }
 
 /* Builds the scene: [... a | b (free, @bsize bytes) | c ...] in one region. */
-static struct tc_env *tc_setup_poison(struct kunit *test, size_t bsize,
-				      bool poison)
+static struct tc_env *tc_setup_full(struct kunit *test, size_t bsize,
+				    bool poison, bool quick)
 {
 	struct tc_env *e = kunit_kzalloc(test, sizeof(*e), GFP_KERNEL);
 	struct talc_chunk_info ci;
@@ -102,10 +102,9 @@ static struct tc_env *tc_setup_poison(struct kunit *test, size_t bsize,
 	e->t.report = tc_report;
 	e->t.report_data = e;
 	e->t.poison = poison;
-#ifdef TALC_QUICK_BINS
-	/* b must go to its bin, not stay on a quick list. */
-	e->t.quick_depth = 0;
-#endif
+	/* Unless asked, b goes to its bin rather than onto a quick list. */
+	if (!quick)
+		e->t.quick_depth = 0;
 	KUNIT_ASSERT_EQ(test, talc_claim(&e->t, e->buf, TC_BUF_SIZE), 0);
 
 	e->a = talc_malloc(&e->t, 100);
@@ -119,10 +118,13 @@ static struct tc_env *tc_setup_poison(struct kunit *test, size_t bsize,
 	e->b -= TALC_OVERHEAD;		/* the chunk, not the payload */
 	e->bsize = bsize;
 
-	/* b is a free chunk of exactly bsize bytes between a and c. */
+	/* b is a free (or parked) chunk of bsize bytes between a and c. */
 	KUNIT_ASSERT_TRUE(test, tc_lookup(e, e->b, &ci));
-	KUNIT_ASSERT_FALSE(test, ci.used);
+	KUNIT_ASSERT_FALSE(test, ci.used);	/* parked chunks walk as free */
 	KUNIT_ASSERT_EQ(test, ci.size, bsize);
+	if (quick)
+		KUNIT_ASSERT_PTR_EQ(test, (void *)e->t.quick[talc_bin_of(bsize)],
+				    (void *)e->b);
 	lo = min(e->a, e->c) - TALC_OVERHEAD;
 	hi = max(e->a, e->c) - TALC_OVERHEAD;
 	KUNIT_ASSERT_TRUE(test, tc_lookup(e, lo, &ci));
@@ -138,7 +140,7 @@ static struct tc_env *tc_setup_poison(struct kunit *test, size_t bsize,
 
 static struct tc_env *tc_setup(struct kunit *test, size_t bsize)
 {
-	return tc_setup_poison(test, bsize, false);
+	return tc_setup_full(test, bsize, false, false);
 }
 
 static void tc_restore(struct tc_env *e)
@@ -196,6 +198,16 @@ enum tc_kind {
 	TC_BIN_UNLISTED,
 	TC_BITMAP_CLEAR,
 	TC_SUMMARY_CLEAR,
+	/* b parked on a quick list (run for every size) */
+	TC_QUICK_FIRST,
+	TC_QUICK_LINK_USED = TC_QUICK_FIRST,
+	TC_QUICK_LINK_LOOP,
+	TC_QUICK_WRONG_LIST,
+	TC_QUICK_UNLISTED,
+	TC_QUICK_COUNT,
+	TC_QUICK_MARK,
+	TC_QUICK_CHUNKS,
+	TC_QUICK_BYTES,
 	TC_PER_SIZE,
 	/* the rest (run once) */
 	TC_USED_HDR_SIZE = TC_PER_SIZE,
@@ -226,6 +238,14 @@ static const char * const tc_kind_names[TC_KINDS] = {
 	[TC_BIN_UNLISTED] = "chunk in no bin",
 	[TC_BITMAP_CLEAR] = "bitmap bit cleared",
 	[TC_SUMMARY_CLEAR] = "summary bit cleared",
+	[TC_QUICK_LINK_USED] = "quick link to used chunk",
+	[TC_QUICK_LINK_LOOP] = "quick link loop",
+	[TC_QUICK_WRONG_LIST] = "parked on wrong quick list",
+	[TC_QUICK_UNLISTED] = "parked on no quick list",
+	[TC_QUICK_COUNT] = "quick list count",
+	[TC_QUICK_MARK] = "parked mark cleared",
+	[TC_QUICK_CHUNKS] = "quick_chunks",
+	[TC_QUICK_BYTES] = "quick_bytes",
 	[TC_USED_HDR_SIZE] = "used header size",
 	[TC_USED_HDR_CHECK] = "used header check bits",
 	[TC_USED_HDR_FREE] = "used header used bit",
@@ -292,7 +312,8 @@ static void tc_corrupt(struct kunit *test, struct tc_env *e,
 	struct talc_chunk_info last;
 	unsigned int w;
 
-	KUNIT_ASSERT_PTR_EQ(test, (void *)t->bins[bin], (void *)e->b);
+	if (kind < TC_QUICK_FIRST || kind >= TC_PER_SIZE)
+		KUNIT_ASSERT_PTR_EQ(test, (void *)t->bins[bin], (void *)e->b);
 	switch (kind) {
 	case TC_FREE_HDR_SIZE:
 		bw[0] += TALC_ALIGN;
@@ -336,6 +357,36 @@ static void tc_corrupt(struct kunit *test, struct tc_env *e,
 		break;
 	case TC_SUMMARY_CLEAR:
 		t->avail_l1 &= ~BIT(bin / BITS_PER_LONG);
+		break;
+	case TC_QUICK_LINK_USED:
+		bw[1] = (unsigned long)ua;
+		break;
+	case TC_QUICK_LINK_LOOP:
+		bw[1] = (unsigned long)bw;
+		break;
+	case TC_QUICK_WRONG_LIST:
+		other = bin ? bin - 1 : bin + 1;
+		KUNIT_ASSERT_NULL(test, t->quick[other]);
+		t->quick[other] = t->quick[bin];
+		t->quick[bin] = NULL;
+		t->quick_count[other] = t->quick_count[bin];
+		t->quick_count[bin] = 0;
+		break;
+	case TC_QUICK_UNLISTED:
+		t->quick[bin] = NULL;
+		t->quick_count[bin] = 0;
+		break;
+	case TC_QUICK_COUNT:
+		t->quick_count[bin]++;
+		break;
+	case TC_QUICK_MARK:
+		bw[0] &= ~TC_HDR_SLACK;
+		break;
+	case TC_QUICK_CHUNKS:
+		t->quick_chunks++;
+		break;
+	case TC_QUICK_BYTES:
+		t->quick_bytes += TALC_ALIGN;
 		break;
 	case TC_USED_HDR_SIZE:
 		*ua += TALC_ALIGN;
@@ -388,7 +439,8 @@ static void tc_corrupt(struct kunit *test, struct tc_env *e,
 static void talc_check_corruption_test(struct kunit *test)
 {
 	const struct tc_param *p = test->param_value;
-	struct tc_env *e = tc_setup(test, p->bsize);
+	bool quick = p->kind >= TC_QUICK_FIRST && p->kind < TC_PER_SIZE;
+	struct tc_env *e = tc_setup_full(test, p->bsize, false, quick);
 	struct talc_stats st;
 
 	tc_corrupt(test, e, p->kind);
@@ -408,6 +460,8 @@ static void talc_check_corruption_test(struct kunit *test)
 	talc_free(&e->t, e->a);
 	talc_free(&e->t, e->c);
 	KUNIT_EXPECT_EQ(test, talc_check(&e->t), 0);
+	talc_flush(&e->t);
+	KUNIT_EXPECT_EQ(test, talc_check(&e->t), 0);
 	talc_get_stats(&e->t, &st);
 	KUNIT_EXPECT_EQ(test, st.allocation_count, (size_t)0);
 	KUNIT_EXPECT_EQ(test, st.fragment_count, (size_t)1);
@@ -419,8 +473,9 @@ static void talc_check_clean_test(struct kunit *test)
 {
 	int i;
 
-	for (i = 0; i < ARRAY_SIZE(tc_sizes); i++) {
-		struct tc_env *e = tc_setup(test, tc_sizes[i]);
+	for (i = 0; i < 2 * ARRAY_SIZE(tc_sizes); i++) {
+		struct tc_env *e = tc_setup_full(test,
+						 tc_sizes[i / 2], false, i & 1);
 
 		KUNIT_EXPECT_EQ(test, talc_check(&e->t), 0);
 		KUNIT_EXPECT_EQ(test, e->reports, 0);
@@ -431,7 +486,7 @@ static void talc_check_clean_test(struct kunit *test)
 static void talc_check_poison_test(struct kunit *test)
 {
 	const size_t bsize = 512;
-	struct tc_env *e = tc_setup_poison(test, bsize, true);
+	struct tc_env *e = tc_setup_full(test, bsize, true, false);
 	struct talc_stats st;
 	char *p;
 
@@ -495,6 +550,25 @@ static void talc_check_bad_free_events_test(struct kunit *test)
 	/* Bytes untouched but for the freed chunk's bookkeeping. */
 	KUNIT_EXPECT_TRUE(test, !memchr_inv(e->a, 0x11, 100));
 	KUNIT_EXPECT_TRUE(test, !memchr_inv(e->c, 0x33, 100));
+
+	/* A chunk parked on a quick list is free too: freeing it again is a
+	 * double free, and an interior pointer into it is invalid.
+	 */
+	e = tc_setup_full(test, 512, false, true);
+	talc_get_stats(&e->t, &st0);
+	talc_free(&e->t, e->b + TALC_OVERHEAD);
+	KUNIT_EXPECT_EQ(test, e->reports, 1);
+	KUNIT_EXPECT_EQ(test, e->last_ev, TALC_EV_FREE_DOUBLE);
+	talc_free(&e->t, e->b + 64);
+	KUNIT_EXPECT_EQ(test, e->reports, 2);
+	KUNIT_EXPECT_EQ(test, e->last_ev, TALC_EV_FREE_INVALID);
+	talc_get_stats(&e->t, &st);
+	KUNIT_EXPECT_EQ(test, st.bad_frees, st0.bad_frees + 2);
+	KUNIT_EXPECT_EQ(test, st.available_bytes, st0.available_bytes);
+	KUNIT_EXPECT_EQ(test, st.fragment_count, st0.fragment_count);
+	KUNIT_EXPECT_EQ(test, talc_check(&e->t), 0);
+	KUNIT_EXPECT_PTR_EQ(test, (void *)e->t.quick[talc_bin_of(512)],
+			    (void *)e->b);
 }
 
 /*
