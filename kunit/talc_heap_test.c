@@ -683,6 +683,68 @@ static void talc_heap_reclaim_test(struct kunit *test)
 	kt_destroy(test, h);
 }
 
+/* The debugfs tunables, through the functions debugfs calls. */
+static void talc_heap_tunables_test(struct kunit *test)
+{
+	const size_t chunk = 256 * KT_KB;
+	struct talc_heap *h = kt_create(test, "kt_tunables", KT_SIZE,
+					1024 * KT_KB);
+	void *p;
+
+	/* max_size: never below the first region; growth obeys it. */
+	KUNIT_EXPECT_EQ(test, talc_heap_set_max_size(h, KT_SIZE / 2), -EINVAL);
+	KUNIT_EXPECT_EQ(test, talc_heap_set_max_size(h, 2 * KT_SIZE), 0);
+	KUNIT_EXPECT_NULL(test, talc_alloc(h, chunk, GFP_KERNEL));
+	KUNIT_EXPECT_LE(test, kt_stats(test, h).claimed_bytes, 2 * KT_SIZE);
+	KUNIT_EXPECT_EQ(test, talc_heap_set_max_size(h, 1024 * KT_KB), 0);
+	p = talc_alloc(h, chunk, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_GE(test, kt_stats(test, h).region_count, (size_t)2);
+
+	/* reclaim_threshold: at most max_size; idle regions stay while the
+	 * free bytes are within it, and go once it is lowered.
+	 */
+	KUNIT_EXPECT_EQ(test,
+			talc_heap_set_reclaim_threshold(h, 2048 * KT_KB),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, talc_heap_set_reclaim_threshold(h, 1024 * KT_KB),
+			0);
+	talc_free(h, p);
+	KUNIT_EXPECT_GE(test, kt_stats(test, h).region_count, (size_t)2);
+	kt_check(test, h);
+	KUNIT_EXPECT_EQ(test, talc_heap_set_reclaim_threshold(h, 0), 0);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).region_count, (size_t)1);
+	KUNIT_EXPECT_LE(test, kt_stats(test, h).claimed_bytes, KT_SIZE);
+	kt_check(test, h);
+	kt_destroy(test, h);
+}
+
+/* Poisoning through the heap: a write after free is counted on reuse. */
+static void talc_heap_poison_test(struct kunit *test)
+{
+	struct talc_heap *h = kt_create(test, "kt_poison", KT_SIZE, KT_SIZE);
+	char *a, *p, *c, *q;
+
+	talc_heap_set_poison(h, true);
+	a = talc_alloc(h, 200, GFP_KERNEL);
+	p = talc_alloc(h, 200, GFP_KERNEL);
+	c = talc_alloc(h, 200, GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, a && p && c);
+	talc_free(h, p);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).poison_errors, 0ULL);
+	p[50] = 1;			/* write after free */
+	q = talc_alloc(h, 200, GFP_KERNEL);
+	KUNIT_ASSERT_PTR_EQ(test, q, p);	/* exact fit: the same chunk */
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).poison_errors, 1ULL);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).bad_frees, 0ULL);
+	talc_free(h, a);
+	talc_free(h, q);
+	talc_free(h, c);
+	kt_check(test, h);
+	talc_heap_set_poison(h, false);
+	kt_destroy(test, h);
+}
+
 /* A mixed workload with patterns, checked at the end. */
 static void talc_heap_mixed_test(struct kunit *test)
 {
@@ -750,6 +812,8 @@ static struct kunit_case talc_heap_test_cases[] = {
 	KUNIT_CASE(talc_heap_aligned_invalid_test),
 	KUNIT_CASE_PARAM(talc_heap_bad_free_test, kt_bad_gen_params),
 	KUNIT_CASE(talc_heap_reclaim_test),
+	KUNIT_CASE(talc_heap_tunables_test),
+	KUNIT_CASE(talc_heap_poison_test),
 	KUNIT_CASE(talc_heap_mixed_test),
 	{}
 };
