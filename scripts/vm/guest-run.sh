@@ -30,13 +30,25 @@ checked() {
 run insmod $M/talc.ko heaps=alpha:256K:8M,beta:64K:1M
 run cat $D/heaps
 mark torture
-run insmod $M/talc_torture.ko heap=alpha,beta threads=4 ops=0 duration=3 max_size=8192
+say "insmod $M/talc_torture.ko heap=alpha,beta threads=4 ops=0 duration=4 max_size=8192 &"
+insmod $M/talc_torture.ko heap=alpha,beta threads=4 ops=0 duration=4 max_size=8192 &
+pid=$!
+sleep 2
+echo "(talc_torture is running: the heaps under load)"
+run cat $D/heaps
+say "cat $D/alpha/bins | head -n 16"
+n=$(cat $D/alpha/bins | tee /tmp/bins | grep -vc '^#')
+head -n 16 /tmp/bins
+[ "$n" -gt 15 ] && echo "... ($((n - 15)) more non-empty bins)"
+run cat $D/alpha/regions
+say "wait for talc_torture"
+wait $pid || { echo "guest: FAILED: talc_torture reported errors"; rc=1; }
 since torture | grep 'talc_torture: ' | sed 's/^\[[ 0-9.]*\] //'
 grep -q '^talc_torture ' /proc/modules && run rmmod talc_torture
+echo "(talc_torture is done: every block was freed, extra regions reclaimed)"
 run cat $D/heaps
 run cat $D/alpha/stats
-run cat $D/alpha/bins
-run cat $D/alpha/regions
+run cat $D/beta/bins
 checked alpha
 checked beta
 ctl "create gamma 128K 1M"

@@ -153,7 +153,22 @@ no_talc "control/tunables rmmod"
 
 echo "== torture: 2 threads, 10 s"
 load "tort:256K:4M"
-if insmod $M/talc_torture.ko heap=tort threads=2 ops=0 duration=${TORTURE_SECS:-10} max_size=4096; then
+insmod $M/talc_torture.ko heap=tort threads=2 ops=0 duration=10 max_size=4096 &
+pid=$!
+# meanwhile read every debugfs view: check must stay ok under load
+sleep 1
+reads=0
+bad=0
+while kill -0 $pid 2>/dev/null && [ $reads -lt 200 ]; do
+	v=$(cat $D/tort/check)
+	[ "$v" = ok ] || { bad=$((bad + 1)); echo "  tort/check under load: $v"; }
+	cat $D/heaps $D/tort/stats $D/tort/bins $D/tort/regions > /dev/null || bad=$((bad + 1))
+	reads=$((reads + 1))
+	sleep 0.2
+done
+ok $([ $reads -ge 5 ] && [ $bad -eq 0 ]; echo $?) \
+	"tort: debugfs reads during torture: $reads rounds, check ok every time" "$bad bad"
+if wait $pid; then
 	pass "talc_torture: insmod succeeded"
 	rmmod talc_torture
 else

@@ -44,7 +44,7 @@ for kver in $kvers_list; do
 	   "$vm_here/mkinitramfs" "$vm_out/$kver/vmtest.cpio.gz" \
 		"$vm_here/guest-vmtest.sh" "$kmod/talc.ko" \
 		"$kmod/talc_torture.ko" "$kmod/talc_vmtest.ko"; then
-		"$vm_here/run-vm" -t 300 "/boot/vmlinuz-$kver" \
+		"$vm_here/run-vm" -t 180 "/boot/vmlinuz-$kver" \
 			"$vm_out/$kver/vmtest.cpio.gz" "$log"
 	fi
 	out=$vm_out/$kver/vmtest.out
