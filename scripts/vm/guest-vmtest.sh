@@ -31,6 +31,8 @@ load() { insmod $M/talc.ko "heaps=$1"; }
 # echo builtin reports errno: "sh: write error: Invalid argument")
 write() { echo "$2" 2>/tmp/werr > "$1"; }
 
+vmalloc_kb() { sed -n 's/^VmallocUsed: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
+vm0=$(vmalloc_kb)
 echo "== heaps= module parameter"
 for spec in "one:64K" "a:1M:4M,b:128K" "Heap_1-x:64K:64K" "big:64K:1G" \
 	    "x:1m,y:2M,z:64k:128K" "n234567890123456789012345678901:8K" ""; do
@@ -125,7 +127,8 @@ ok $? "heaps table back to the start after create/destroy"
 echo "== tunables"
 for t in "max_size:abc -1 1X 4K 99999999999999999999999" \
 	 "poison:2 abc -1 yes" \
-	 "reclaim_threshold:abc -1 1X 1G"; do
+	 "reclaim_threshold:abc -1 1X 1G" \
+	 "grow_step:abc -1 0 100 1G"; do
 	f=${t%%:*}
 	old=$(cat $D/c1/$f)
 	for v in ${t#*:} ""; do
@@ -153,6 +156,8 @@ no_talc "control/tunables rmmod"
 
 echo "== torture: 2 threads, 10 s"
 load "tort:256K:4M"
+# poisoning on: a write into freed memory by the allocator itself shows too
+write $D/tort/poison 1
 insmod $M/talc_torture.ko heap=tort threads=2 ops=0 duration=10 max_size=4096 &
 pid=$!
 # meanwhile read every debugfs view: check must stay ok under load
@@ -182,6 +187,8 @@ ok $([ "${ops:-0}" -ge 10000 ]; echo $?) "talc_torture: ran ${ops:-0} ops (>= 10
 total=$(stat tort total_allocation_count)
 ok $([ "${total:-0}" -ge 5000 ]; echo $?) "tort: stats total_allocation_count ${total:-?} >= 5000"
 ok $([ "$(stat tort allocation_count)" = 0 ]; echo $?) "tort: no live allocations after torture"
+ok $([ "$(stat tort poison_errors)" = 0 ] && [ "$(stat tort bad_frees)" = 0 ]; echo $?) \
+	"tort: no poison errors, no bad frees"
 check "tort/check ok after torture" heap_ok tort
 rmmod talc
 no_talc "torture rmmod"
@@ -246,6 +253,12 @@ rmmod talc
 ok $? "rmmod talc"
 no_talc "final rmmod"
 ok $([ ! -e /sys/module/talc ]; echo $?) "/sys/module/talc gone"
+# every heap region and module image is vmalloc'd; kthread stacks make a
+# little noise, a leaked region (>= 64K here, most far bigger) shows
+sleep 1
+vm1=$(vmalloc_kb)
+ok $([ $((vm1 - vm0)) -le 128 ]; echo $?) \
+	"VmallocUsed back to the start: $vm0 -> $vm1 kB (tolerance 128 kB)"
 exp=$(dmesg | grep -c 'talc-vm: expect-warn end')
 w=$(dmesg | grep -c 'WARNING:')
 ok $([ "$w" -eq 6 ]; echo $?) "kernel log: exactly the 6 expected warnings ($w)"

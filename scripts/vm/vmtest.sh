@@ -44,8 +44,10 @@ for kver in $kvers_list; do
 	   "$vm_here/mkinitramfs" "$vm_out/$kver/vmtest.cpio.gz" \
 		"$vm_here/guest-vmtest.sh" "$kmod/talc.ko" \
 		"$kmod/talc_torture.ko" "$kmod/talc_vmtest.ko"; then
+		# slub_debug: redzones and poisoning for talc.ko's kmalloc()s
 		"$vm_here/run-vm" -t 180 "/boot/vmlinuz-$kver" \
-			"$vm_out/$kver/vmtest.cpio.gz" "$log"
+			"$vm_out/$kver/vmtest.cpio.gz" "$log" \
+			${TALC_VM_ARGS-slub_debug=FZPU}
 	fi
 	out=$vm_out/$kver/vmtest.out
 	if [ -f "$log" ]; then
