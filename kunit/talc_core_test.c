@@ -1395,8 +1395,10 @@ static void core_random_stress(struct kunit *test)
 				fill(p[k], len[k], k);
 			}
 		}
-		if (i % 500 == 0)
-			KUNIT_ASSERT_EQ(test, talc_check(T(test)), 0);
+		if (i % 500 == 0 && talc_check(T(test))) {
+			KUNIT_FAIL(test, "step %d: %s", i, F(test)->last_what);
+			return;
+		}
 	}
 	for (k = 0; k < SLOTS; k++)
 		talc_free(T(test), p[k]);

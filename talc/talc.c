@@ -775,8 +775,12 @@ static __always_inline void *carve(struct talc *t, struct talc_chunk *c,
 	return p;
 }
 
-/* A parked chunk of exactly @need bytes for a plain request, or NULL. */
-static __always_inline void *quick_pop(struct talc *t, size_t need, size_t req)
+/*
+ * The head of the quick list for @need bytes if it is exactly that big and
+ * its payload is @align-aligned, taken off the list; else NULL.
+ */
+static __always_inline void *quick_pop(struct talc *t, size_t need, size_t req,
+				       size_t align)
 {
 	unsigned int b = bin_of(need);
 	struct talc_chunk *c;
@@ -784,13 +788,15 @@ static __always_inline void *quick_pop(struct talc *t, size_t need, size_t req)
 	if (need >= TALC_QUICK_LIMIT)
 		return NULL;
 	c = t->quick[b];
-	if (!c || hdr_size(c->hdr) != need)
+	if (!c || hdr_size(c->hdr) != need ||
+	    ((uintptr_t)c + TALC_OVERHEAD) & (align - 1))
 		return NULL;
 	t->quick[b] = c->next;
 	t->quick_count[b]--;
 	t->quick_chunks--;
 	t->quick_bytes -= need;
-	c->hdr = (c->hdr & ~(HDR_SLACK | HDR_ALIGN)) | (3UL << HDR_ALIGN_SHIFT) |
+	c->hdr = (c->hdr & ~(HDR_SLACK | HDR_ALIGN)) |
+		 ((unsigned long)ilog2(align) << HDR_ALIGN_SHIFT) |
 		 ((need - TALC_OVERHEAD - req) << HDR_SLACK_SHIFT);
 	account_alloc(t, req);
 	return hdr_at(c, TALC_OVERHEAD);
@@ -805,7 +811,7 @@ static __always_inline void *try_alloc(struct talc *t, size_t req,
 	char *p;
 
 	if (likely(align <= TALC_ALIGN)) {
-		p = quick_pop(t, need, req);
+		p = quick_pop(t, need, req, TALC_ALIGN);
 		if (p)
 			return p;
 		b = find_bin(t, bin_ceil(need));
@@ -821,6 +827,17 @@ static __always_inline void *try_alloc(struct talc *t, size_t req,
 			     3UL << HDR_ALIGN_SHIFT);
 	}
 
+	p = quick_pop(t, need, req, align);
+	if (p)
+		return p;
+	/* The good-fit chunk for @need may happen to be aligned well enough. */
+	b = find_bin(t, bin_ceil(need));
+	if (b != NO_BIN) {
+		c = t->bins[b];
+		p = aligned_payload(c, align);
+		if (p - TALC_OVERHEAD + need <= (char *)c + hdr_size(c->hdr))
+			goto cut;
+	}
 	/* Any chunk of @search bytes has room for the aligned cut. */
 	if (check_add_overflow(need, align + TALC_MIN_CHUNK, &search) ||
 	    search > TALC_MAX_CHUNK)
@@ -835,6 +852,7 @@ static __always_inline void *try_alloc(struct talc *t, size_t req,
 			return NULL;
 	}
 	p = aligned_payload(c, align);
+cut:
 	bin_remove(t, c, hdr_size(c->hdr));
 	return carve(t, c, p, need, req,
 		     (unsigned long)ilog2(align) << HDR_ALIGN_SHIFT);
@@ -886,7 +904,7 @@ void *talc_malloc(struct talc *t, size_t size)
 	/* The quick-list hit stays in this small leaf. */
 	if (likely(size < TALC_QUICK_LIMIT - TALC_OVERHEAD)) {
 		p = quick_pop(t, max(ALIGN(size + TALC_OVERHEAD, TALC_ALIGN),
-				     TALC_MIN_CHUNK), size);
+				     TALC_MIN_CHUNK), size, TALC_ALIGN);
 		if (likely(p))
 			return p;
 	}
@@ -1190,13 +1208,16 @@ void *(talc_realloc)(struct talc *t, void *ptr, size_t size)
 		return ptr;
 	}
 	align = 1UL << ((hdr & HDR_ALIGN) >> HDR_ALIGN_SHIFT);
-	p = alloc(t, size, align);
+	p = align > TALC_ALIGN ? alloc(t, size, align) : talc_malloc(t, size);
 	if (!p)
 		return NULL;
 	usable = hdr_size(hdr) - TALC_OVERHEAD;
 	memcpy(p, ptr, min(usable, size));
+	/* the allocation may have changed our neighbour flags: read again */
+	hdr = *c;
 	account_free(t, hdr);
-	free_chunk(t, c);
+	if (!quick_push(t, c, hdr))
+		free_chunk(t, c);
 	return p;
 }
 
