@@ -10,9 +10,10 @@
 #   make vmtest   check suite: assertions in a VM for each kernel of
 #                 scripts/kvers.sh (6.1 and 6.12); ends "N passed, M failed".
 #                 KVERS="<release> ..." restricts the kernels.
-#   make vmtest-planted   negative control (not in check): plants WARN_ON(1)
-#                 in talc_heap_free() in a copy of the tree and succeeds only
-#                 if vmtest then fails (scripts/vm/planted-bug.sh).
+#   make vmtest-planted   negative control (not in check): in a copy of the
+#                 tree, plants WARN_ON(1) in talc_heap_free(), then (second
+#                 run) drops __GFP_ZERO in talc_alloc(); succeeds only if
+#                 vmtest fails both times (scripts/vm/planted-bug.sh).
 #   Logs: build/vm/<KVER>/{run,vmtest}.log (full console), vmtest.out.
 #   TALC_VM_ACCEL=kvm|tcg skips the accelerator probe (see scripts/vm/run-vm).
 
