@@ -64,8 +64,11 @@
  * plus one summary word) finds the first non-empty bin at or above an index
  * with two bit scans.  malloc() starts at the first bin whose *smallest*
  * member fits the request ("good fit"), so it takes the head of the first
- * non-empty bin without walking a list.  Only when no such bin exists does it
- * scan the bin just below, first fit, for at most scan_limit chunks.  An
+ * non-empty bin without walking a list.  Above the exact (8-byte) bins it
+ * first looks at most scan_limit chunks into the bin holding the request for
+ * the tightest fit, which keeps large chunks whole (heap density); and when
+ * no good-fit bin has a chunk, it scans from that bin up, first fit, for at
+ * most scan_limit chunks.  An
  * aligned request starts at the bin that fits size + align + 24, which always
  * leaves room to cut the aligned chunk out of the head.
  *
@@ -727,6 +730,27 @@ static struct talc_chunk *scan_fit(struct talc *t, unsigned int b,
 	return NULL;
 }
 
+/* The smallest of the first scan_limit chunks of bin @b that hold @need. */
+static struct talc_chunk *floor_fit(struct talc *t, unsigned int b,
+				    size_t need)
+{
+	struct talc_chunk *c, *best = NULL;
+	unsigned int budget = t->scan_limit;
+	size_t best_size = ~0UL;
+
+	for (c = t->bins[b]; c && budget; c = c->next, budget--) {
+		size_t size = hdr_size(c->hdr);
+
+		if (size >= need && size < best_size) {
+			best = c;
+			best_size = size;
+			if (size == need)
+				break;
+		}
+	}
+	return best;
+}
+
 /*
  * Cut a used chunk of @need bytes with its payload at @p out of free chunk
  * @c, which the caller has taken out of its bin.  The gap below p (zero or
@@ -814,11 +838,19 @@ static __always_inline void *try_alloc(struct talc *t, size_t req,
 		p = quick_pop(t, need, req, TALC_ALIGN);
 		if (p)
 			return p;
-		b = find_bin(t, bin_ceil(need));
-		if (likely(b != NO_BIN)) {
-			c = t->bins[b];
-		} else {
-			c = scan_fit(t, bin_of(need), need, TALC_ALIGN);
+		/*
+		 * Above the exact bins, a tight fit from the bin holding
+		 * @need comes first: it leaves the big chunks whole.
+		 */
+		b = bin_of(need);
+		c = need >= TALC_LINEAR_LIMIT && t->bins[b] ?
+		    floor_fit(t, b, need) : NULL;
+		if (!c) {
+			b = find_bin(t, bin_ceil(need));
+			if (likely(b != NO_BIN))
+				c = t->bins[b];
+			else
+				c = scan_fit(t, bin_of(need), need, TALC_ALIGN);
 			if (!c)
 				return NULL;
 		}

@@ -173,7 +173,7 @@ struct talc {
 	u64 poison_errors;
 
 	/* ---- policy ---- */
-	unsigned int scan_limit;	/* first-fit scan bound, default 8 */
+	unsigned int scan_limit;	/* bound of the fit scans, default 8 */
 	unsigned int quick_depth;	/* quick list bound per bin, 0: off */
 	bool poison;			/* poison freed payloads, verify on reuse */
 	talc_oom_fn oom;
