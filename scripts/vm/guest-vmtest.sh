@@ -190,6 +190,17 @@ ok $([ "$(stat tort allocation_count)" = 0 ]; echo $?) "tort: no live allocation
 ok $([ "$(stat tort poison_errors)" = 0 ] && [ "$(stat tort bad_frees)" = 0 ]; echo $?) \
 	"tort: no poison errors, no bad frees"
 check "tort/check ok after torture" heap_ok tort
+if insmod $M/talc_torture.ko ops=20000 threads=2; then
+	pass "talc_torture without heap=: runs on a private heap"
+	rmmod talc_torture
+else
+	fail "talc_torture without heap=: insmod failed"
+fi
+ok $(! has_heap talc_torture; echo $?) "talc_torture's private heap destroyed"
+check_not "talc_torture threads=0: insmod fails" insmod $M/talc_torture.ko threads=0
+check_not "talc_torture heap=tort,nosuch: insmod fails" insmod $M/talc_torture.ko heap=tort,nosuch
+ok $([ "$(stat tort references)" = 1 ] && ! grep -q '^talc_torture ' /proc/modules; echo $?) \
+	"failed talc_torture left no module and no reference on tort ($(stat tort references))"
 rmmod talc
 no_talc "torture rmmod"
 
