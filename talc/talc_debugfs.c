@@ -11,8 +11,8 @@
  *   NAME/regions       each region: start, end, size, bytes in used chunks
  *   NAME/check         reading runs the full consistency check: "ok" or
  *                      the first problem
- *   NAME/max_size, NAME/reclaim_threshold, NAME/grow_step, NAME/poison
- *                      tunables (decimal; a bad value gives -EINVAL)
+ *   NAME/max_size, NAME/reclaim_threshold, NAME/grow_step, NAME/poison,
+ *   NAME/quick_depth   tunables (decimal; a bad value gives -EINVAL)
  *
  * Files of a heap take only its spinlock (see the lock ordering in
  * talc_heap.c); heaps and control take talc_heaps_mutex.
@@ -118,7 +118,9 @@ static const struct file_operations talc_control_fops = {
 static int talc_stats_show(struct seq_file *m, void *unused)
 {
 	struct talc_heap *heap = m->private;
-	size_t max_size, grow_step, threshold, nregions;
+	size_t max_size, grow_step, threshold, nregions, idle;
+	size_t quick_chunks, quick_bytes;
+	unsigned int quick_depth;
 	unsigned long flags;
 	struct talc_stats st;
 	u64 grows, reclaims;
@@ -130,7 +132,11 @@ static int talc_stats_show(struct seq_file *m, void *unused)
 	grow_step = heap->grow_step;
 	threshold = heap->reclaim_threshold;
 	nregions = heap->nregions;
+	idle = heap->idle;
 	poison = heap->core.poison;
+	quick_depth = heap->core.quick_depth;
+	quick_chunks = heap->core.quick_chunks;
+	quick_bytes = heap->core.quick_bytes;
 	grows = heap->grows;
 	reclaims = heap->reclaims;
 	spin_unlock_irqrestore(&heap->lock, flags);
@@ -154,12 +160,16 @@ static int talc_stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "failed_allocations: %llu\n", st.failed_allocations);
 	seq_printf(m, "bad_frees: %llu\n", st.bad_frees);
 	seq_printf(m, "poison_errors: %llu\n", st.poison_errors);
+	seq_printf(m, "quick_chunks: %zu\n", quick_chunks);
+	seq_printf(m, "quick_bytes: %zu\n", quick_bytes);
 	seq_printf(m, "initial_size: %zu\n", heap->size);
 	seq_printf(m, "max_size: %zu\n", max_size);
 	seq_printf(m, "grow_step: %zu\n", grow_step);
 	seq_printf(m, "reclaim_threshold: %zu\n", threshold);
 	seq_printf(m, "poison: %d\n", poison);
+	seq_printf(m, "quick_depth: %u\n", quick_depth);
 	seq_printf(m, "regions: %zu\n", nregions);
+	seq_printf(m, "idle_regions: %zu\n", idle);
 	seq_printf(m, "grows: %llu\n", grows);
 	seq_printf(m, "reclaims: %llu\n", reclaims);
 	seq_printf(m, "references: %u\n", refcount_read(&heap->refs));
@@ -370,6 +380,21 @@ static int talc_poison_set(void *data, u64 val)
 }
 TALC_DEBUGFS_ATTRIBUTE(talc_poison_fops, talc_poison_get, talc_poison_set);
 
+static int talc_quick_depth_get(void *data, u64 *val)
+{
+	*val = READ_ONCE(((struct talc_heap *)data)->core.quick_depth);
+	return 0;
+}
+
+static int talc_quick_depth_set(void *data, u64 val)
+{
+	if (val > TALC_QUICK_DEPTH_MAX)
+		return -EINVAL;
+	return talc_heap_set_quick_depth(data, val);
+}
+TALC_DEBUGFS_ATTRIBUTE(talc_quick_depth_fops, talc_quick_depth_get,
+		       talc_quick_depth_set);
+
 /* ---- setup ---- */
 
 /* Called with talc_heaps_mutex held. */
@@ -393,6 +418,8 @@ void talc_debugfs_add_heap(struct talc_heap *heap)
 				   &talc_grow_step_fops);
 	debugfs_create_file_unsafe("poison", 0644, d, heap,
 				   &talc_poison_fops);
+	debugfs_create_file_unsafe("quick_depth", 0644, d, heap,
+				   &talc_quick_depth_fops);
 }
 
 /* Called with talc_heaps_mutex held; waits for running readers. */

@@ -210,6 +210,15 @@ static void talc_heap_count(struct talc_heap *heap,
 }
 
 /*
+ * Free bytes, parked quick-list chunks included (as talc_get_stats() counts
+ * them), without talc_get_stats()'s walk of the top bin.  Under heap->lock.
+ */
+static size_t talc_heap_free_bytes(const struct talc_heap *heap)
+{
+	return heap->core.available_bytes + heap->core.quick_bytes;
+}
+
+/*
  * While more than reclaim_threshold bytes are free, take idle regions
  * other than the first out of the core and move them to @dead.  Called
  * under heap->lock.
@@ -221,13 +230,13 @@ static void talc_heap_reclaim(struct talc_heap *heap, struct list_head *dead)
 
 	/* Not while a grower is out of the lock: it is about to need room. */
 	if (!heap->idle || heap->pending ||
-	    heap->core.available_bytes <= heap->reclaim_threshold)
+	    talc_heap_free_bytes(heap) <= heap->reclaim_threshold)
 		return;
 	first = list_first_entry(&heap->regions, struct talc_region_node,
 				 node);
 	list_for_each_entry_safe_reverse(r, n, &heap->regions, node) {
 		if (r == first || !heap->idle ||
-		    heap->core.available_bytes <= heap->reclaim_threshold)
+		    talc_heap_free_bytes(heap) <= heap->reclaim_threshold)
 			break;
 		if (r->live || talc_release(&heap->core, r->base))
 			continue;
@@ -540,13 +549,33 @@ int talc_heap_set_grow_step(struct talc_heap *heap, size_t bytes)
 	return ret;
 }
 
+/*
+ * Chunks parked on the quick lists are not poisoned: coalesce them so that
+ * every free chunk gets poison from now on.
+ */
 void talc_heap_set_poison(struct talc_heap *heap, bool on)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&heap->lock, flags);
 	heap->core.poison = on;
+	if (on)
+		talc_flush(&heap->core);
 	spin_unlock_irqrestore(&heap->lock, flags);
+}
+
+/* 0 (quick lists off) to TALC_QUICK_DEPTH_MAX; parked chunks are flushed. */
+int talc_heap_set_quick_depth(struct talc_heap *heap, unsigned int depth)
+{
+	unsigned long flags;
+
+	if (depth > TALC_QUICK_DEPTH_MAX)
+		return -EINVAL;
+	spin_lock_irqsave(&heap->lock, flags);
+	heap->core.quick_depth = depth;
+	talc_flush(&heap->core);
+	spin_unlock_irqrestore(&heap->lock, flags);
+	return 0;
 }
 
 /* ---- heap lifetime ---- */

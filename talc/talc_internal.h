@@ -7,6 +7,7 @@
 #define _TALC_INTERNAL_H
 
 #include <linux/gfp.h>
+#include <linux/limits.h>
 #include <linux/list.h>
 #include <linux/llist.h>
 #include <linux/mutex.h>
@@ -14,6 +15,9 @@
 #include <linux/spinlock.h>
 #include "talc.h"
 #include "talc_heap.h"
+
+/* Deepest quick list the quick_depth tunable allows (u8 counters). */
+#define TALC_QUICK_DEPTH_MAX	U8_MAX
 
 /* Length of the message talc_heap_check() keeps from the first report. */
 #define TALC_CHECK_MSG_LEN	128
@@ -101,6 +105,7 @@ int talc_heap_set_max_size(struct talc_heap *heap, size_t max_size);
 int talc_heap_set_reclaim_threshold(struct talc_heap *heap, size_t bytes);
 int talc_heap_set_grow_step(struct talc_heap *heap, size_t bytes);
 void talc_heap_set_poison(struct talc_heap *heap, bool on);
+int talc_heap_set_quick_depth(struct talc_heap *heap, unsigned int depth);
 
 int talc_debugfs_init(void);
 void talc_debugfs_exit(void);
