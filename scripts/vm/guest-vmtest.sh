@@ -31,6 +31,15 @@ load() { insmod $M/talc.ko "heaps=$1"; }
 # echo builtin reports errno: "sh: write error: Invalid argument")
 write() { echo "$2" 2>/tmp/werr > "$1"; }
 
+# tobytes SIZE - 64K -> 65536 (suffixes K, M, G in either case)
+tobytes() {
+	case $1 in
+	*[kK]) echo $((${1%?} << 10)) ;;
+	*[mM]) echo $((${1%?} << 20)) ;;
+	*[gG]) echo $((${1%?} << 30)) ;;
+	*) echo "$1" ;;
+	esac
+}
 vmalloc_kb() { sed -n 's/^VmallocUsed: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
 vm0=$(vmalloc_kb)
 echo "== heaps= module parameter"
@@ -39,11 +48,20 @@ for spec in "one:64K" "a:1M:4M,b:128K" "Heap_1-x:64K:64K" "big:64K:1G" \
 	if load "$spec"; then
 		names=$(echo "$spec" | tr ',' '\n' | sed -n 's/:.*//p')
 		miss=""
-		for n in $names; do has_heap "$n" || miss="$miss $n"; done
+		for t in $(echo "$spec" | tr ',' ' '); do
+			IFS=: read -r n sz mx <<-EOT
+			$t
+			EOT
+			sz=$(tobytes "$sz")
+			mx=$(tobytes "${mx:-$sz}")
+			has_heap "$n" && [ "$(stat "$n" initial_size)" = "$sz" ] &&
+				[ "$(stat "$n" max_size)" = "$mx" ] ||
+				miss="$miss $n($sz/$mx)"
+		done
 		rows=$(($(grep -c . $D/heaps) - 1))
 		want=$(echo "$names" | grep -c .)
 		ok $([ -z "$miss" ] && [ "$rows" -eq "$want" ]; echo $?) \
-			"heaps='$spec': insmod creates $want heap(s)" "missing:$miss rows:$rows"
+			"heaps='$spec': insmod creates $want heap(s) with those sizes" "wrong:$miss rows:$rows"
 		rmmod talc
 		no_talc "heaps='$spec' rmmod"
 	else
