@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # common.sh - shared by run.sh and vmtest.sh (host side, sourced).
 vm_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
