@@ -104,7 +104,9 @@ static ssize_t talc_control_write(struct file *file, const char __user *ubuf,
 		ret = heap ? talc_heap_destroy_locked(heap, true) : -ENOENT;
 	}
 	mutex_unlock(&talc_heaps_mutex);
-	return ret ? ret : len;
+	if (ret)
+		return ret;
+	return len;
 }
 
 static const struct file_operations talc_control_fops = {
