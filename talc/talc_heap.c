@@ -42,6 +42,7 @@
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/sched/mm.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
@@ -50,6 +51,9 @@
 #include "talc_heap.h"
 #include "talc_internal.h"
 #include "talc_parse.h"
+
+/* Smallest default growth step, so that small heaps grow in few regions. */
+#define TALC_GROW_STEP_MIN	SZ_64K
 
 /* Most heaps the heaps= parameter may create. */
 #define TALC_PARAM_HEAPS_MAX	16
@@ -646,7 +650,7 @@ struct talc_heap *talc_heap_create_locked(const char *name, size_t size,
 	strscpy(heap->name, name, sizeof(heap->name));
 	heap->size = size;
 	heap->max_size = max_size;
-	heap->grow_step = size;
+	heap->grow_step = max_t(size_t, size, TALC_GROW_STEP_MIN);
 	heap->reclaim_threshold = size;
 	heap->owned = owned;
 
