@@ -11,9 +11,11 @@
  * @slots slots and, per operation, picks a random slot: an empty slot gets a
  * talc_alloc(), talc_alloc_aligned() or __GFP_ZERO allocation (sometimes
  * GFP_ATOMIC with interrupts disabled), a full one is verified and then
- * freed or talc_realloc()'d.  Every block carries a header word naming its
- * slot and a fill byte; both are verified before a free and after a realloc,
- * alignment and talc_usable_size() are checked after each allocation.  At
+ * freed or talc_realloc()'d.  Meanwhile an hrtimer per heap (every @irq_us
+ * microseconds) frees and allocates a block from hardirq context.  Every
+ * block carries a header word naming its slot and a fill byte; both are
+ * verified before a free and after a realloc, alignment and
+ * talc_usable_size() are checked after each allocation.  At
  * the end every block is freed and each heap's live allocation count must be
  * back where it started (so the heaps must not be used by anyone else while
  * the test runs).  Running out of memory is not an error (it is counted).
@@ -37,6 +39,7 @@
 #include <linux/jiffies.h>
 #include <linux/err.h>
 #include <linux/sched.h>
+#include <linux/hrtimer.h>
 #include "talc_heap.h"
 
 static char *heap;
@@ -60,6 +63,9 @@ MODULE_PARM_DESC(slots, "Live blocks per thread at most");
 static unsigned long seed;
 module_param(seed, ulong, 0444);
 MODULE_PARM_DESC(seed, "Random seed (0: pick one; printed in the summary)");
+static unsigned int irq_us = 1000;
+module_param(irq_us, uint, 0444);
+MODULE_PARM_DESC(irq_us, "Period of the hardirq-context allocator per heap in microseconds (0: off)");
 
 #define TORTURE_MAX_HEAPS	8
 #define TORTURE_MAX_THREADS	64
@@ -80,6 +86,12 @@ struct torture_heap {
 	bool own;
 	size_t live_before;
 	u64 allocs, aligned, zeroed, reallocs, frees, nomem, errors;
+	/* the hardirq-context user: an hrtimer that swaps one block */
+	struct hrtimer timer;
+	u8 *irq_p;
+	size_t irq_size;
+	u8 irq_fill;
+	u64 irq_allocs, irq_nomem, irq_errors;
 };
 
 struct torture_thread {
@@ -254,6 +266,65 @@ static void torture_realloc(struct torture_thread *t, unsigned int i)
 	slot_fill(t, i);
 }
 
+/*
+ * Hardirq context (hrtimer): check and free the block of the last tick, then
+ * allocate a new one with GFP_ATOMIC, so the heap's lock is taken from
+ * interrupts too while the threads hold it in process context.
+ */
+static enum hrtimer_restart torture_irq_fn(struct hrtimer *timer)
+{
+	struct torture_heap *th = container_of(timer, struct torture_heap, timer);
+	u8 *p;
+
+	if (th->irq_p) {
+		if (memchr_inv(th->irq_p, th->irq_fill, th->irq_size))
+			th->irq_errors++;
+		talc_free(th->heap, th->irq_p);
+		th->irq_p = NULL;
+	}
+	if (READ_ONCE(torture_stop))
+		return HRTIMER_NORESTART;
+	th->irq_size = 16 + (th->irq_allocs % 241);
+	th->irq_fill = (u8)(th->irq_allocs * 37 + 1);
+	p = talc_alloc(th->heap, th->irq_size, GFP_ATOMIC);
+	if (p) {
+		memset(p, th->irq_fill, th->irq_size);
+		th->irq_p = p;
+		th->irq_allocs++;
+	} else {
+		th->irq_nomem++;
+	}
+	hrtimer_forward_now(timer, ns_to_ktime((u64)irq_us * NSEC_PER_USEC));
+	return HRTIMER_RESTART;
+}
+
+static void torture_irq_start(struct torture_heap *th)
+{
+	if (!irq_us)
+		return;
+	hrtimer_init(&th->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	th->timer.function = torture_irq_fn;
+	hrtimer_start(&th->timer, ns_to_ktime((u64)irq_us * NSEC_PER_USEC),
+		      HRTIMER_MODE_REL);
+}
+
+static void torture_irq_stop(struct torture_heap *th)
+{
+	if (!irq_us)
+		return;
+	hrtimer_cancel(&th->timer);
+	if (th->irq_p) {
+		if (memchr_inv(th->irq_p, th->irq_fill, th->irq_size))
+			th->irq_errors++;
+		talc_free(th->heap, th->irq_p);
+		th->irq_p = NULL;
+	}
+	if (th->irq_errors)
+		pr_err("heap %s: %llu block(s) allocated in hardirq context were overwritten\n",
+		       th->name, th->irq_errors);
+	th->errors += th->irq_errors;
+}
+
 static bool torture_done(struct torture_thread *t)
 {
 	if (READ_ONCE(torture_stop) || kthread_should_stop())
@@ -391,6 +462,8 @@ static int __init talc_torture_init(void)
 	}
 	start = ktime_get_ns();
 	deadline_ns = duration ? start + (u64)duration * NSEC_PER_SEC : 0;
+	for (i = 0; i < nheaps; i++)
+		torture_irq_start(&theaps[i]);
 	for (i = 0; i < threads; i++) {
 		struct torture_thread *t = &tt[i];
 
@@ -421,6 +494,9 @@ static int __init talc_torture_init(void)
 			wait_for_completion(&tt[i].done);
 		}
 	}
+	WRITE_ONCE(torture_stop, true);
+	for (i = 0; i < nheaps; i++)
+		torture_irq_stop(&theaps[i]);
 	ms = div_u64(ktime_get_ns() - start, NSEC_PER_MSEC);
 
 	for (i = 0; i < threads; i++) {
@@ -452,10 +528,10 @@ static int __init talc_torture_init(void)
 			       th->name, st.allocation_count, th->live_before);
 			th->errors++;
 		}
-		pr_info("heap=%s allocs=%llu aligned=%llu zeroed=%llu reallocs=%llu frees=%llu nomem=%llu bad_frees=%llu errors=%llu\n",
+		pr_info("heap=%s allocs=%llu aligned=%llu zeroed=%llu reallocs=%llu frees=%llu nomem=%llu irq_allocs=%llu irq_nomem=%llu bad_frees=%llu errors=%llu\n",
 			th->name, th->allocs, th->aligned, th->zeroed,
-			th->reallocs, th->frees, th->nomem, st.bad_frees,
-			th->errors);
+			th->reallocs, th->frees, th->nomem, th->irq_allocs,
+			th->irq_nomem, st.bad_frees, th->errors);
 	}
 
 out_put:

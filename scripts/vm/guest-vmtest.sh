@@ -202,6 +202,9 @@ echo "   $line"
 ok $(echo "$line" | grep -q ' errors=0$'; echo $?) "talc_torture: summary says errors=0"
 ops=$(echo "$line" | sed -n 's/.* ops=\([0-9]*\) .*/\1/p')
 ok $([ "${ops:-0}" -ge 10000 ]; echo $?) "talc_torture: ran ${ops:-0} ops (>= 10000)"
+irq=$(dmesg | grep 'talc_torture: heap=tort allocs=' | tail -n 1 |
+      sed -n 's/.* irq_allocs=\([0-9]*\) .*/\1/p')
+ok $([ "${irq:-0}" -ge 100 ]; echo $?) "talc_torture: ${irq:-0} allocations from hardirq context (>= 100)"
 total=$(stat tort total_allocation_count)
 ok $([ "${total:-0}" -ge 5000 ]; echo $?) "tort: stats total_allocation_count ${total:-?} >= 5000"
 ok $([ "$(stat tort allocation_count)" = 0 ]; echo $?) "tort: no live allocations after torture"
