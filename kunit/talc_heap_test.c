@@ -745,6 +745,44 @@ static void talc_heap_poison_test(struct kunit *test)
 	kt_destroy(test, h);
 }
 
+/*
+ * Heaps from the heaps= parameter: scripts/kunit.sh boots the UML kernel
+ * with talc_heap.heaps=kt_boot:64K,kt_boot2:128K:1M (the built-in
+ * parameter's name; talc.heaps= for the module).
+ */
+static void talc_heap_param_test(struct kunit *test)
+{
+	struct talc_heap *h = talc_heap_get("kt_boot");
+	struct talc_heap *h2 = talc_heap_get("kt_boot2");
+	struct talc_stats st;
+	void *p;
+
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR_OR_NULL(h),
+			       "no heap kt_boot: boot with talc_heap.heaps=kt_boot:64K,kt_boot2:128K:1M");
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(h2));
+	KUNIT_EXPECT_STREQ(test, talc_heap_name(h), "kt_boot");
+	st = kt_stats(test, h);
+	KUNIT_EXPECT_EQ(test, st.region_count, (size_t)1);
+	KUNIT_EXPECT_LE(test, st.claimed_bytes, 64 * KT_KB);
+	/* max = size: cannot grow */
+	KUNIT_EXPECT_NULL(test, talc_alloc(h, 64 * KT_KB, GFP_KERNEL));
+	p = talc_alloc(h, 1000, GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL(test, p);
+	talc_free(h, p);
+	/* kt_boot2 grows up to 1M */
+	p = talc_alloc(h2, 512 * KT_KB, GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL(test, p);
+	KUNIT_EXPECT_LE(test, kt_stats(test, h2).claimed_bytes, 1024 * KT_KB);
+	talc_free(h2, p);
+	KUNIT_EXPECT_NULL(test, talc_alloc(h2, 1024 * KT_KB, GFP_KERNEL));
+	/* The module owns them: still busy while we hold a reference. */
+	KUNIT_EXPECT_NE(test, talc_heap_destroy(h), 0);
+	kt_check(test, h);
+	kt_check(test, h2);
+	talc_heap_put(h2);
+	talc_heap_put(h);
+}
+
 /* A mixed workload with patterns, checked at the end. */
 static void talc_heap_mixed_test(struct kunit *test)
 {
@@ -814,6 +852,7 @@ static struct kunit_case talc_heap_test_cases[] = {
 	KUNIT_CASE(talc_heap_reclaim_test),
 	KUNIT_CASE(talc_heap_tunables_test),
 	KUNIT_CASE(talc_heap_poison_test),
+	KUNIT_CASE(talc_heap_param_test),
 	KUNIT_CASE(talc_heap_mixed_test),
 	{}
 };

@@ -87,7 +87,9 @@ for v in "${variants[@]}"; do
 	start=$(date +%s)
 	(cd "$ksrc" && nice python3 tools/testing/kunit/kunit.py run "${cfgs[@]}" \
 		--build_dir="$cache/build-$v" --jobs "$jobs" \
-		--kernel_args "uml_dir=$cache/uml" "$filter" </dev/null) \
+		--kernel_args "uml_dir=$cache/uml" \
+		--kernel_args "talc_heap.heaps=kt_boot:64K,kt_boot2:128K:1M" \
+		"$filter" </dev/null) \
 		> "$log" 2>&1
 	rc=$?
 	secs=$(( $(date +%s) - start ))
