@@ -15,6 +15,7 @@
 #include <linux/bits.h>
 #include <linux/kernel.h>
 #include <linux/sched.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include "../talc/talc.h"
@@ -625,10 +626,56 @@ static void talc_check_bin_boundary_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, e->reports, 0);
 }
 
+/*
+ * Large alignments need arenas beyond kmalloc's 4 MiB limit on UML: a
+ * vmalloc'd arena, four aligned blocks each, checked after every step.
+ */
+static const size_t tc_big_aligns[] = { SZ_1M, SZ_2M };
+
+static void tc_big_align_desc(const size_t *a, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "align=%zu", *a);
+}
+
+KUNIT_ARRAY_PARAM(tc_big_align, tc_big_aligns, tc_big_align_desc);
+
+static void talc_check_big_align_test(struct kunit *test)
+{
+	size_t align = *(const size_t *)test->param_value;
+	size_t arena = 4 * align + SZ_64K;
+	struct talc *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	char *mem = talc_kunit_vzalloc(test, arena);
+	void *p[4], *odd;
+	int i;
+
+	KUNIT_ASSERT_TRUE(test, t && mem);
+	talc_init(t);
+	KUNIT_ASSERT_EQ(test, talc_claim(t, mem + 8, arena - 8), 0);
+	odd = talc_malloc(t, 40);
+	KUNIT_ASSERT_NOT_NULL(test, odd);
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		p[i] = talc_malloc_aligned(t, 100 + i * 1000, align);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		KUNIT_EXPECT_EQ(test, (unsigned long)p[i] & (align - 1), 0UL);
+		memset(p[i], i, 100 + i * 1000);
+		KUNIT_EXPECT_EQ(test, talc_check(t), 0);
+	}
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		KUNIT_EXPECT_TRUE(test, !memchr_inv(p[i], i, 100 + i * 1000));
+		talc_free(t, p[i]);
+		KUNIT_EXPECT_EQ(test, talc_check(t), 0);
+	}
+	talc_free(t, odd);
+	talc_flush(t);
+	KUNIT_EXPECT_EQ(test, talc_check(t), 0);
+	KUNIT_EXPECT_EQ(test, talc_release(t, mem + 8), 0);
+}
+
 static struct kunit_case talc_check_test_cases[] = {
 	KUNIT_CASE(talc_check_clean_test),
 	KUNIT_CASE_PARAM(talc_check_corruption_test, tc_gen_params),
 	KUNIT_CASE_PARAM(talc_check_bin_boundary_test, tc_bound_gen_params),
+	KUNIT_CASE_PARAM(talc_check_big_align_test, tc_big_align_gen_params),
 	KUNIT_CASE(talc_check_poison_test),
 	KUNIT_CASE(talc_check_bad_free_events_test),
 	{}

@@ -14,6 +14,7 @@
 #include <kunit/test.h>
 #include <linux/debug_locks.h>
 #include <linux/irqflags.h>
+#include <linux/vmalloc.h>
 
 /*
  * Compatibility with the 6.1 KUnit API (Debian's linux-source-6.1): test
@@ -54,6 +55,29 @@ static inline void talc_kunit_exit(struct kunit *test)
 		KUNIT_FAIL(test, "interrupts left disabled (missing unlock/irqrestore?)");
 		local_irq_enable();
 	}
+}
+
+static inline int talc_kunit_vzalloc_init(struct kunit_resource *res,
+					  void *context)
+{
+	res->data = vzalloc(*(size_t *)context);
+	return res->data ? 0 : -ENOMEM;
+}
+
+static inline void talc_kunit_vzalloc_free(struct kunit_resource *res)
+{
+	vfree(res->data);
+}
+
+/*
+ * talc_kunit_vzalloc() - zeroed memory freed when the test ends, like
+ * kunit_kzalloc() but from vmalloc: kmalloc stops at 4 MiB on UML (a larger
+ * request fails with a page allocator WARNING).
+ */
+static inline void *talc_kunit_vzalloc(struct kunit *test, size_t size)
+{
+	return kunit_alloc_resource(test, talc_kunit_vzalloc_init,
+				    talc_kunit_vzalloc_free, GFP_KERNEL, &size);
 }
 
 #endif /* _TALC_KUNIT_H */
