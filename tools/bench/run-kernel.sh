@@ -40,11 +40,12 @@ uml_params="$uml_params ${BENCH_KPARAMS:-}"
 "$top/scripts/deps.sh" kunit kmod || die "cannot install dependencies"
 
 # --- kernel tree (shared with scripts/kunit.sh: same place, same stamp) ---
-exec 9>"$cache/lock"
-flock 9
+# Lock (kunit.sh holds it for whole runs) only when the tree must be made.
 stamp=$ksrc/.talc-extracted
 want_stamp=$(stat -c '%s %Y' "$tarball") || die "$tarball missing"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want_stamp" ]; then
+tree_ok() { [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want_stamp" ]; }
+tree_ok || { exec 9>"$cache/lock"; flock 9; }
+if ! tree_ok; then
 	echo "run-kernel.sh: extracting $tarball to $cache (once)"
 	rm -rf "$ksrc" "$cache/extract.tmp" "$cache"/build-*
 	mkdir -p "$cache/extract.tmp" &&
@@ -52,8 +53,8 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want_stamp" ]; then
 	mv "$cache/extract.tmp/linux-source-6.1" "$ksrc" &&
 	rmdir "$cache/extract.tmp" || die "extraction failed"
 	echo "$want_stamp" > "$stamp"
+	flock -u 9
 fi
-flock -u 9
 
 # --- UML kernel for the benchmark (configured once) ---
 cfg_stamp="talc-bench-config-v2"
