@@ -11,9 +11,10 @@
 #                 scripts/kvers.sh (6.1 and 6.12); ends "N passed, M failed".
 #                 KVERS="<release> ..." restricts the kernels.
 #   make vmtest-planted   negative control (not in check): in a copy of the
-#                 tree, plants WARN_ON(1) in talc_heap_free(), then (second
-#                 run) drops __GFP_ZERO in talc_alloc(); succeeds only if
-#                 vmtest fails both times (scripts/vm/planted-bug.sh).
+#                 tree, plants one bug at a time (WARN_ON(1) in
+#                 talc_heap_free(); __GFP_ZERO ignored by talc_alloc(), by
+#                 talc_realloc()); succeeds only if vmtest fails every time
+#                 (scripts/vm/planted-bug.sh, ~1 min per bug).
 #   Logs: build/vm/<KVER>/{run,vmtest}.log (full console), vmtest.out.
 #   TALC_VM_ACCEL=kvm|tcg skips the accelerator probe (see scripts/vm/run-vm).
 

@@ -247,10 +247,21 @@ static void torture_realloc(struct torture_thread *t, unsigned int i)
 	struct torture_slot *s = &t->slot[i];
 	size_t size = torture_size(t);
 	gfp_t gfp = trand(t, 8) ? GFP_KERNEL : GFP_ATOMIC;
-	u8 *p;
+	bool zero = !trand(t, 4);
+	size_t old_usable;
+	u8 *p, *bad;
 
 	if (!slot_verify(t, i, s->size, "before realloc"))
 		return;
+	if (zero) {
+		/*
+		 * krealloc's contract for __GFP_ZERO: the caller zeroed the
+		 * old block up to its usable size, realloc zeroes the rest.
+		 */
+		old_usable = talc_usable_size(t->th->heap, s->p);
+		memset(s->p + s->size, 0, old_usable - s->size);
+		gfp |= __GFP_ZERO;
+	}
 	p = talc_realloc(t->th->heap, s->p, size, gfp);
 	if (!p) {
 		/* krealloc semantics: the old block is untouched */
@@ -262,6 +273,12 @@ static void torture_realloc(struct torture_thread *t, unsigned int i)
 	check_new(t, p, size, 8, "realloc");
 	s->p = p;
 	slot_verify(t, i, min(s->size, size), "after realloc");
+	if (zero && size > s->size) {
+		bad = memchr_inv(p + s->size, 0, size - s->size);
+		if (bad)
+			terr(t, "realloc(__GFP_ZERO) %p %zu -> %zu: byte %td is %#x, not 0",
+			     p, s->size, size, bad - p, *bad);
+	}
 	s->size = size;
 	slot_fill(t, i);
 }

@@ -9,6 +9,8 @@
 #           (caught by the log scan and the expected-warning counts)
 #   nozero  talc_alloc() ignores __GFP_ZERO (caught by talc_torture's
 #           pattern checks, so insmod fails with -EIO)
+#   noreallocz  talc_realloc() does not zero the grown part under
+#           __GFP_ZERO (caught by talc_torture)
 # By hand: make the same change in talc/talc_heap.c, run make vmtest, see
 # "N passed, M failed" with M > 0 and a non-zero exit status.
 set -u
@@ -16,19 +18,25 @@ set -u
 export TALC_VM_CACHE=$vm_out	# reuse the accelerator probe
 dst=$vm_out/planted/src
 kver=${KVERS:-$(kvers | head -n 1)}
-bugs=${*:-warn nozero}
+bugs=${*:-warn nozero noreallocz}
 
 # plant BUG FILE - apply the bug to FILE; fails if the code was not found
 plant() {
 	awk -v bug="$1" '
 	/^void talc_heap_free\(/ { fn = "free" }
 	/^static void \*talc_heap_alloc\(/ { fn = "alloc" }
+	/^void \*talc_heap_realloc\(/ { fn = "realloc" }
 	bug == "warn" && fn == "free" && /spin_lock_irqsave\(&heap->lock/ && !done {
 		print "\tWARN_ON(1);\t/* planted bug */"
 		done = 1
 	}
 	bug == "nozero" && fn == "alloc" && /memset\(p, 0, usable\);/ && !done {
 		print "\t\t;\t/* planted bug: __GFP_ZERO ignored */"
+		done = 1
+		next
+	}
+	bug == "noreallocz" && fn == "realloc" && /memset\(\(char \*\)p \+ old, 0, usable - old\);/ && !done {
+		print "\t\t;\t/* planted bug: __GFP_ZERO ignored by realloc */"
 		done = 1
 		next
 	}
