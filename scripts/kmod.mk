@@ -23,7 +23,7 @@ KMOD_OUT = $(BUILD)/kmod/$(KVER)
 CHECK_SUITES += kbuild
 
 modules:
-	@$(TOP)/scripts/deps.sh kmod
+	@[ -d $(KDIR) ] || $(TOP)/scripts/deps.sh kmod
 	$(TOP)/scripts/kmod-build.sh $(KDIR) $(KMOD_OUT) W=1
 	@echo "kmod: built $(KMOD_OUT)/talc.ko"
 
