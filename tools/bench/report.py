@@ -196,6 +196,20 @@ if km:
             c = [str(int(x[k]) + int(y[k])) for k in ("p1", "p25", "p50", "p75", "p99")]
             emit("| %s | %s | %s | %s |" % (p, a, " | ".join(c), kv[(p, a, "timer")]["p50"]))
     emit()
+    for p in kplat:
+        def pair(a, k):
+            x, y = kv.get((p, a, "alloc")), kv.get((p, a, "free"))
+            return int(x[k]) + int(y[k]) if x and y else None
+        t50, t99 = pair("talc", "p50"), pair("talc", "p99")
+        if t50 is None:
+            continue
+        cells = []
+        for a in KALLOCS[1:]:
+            o50, o99 = pair(a, "p50"), pair(a, "p99")
+            if o50:
+                cells.append("vs %s: p50 %.3gx, p99 %.3gx" % (a, t50 / o50, t99 / o99))
+        emit("talc / peer, %s: %s." % (p, "; ".join(cells)))
+        emit()
     emit("Each op's histogram stops at 1,048,576 cycles: a sum above ~1.05 M means 'at least'.")
     emit()
 
