@@ -108,7 +108,7 @@ static inline void *talc_realloc_nl(void *p, size_t old, size_t align,
 		void *r = talc_malloc_aligned(&the_talc, size, align);
 
 		if (!r)
-			return NULL;	/* q stays live: caller keeps it */
+			return q;	/* valid, only less aligned: keep it */
 		memcpy(r, q, size);
 		talc_free(&the_talc, q);
 		q = r;
@@ -186,7 +186,7 @@ static void *sys_realloc(void *p, size_t old, size_t align, size_t size)
 		void *r;
 
 		if (posix_memalign(&r, align, size))
-			return NULL;
+			return q;	/* valid, only less aligned: keep it */
 		memcpy(r, q, size);
 		free(q);
 		q = r;
