@@ -92,6 +92,16 @@ static void talc_reset(void)
 	}
 }
 
+/* after a run: the heap must be consistent and no free may have been bad */
+static void talc_sanity(const char *what)
+{
+	if (talc_check(&the_talc) || the_talc.bad_frees) {
+		fprintf(stderr, "bench: %s: talc_check failed or %llu bad frees\n",
+			what, (unsigned long long)the_talc.bad_frees);
+		exit(1);
+	}
+}
+
 static inline void *talc_alloc_nl(size_t size, size_t align)
 {
 	return align <= TALC_ALIGN ? talc_malloc(&the_talc, size) :
@@ -380,6 +390,8 @@ static void cmd_random(const struct bench_alloc *a, double secs, int trials,
 				total += ra[j].score;
 			}
 			pthread_barrier_destroy(&bar);
+			if (a->reset == talc_reset)
+				talc_sanity("random");
 			printf("random,%s,%d,%zu,%d,%llu\n", alloc_label(a),
 			       threads, ra_sizes[m], t,
 			       (unsigned long long)total);
@@ -471,6 +483,8 @@ static void cmd_micro(const struct bench_alloc *a, double secs)
 		}
 	}
 	live_free_all(a, &l, 0);
+	if (a->reset == talc_reset)
+		talc_sanity("micro");
 	for (i = 0; i < 5; i++) {
 		pa[i] = pct(ha, na, ps[i]);
 		pf[i] = pct(hf, nf, ps[i]);
@@ -603,6 +617,7 @@ static void cmd_heapeff(const struct bench_alloc *a, int rounds, int first)
 		talc_reset();
 		bytes = he_round(&allocs[1], &l, seed, 0, &steps, false);
 		live_free_all(&allocs[1], &l, 0);
+		talc_sanity("heapeff");
 		cap = ARENA_SIZE;
 		if (!strcmp(a->name, "sys")) {
 			long rss0 = rss_bytes();
@@ -659,6 +674,8 @@ static void cmd_align(const struct bench_alloc *a, int reps)
 			(k ? tq : tp)[r] = tsc_stop() - t0;
 		}
 	}
+	if (a->reset == talc_reset)
+		talc_sanity("align");
 	qsort(tp, reps, 8, cmp_u64);
 	qsort(tq, reps, 8, cmp_u64);
 	printf("align,%s,%llu,%llu,%.3f\n", alloc_label(a),
