@@ -170,7 +170,16 @@ static int kb_talc_setup(struct kb_ctx *c)
 
 static void kb_talc_teardown(struct kb_ctx *c)
 {
-	if (c->heap && talc_heap_destroy(c->heap))
+	struct talc_stats st;
+
+	if (!c->heap)
+		return;
+	/* everything was freed: nothing may be live, no free may have been bad */
+	if (!talc_heap_stats(c->heap, &st) &&
+	    (st.allocation_count || st.bad_frees || st.poison_errors))
+		pr_err("talc heap inconsistent: %zu live, %llu bad frees\n",
+		       st.allocation_count, st.bad_frees);
+	if (talc_heap_destroy(c->heap))
 		pr_warn("talc heap still busy\n");
 	c->heap = NULL;
 }

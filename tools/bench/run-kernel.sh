@@ -125,7 +125,8 @@ echo "run-kernel.sh: running talc_bench.ko under UML ($uml_params)"
 timeout 900 "$kb/linux" mem=1G uml_dir="$cache/uml" root=/dev/root rootfstype=hostfs \
 	rootflags=/ ro init="$init" console=tty </dev/null > "$log" 2>&1
 grep -aq 'TALC-BENCH-END rc=0' "$log" || { tail -30 "$log"; die "UML run failed (log: $log)"; }
-if sed -n '/TALC-BENCH-START/,$p' "$log" | grep -aE 'BUG:|Oops|Call Trace|kernel BUG|WARNING:'; then
+if sed -n '/TALC-BENCH-START/,$p' "$log" |
+	grep -aE 'BUG:|Oops|Call Trace|kernel BUG|WARNING:|talc_bench: talc heap'; then
 	die "kernel warnings during the UML run (log: $log)"
 fi
 
@@ -163,7 +164,8 @@ EOF
 		"$top/scripts/vm/run-vm" -t 400 "/boot/vmlinuz-$kver" "$d/bench.cpio.gz" \
 			"$out/kernel-qemu.log" &&
 		csv qemu-tcg-emulated "$out/kernel-qemu.log"
-		"$top/scripts/vm/scan-log" "$out/kernel-qemu.log" ||
+		"$top/scripts/vm/scan-log" "$out/kernel-qemu.log" &&
+			! grep -a 'talc_bench: talc heap' "$out/kernel-qemu.log" ||
 			die "QEMU run not clean (log: $out/kernel-qemu.log)"
 		echo "qemu: Debian $kver, TCG (emulated), 2 vCPUs; params: $qemu_params" >> "$out/machine-kernel.txt"
 	else
