@@ -6,6 +6,9 @@
 #   "PASS: what"  /  "FAIL: what"   one line per assertion
 # Kernel-log protocol read by scan-log (see there):
 #   talc-vm: expect-warn begin N TAG ... talc-vm: expect-warn end TAG
+#
+# Note: when a module's init fails, busybox insmod tries again (finit_module,
+# then init_module), so a failing init runs twice and logs twice.
 D=/sys/kernel/debug/talc
 M=/lib/modules
 SEC=0

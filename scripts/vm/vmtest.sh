@@ -10,6 +10,8 @@
 # no unexpected taint).  Before the VMs, scan-log-test checks that the
 # scanner rejects made-up bad logs.  Ends with "N passed, M failed" over all kernels and
 # exits non-zero on any failure.  KVERS="a b" overrides the kernel list.
+# To see it fail: add WARN_ON(1); at the top of talc_heap_free() and run
+# make vmtest (or let make vmtest-planted do that in a copy of the tree).
 set -u
 . "$(dirname "$0")/common.sh"
 
