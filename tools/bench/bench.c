@@ -550,9 +550,11 @@ static void touch(void *p, size_t from, size_t to)
  */
 static size_t he_round(const struct bench_alloc *a, struct live *l,
 		       uint64_t seed, uint64_t steps_limit, uint64_t *steps,
-		       bool do_touch)
+		       size_t *fail_req, bool do_touch)
 {
 	uint64_t rng = seed, i;
+
+	*fail_req = 0;
 
 	for (i = 0; !steps_limit || i < steps_limit; i++) {
 		unsigned int r = rng_range(&rng, 0, 10);
@@ -564,6 +566,7 @@ static size_t he_round(const struct bench_alloc *a, struct live *l,
 			if (!p || l->n >= MAX_LIVE) {
 				if (p)
 					a->free(p, sz, al);
+				*fail_req = sz;
 				break;
 			}
 			if (do_touch)
@@ -582,8 +585,10 @@ static size_t he_round(const struct bench_alloc *a, struct live *l,
 			size_t ns = rng_range(&rng, 1, 100000);
 			void *q = a->realloc(s->p, s->size, s->align, ns);
 
-			if (!q)
+			if (!q) {
+				*fail_req = ns;
 				break;
+			}
 			if (do_touch && ns > s->size)
 				touch(q, s->size, ns);
 			l->bytes += ns - s->size;
@@ -596,7 +601,9 @@ static size_t he_round(const struct bench_alloc *a, struct live *l,
 }
 
 /*
- * CSV: heapeff,<alloc>,<round>,<live_bytes>,<capacity_bytes>,<percent>
+ * CSV: heapeff,<alloc>,<round>,<live_bytes>,<capacity_bytes>,<percent>,
+ *      <steps>,<failed_request>,<free_bytes>,<largest_free>,<fragments>
+ * (the last four describe talc's heap at its failure, on every row)
  * talc: capacity = the 128 MiB arena, round ends at the first failure.
  * sys (no arena, never fails): the same sequence as talc's round (talc is
  * run first in this process to find the failing step), then capacity =
@@ -612,10 +619,13 @@ static void cmd_heapeff(const struct bench_alloc *a, int rounds, int first)
 	live_init(&l);
 	for (r = first; r < first + rounds; r++) {
 		uint64_t seed = 0xabcdef12345ULL + 977ULL * r, steps;
-		size_t bytes, cap;
+		size_t bytes, cap, fail_req, dummy;
+		struct talc_stats st;
 
 		talc_reset();
-		bytes = he_round(&allocs[1], &l, seed, 0, &steps, false);
+		bytes = he_round(&allocs[1], &l, seed, 0, &steps, &fail_req,
+				 false);
+		talc_get_stats(&the_talc, &st);
 		live_free_all(&allocs[1], &l, 0);
 		talc_sanity("heapeff");
 		cap = ARENA_SIZE;
@@ -623,12 +633,15 @@ static void cmd_heapeff(const struct bench_alloc *a, int rounds, int first)
 			long rss0 = rss_bytes();
 			uint64_t s2;
 
-			bytes = he_round(a, &l, seed, steps, &s2, true);
+			bytes = he_round(a, &l, seed, steps, &s2, &dummy,
+					 true);
 			cap = rss_bytes() - rss0;
 			live_free_all(a, &l, 0);
 		}
-		printf("heapeff,%s,%d,%zu,%zu,%.3f\n", alloc_label(a), r, bytes,
-		       cap, 100.0 * bytes / cap);
+		printf("heapeff,%s,%d,%zu,%zu,%.3f,%llu,%zu,%zu,%zu,%zu\n",
+		       alloc_label(a), r, bytes, cap, 100.0 * bytes / cap,
+		       (unsigned long long)steps, fail_req, st.available_bytes,
+		       st.largest_free_chunk, st.fragment_count);
 		fflush(stdout);
 	}
 	free(l.s);

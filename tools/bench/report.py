@@ -152,6 +152,15 @@ if he:
         emit("| %s | %d | %.2f | %.2f | %.2f | %s | %s |" % (a, len(v), mean(v), min(v), max(v), cap,
                                                           verdict(mean(v) >= 97.5) if a == "talc" else ""))
     emit()
+    tr = [r for r in he if r["allocator"] == "talc" and r.get("fragments")]
+    if tr:
+        def m(k):
+            return mean([int(r[k]) for r in tr])
+        emit("talc at its failure (means): %.0f KiB free in %.0f fragments (%.1f KiB each), largest free "
+             "chunk %.1f KiB, failing request %.1f KiB, after %.0f steps." % (
+                 m("free_bytes") / 1024, m("fragments"), m("free_bytes") / m("fragments") / 1024,
+                 m("largest_free") / 1024, m("failed_request") / 1024, m("steps")))
+        emit()
 
 # ---------------------------------------------------------------- kernel
 kr = rows("kernel-random.csv")

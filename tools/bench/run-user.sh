@@ -87,7 +87,7 @@ for a in $allocs; do
 done
 
 echo "== heap efficiency: talc $he_rounds rounds; peers $he_peer_rounds rounds (RSS)"
-echo "kind,allocator,round,live_bytes,capacity_bytes,percent" > "$out/heapeff.csv"
+echo "kind,allocator,round,live_bytes,capacity_bytes,percent,steps,failed_request,free_bytes,largest_free,fragments" > "$out/heapeff.csv"
 run talc-nolock heapeff -r "$he_rounds" | sed 's/talc-nolock/talc/' >> "$out/heapeff.csv"
 for a in $peers; do
 	for r in $(seq 0 $((he_peer_rounds - 1))); do
