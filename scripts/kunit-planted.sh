@@ -1,0 +1,76 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# kunit-planted.sh - prove that the KUnit run fails on planted bugs.
+#
+# Copies the repository to a scratch directory (the real tree is never
+# touched), plants one bug at a time and runs scripts/kunit.sh there:
+#   binof   off-by-one in the core's bin index (talc.c, bin_of()): variant
+#           default must fail;
+#   unlock  a missing spin_unlock_irqrestore() (talc_heap.c,
+#           talc_heap_stats()): variants default and lockdep must both fail.
+# A variant catches a bug when it reports more failures than it does on the
+# unmodified copy (the baseline, run first), so an unrelated failing test
+# cannot pass for a catch.  A plant that does not apply counts as a failure.
+# The
+# next normal run re-links lib/talc to its own tree and rebuilds talc's
+# objects.  Ends with "N passed, M failed" (a pass = a planted bug caught).
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd -P)
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/talc-planted.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+pass=0
+fail=0
+
+# run_plant NAME FILE PERL_EXPR VARIANT...
+run_plant() {
+	local name=$1 file=$2 expr=$3 v line f
+	shift 3
+	# A tree of its own: kunit.sh drops talc's objects when lib/talc is
+	# re-pointed, so no object of another plant survives (rsync keeps
+	# the old mtimes, which kbuild would trust).
+	rsync -a --exclude build --exclude .git "$top/" "$scratch/$name/"
+	perl -0pi -e "$expr" "$scratch/$name/$file"
+	if cmp -s "$top/$file" "$scratch/$name/$file"; then
+		echo "planted[$name]: could not plant into $file (code changed?)"
+		fail=$((fail + 1))
+		return
+	fi
+	echo "=== planted[$name]: $file"
+	diff -u "$top/$file" "$scratch/$name/$file" | sed -n '3,$p' | grep '^[-+]'
+	"$scratch/$name/scripts/kunit.sh" "$@" > "$scratch/$name.log" 2>&1
+	for v in "$@"; do
+		line=$(grep -E "^  $v +Ran" "$scratch/$name.log")
+		echo "  $line"
+		f=$(echo "$line" | sed -nE 's/.* ([0-9]+) failed.*/\1/p')
+		if [ "${f:-0}" -gt "${base[$v]}" ]; then
+			pass=$((pass + 1))
+		else
+			echo "planted[$name]: variant $v did NOT catch it"
+			fail=$((fail + 1))
+		fi
+	done
+	mkdir -p "$top/build/kunit"
+	cp "$scratch/$name.log" "$top/build/kunit/planted-$name.log"
+}
+
+# baseline: the unmodified copy
+rsync -a --exclude build --exclude .git "$top/" "$scratch/baseline/"
+"$scratch/baseline/scripts/kunit.sh" default lockdep > "$scratch/baseline.log" 2>&1
+declare -A base
+for v in default lockdep; do
+	line=$(grep -E "^  $v +Ran" "$scratch/baseline.log")
+	echo "baseline: $line"
+	base[$v]=$(echo "$line" | sed -nE 's/.* ([0-9]+) failed.*/\1/p')
+	[ -n "${base[$v]}" ] || base[$v]=0
+done
+
+run_plant binof talc/talc.c \
+	's|return \(size - TALC_MIN_CHUNK\) / TALC_ALIGN;|return (size - TALC_MIN_CHUNK) / TALC_ALIGN + 1;|' \
+	default
+run_plant unlock talc/talc_heap.c \
+	's|(talc_get_stats\(&heap->core, st\);\n)\tspin_unlock_irqrestore\(&heap->lock, flags\);\n|$1|' \
+	default lockdep
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
