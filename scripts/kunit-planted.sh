@@ -8,7 +8,9 @@
 #   binof   off-by-one in the core's bin index (talc.c, bin_of()): variant
 #           default must fail;
 #   unlock  a missing spin_unlock_irqrestore() (talc_heap.c,
-#           talc_heap_stats()): variants default and lockdep must both fail.
+#           talc_heap_stats()): variants default and lockdep must both fail;
+#   uaf     a write to the heap after kfree() when it is destroyed
+#           (talc_heap.c, talc_heap_free_regions()): variant kasan must fail.
 # A variant catches a bug when it reports more failures than it does on the
 # unmodified copy (the baseline, run first), so an unrelated failing test
 # cannot pass for a catch.  A plant that does not apply counts as a failure.
@@ -18,7 +20,23 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd -P)
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/talc-planted.XXXXXX")
-trap 'rm -rf "$scratch"' EXIT
+cache=${TALC_CACHE:-/var/cache/talc}
+
+# Point lib/talc back at this tree (under kunit.sh's lock) and drop the
+# planted objects, so neither a dangling link nor a planted object remains.
+cleanup() {
+	local link=$cache/linux-source-6.1/lib/talc
+
+	if [ -L "$link" ]; then
+		(
+			flock 9
+			rm -f "$link" && ln -s "$top" "$link"
+			rm -rf "$cache"/build-*/lib/talc
+		) 9>"$cache/lock"
+	fi
+	rm -rf "$scratch"
+}
+trap cleanup EXIT
 pass=0
 fail=0
 
@@ -56,21 +74,28 @@ run_plant() {
 
 # baseline: the unmodified copy
 rsync -a --exclude build --exclude .git "$top/" "$scratch/baseline/"
-"$scratch/baseline/scripts/kunit.sh" default lockdep > "$scratch/baseline.log" 2>&1
+"$scratch/baseline/scripts/kunit.sh" > "$scratch/baseline.log" 2>&1
 declare -A base
-for v in default lockdep; do
+for v in default kasan lockdep; do
 	line=$(grep -E "^  $v +Ran" "$scratch/baseline.log")
 	echo "baseline: $line"
 	base[$v]=$(echo "$line" | sed -nE 's/.* ([0-9]+) failed.*/\1/p')
 	[ -n "${base[$v]}" ] || base[$v]=0
 done
 
+# The expressions are perl's ($1 is perl's): single quotes on purpose.
+# shellcheck disable=SC2016
 run_plant binof talc/talc.c \
 	's|return \(size - TALC_MIN_CHUNK\) / TALC_ALIGN;|return (size - TALC_MIN_CHUNK) / TALC_ALIGN + 1;|' \
 	default
+# shellcheck disable=SC2016
 run_plant unlock talc/talc_heap.c \
 	's|(talc_get_stats\(&heap->core, st\);\n)\tspin_unlock_irqrestore\(&heap->lock, flags\);\n|$1|' \
 	default lockdep
+# shellcheck disable=SC2016
+run_plant uaf talc/talc_heap.c \
+	's|(\t\tvfree\(r->base\);\n\t\tkfree\(r\);\n\t\}\n\tkfree\(heap\);\n)|$1\tWRITE_ONCE(heap->size, 0);\n|' \
+	kasan
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -49,6 +49,7 @@ want_stamp=$(stat -c '%s %Y' "$tarball")
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want_stamp" ]; then
 	echo "kunit.sh: extracting $tarball to $cache (once)"
 	rm -rf "$ksrc" "$cache/extract.tmp" "$cache"/build-*
+	# shellcheck disable=SC2015 # die when any step fails
 	mkdir -p "$cache/extract.tmp" &&
 	nice tar -xf "$tarball" -C "$cache/extract.tmp" &&
 	mv "$cache/extract.tmp/linux-source-6.1" "$ksrc" &&
@@ -59,6 +60,7 @@ fi
 # 2. Hook this repository in (check, then append; never rewrite).
 link=$ksrc/lib/talc
 if [ "$(readlink "$link" 2>/dev/null)" != "$top" ]; then
+	# shellcheck disable=SC2015 # die when either step fails
 	rm -f "$link" && ln -s "$top" "$link" || die "cannot link $link"
 	# Kbuild rebuilds by mtime: objects built from another checkout may
 	# look newer than this one's sources, so drop them all.
@@ -79,7 +81,10 @@ for v in "${variants[@]}"; do
 	cfgs=(--kunitconfig="$top/kunit/.kunitconfig")
 	case $v in
 	default) ;;
-	kasan|lockdep) cfgs+=(--kunitconfig="$top/kunit/$v.kunitconfig") ;;
+	# kasan_multi_shot: every report fails its test, not just the first
+	kasan) cfgs+=(--kunitconfig="$top/kunit/$v.kunitconfig"
+		      --kernel_args kasan_multi_shot) ;;
+	lockdep) cfgs+=(--kunitconfig="$top/kunit/$v.kunitconfig") ;;
 	*) die "unknown variant '$v'" ;;
 	esac
 	log=$logdir/$v.log
