@@ -10,7 +10,9 @@
 #   unlock  a missing spin_unlock_irqrestore() (talc_heap.c,
 #           talc_heap_stats()): variants default and lockdep must both fail;
 #   uaf     a write to the heap after kfree() when it is destroyed
-#           (talc_heap.c, talc_heap_free_regions()): variant kasan must fail.
+#           (talc_heap.c, talc_heap_free_regions()): variant kasan must fail;
+#   shift   an out-of-range shift that changes no result (talc.c,
+#           talc_bin_min_size()): variant default (UBSAN) must fail.
 # A variant catches a bug when it reports more failures than it does on the
 # unmodified copy (the baseline, run first), so an unrelated failing test
 # cannot pass for a catch.  A plant that does not apply counts as a failure.
@@ -96,6 +98,10 @@ run_plant unlock talc/talc_heap.c \
 run_plant uaf talc/talc_heap.c \
 	's|(\t\tvfree\(r->base\);\n\t\tkfree\(r\);\n\t\}\n\tkfree\(heap\);\n)|$1\tWRITE_ONCE(heap->size, 0);\n|' \
 	kasan
+# shellcheck disable=SC2016
+run_plant shift talc/talc.c \
+	's|return \(size_t\)\(TALC_SUBBINS \+ i % TALC_SUBBINS\) <<\n\t       \(l - TALC_SUBBIN_SHIFT\);|return ((size_t)(TALC_SUBBINS + i % TALC_SUBBINS) <<\n\t\t(l - TALC_SUBBIN_SHIFT)) \| ((size_t)(i >> 31) << (l + 30));|' \
+	default
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
