@@ -20,6 +20,7 @@
 #include <linux/sizes.h>
 #include <linux/string.h>
 #include "../talc/talc.h"
+#include "talc_pattern.h"
 
 #define ARENA_SIZE	(256 * 1024)
 #define NR_EVENTS	(TALC_EV_CORRUPT + 1)
@@ -91,26 +92,6 @@ static void expect_consistent(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, talc_check(T(test)), 0);
 	KUNIT_EXPECT_EQ(test, F(test)->events[TALC_EV_CORRUPT], 0);
-}
-
-static void fill(void *p, size_t n, u8 seed)
-{
-	u8 *b = p;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		b[i] = (u8)(seed + i * 7);
-}
-
-static bool filled(const void *p, size_t n, u8 seed)
-{
-	const u8 *b = p;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (b[i] != (u8)(seed + i * 7))
-			return false;
-	return true;
 }
 
 static unsigned long *hdr_of(void *payload)
@@ -398,7 +379,7 @@ static void core_malloc_size(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, usable + TALC_OVERHEAD,
 			max_t(size_t, TALC_MIN_CHUNK,
 			      ALIGN(size + TALC_OVERHEAD, TALC_ALIGN)));
-	fill(p, usable, 3);
+	talc_pattern_fill(p, usable, 3);
 	st = stats(test);
 	KUNIT_EXPECT_EQ(test, st.allocated_bytes, st0.allocated_bytes + size);
 	KUNIT_EXPECT_EQ(test, st.allocation_count, 2);
@@ -408,7 +389,7 @@ static void core_malloc_size(struct kunit *test)
 			st.claimed_bytes - st.available_bytes -
 			st.allocated_bytes);
 	expect_consistent(test);
-	KUNIT_EXPECT_TRUE(test, filled(p, usable, 3));
+	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p, usable, 3));
 	talc_free(T(test), p);
 	st = stats(test);
 	KUNIT_EXPECT_EQ(test, st.available_bytes, st0.available_bytes);
@@ -505,14 +486,14 @@ static void core_malloc_aligned(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, (uintptr_t)p[i] % align, 0);
 		KUNIT_EXPECT_GE(test, talc_usable_size(T(test), p[i]),
 				sizes[i]);
-		fill(p[i], sizes[i], i);
+		talc_pattern_fill(p[i], sizes[i], i);
 		want += sizes[i];
 		expect_consistent(test);
 	}
 	KUNIT_EXPECT_EQ(test, stats(test).allocated_bytes,
 			st0.allocated_bytes + want);
 	for (i = 0; i < n; i++) {
-		KUNIT_EXPECT_TRUE(test, filled(p[i], sizes[i], i));
+		KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p[i], sizes[i], i));
 		talc_free(T(test), p[i]);
 		expect_consistent(test);
 	}
@@ -548,7 +529,7 @@ static void core_overflow_sizes(struct kunit *test)
 
 	claim_arena(test, ARENA_SIZE);
 	p = talc_malloc(T(test), 100);
-	fill(p, 100, 9);
+	talc_pattern_fill(p, 100, 9);
 	st0 = stats(test);
 	KUNIT_EXPECT_NULL(test, talc_malloc(T(test), SIZE_MAX));
 	KUNIT_EXPECT_NULL(test, talc_malloc(T(test), SIZE_MAX - 7));
@@ -561,7 +542,7 @@ static void core_overflow_sizes(struct kunit *test)
 						    TALC_MAX_ALIGN));
 	KUNIT_EXPECT_NULL(test, talc_realloc(T(test), p, SIZE_MAX));
 	KUNIT_EXPECT_NULL(test, talc_realloc(T(test), p, SIZE_MAX / 2));
-	KUNIT_EXPECT_TRUE(test, filled(p, 100, 9));
+	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p, 100, 9));
 	KUNIT_EXPECT_EQ(test, stats(test).failed_allocations,
 			st0.failed_allocations + 8);
 	KUNIT_EXPECT_EQ(test, stats(test).available_bytes,
@@ -681,8 +662,8 @@ static void core_bad_free(struct kunit *test)
 	q = talc_malloc(T(test), 200);
 	r = talc_malloc(T(test), 200);
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	fill(p, 200, 1);
-	fill(r, 200, 2);
+	talc_pattern_fill(p, 200, 1);
+	talc_pattern_fill(r, 200, 2);
 	/* q's body looks like a heap to a careless free */
 	memset(q, 0x11, 200);
 	talc_free(T(test), q);
@@ -717,8 +698,8 @@ static void core_bad_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.available_bytes, st0.available_bytes);
 	KUNIT_EXPECT_EQ(test, st.allocation_count, st0.allocation_count);
 	KUNIT_EXPECT_EQ(test, st.allocated_bytes, st0.allocated_bytes);
-	KUNIT_EXPECT_TRUE(test, filled(p, 200, 1));
-	KUNIT_EXPECT_TRUE(test, filled(r, 200, 2));
+	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p, 200, 1));
+	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(r, 200, 2));
 	expect_consistent(test);
 	talc_free(T(test), p);
 	talc_free(T(test), r);
@@ -772,11 +753,11 @@ static void core_realloc_shrink(struct kunit *test)
 	claim_arena(test, ARENA_SIZE);
 	p = talc_malloc(T(test), 1000);
 	guard = talc_malloc(T(test), 8);
-	fill(p, 1000, 4);
+	talc_pattern_fill(p, 1000, 4);
 	st0 = stats(test);
 	q = talc_realloc(T(test), p, 500);
 	KUNIT_EXPECT_PTR_EQ(test, q, p);
-	KUNIT_EXPECT_TRUE(test, filled(q, 500, 4));
+	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(q, 500, 4));
 	KUNIT_EXPECT_EQ(test, stats(test).allocated_bytes,
 			st0.allocated_bytes - 500);
 	KUNIT_EXPECT_EQ(test, stats(test).available_bytes,
@@ -826,12 +807,12 @@ static void core_realloc_grow_in_place(struct kunit *test)
 	p = talc_malloc(T(test), 100);
 	n = talc_malloc(T(test), 1000);
 	guard = talc_malloc(T(test), 8);
-	fill(p, 100, 5);
+	talc_pattern_fill(p, 100, 5);
 	talc_free(T(test), n);
 	st0 = stats(test);
 	q = talc_realloc(T(test), p, 600);
 	KUNIT_EXPECT_PTR_EQ(test, q, p);
-	KUNIT_EXPECT_TRUE(test, filled(q, 100, 5));
+	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(q, 100, 5));
 	KUNIT_EXPECT_EQ(test, stats(test).allocated_bytes,
 			st0.allocated_bytes + 500);
 	KUNIT_EXPECT_EQ(test, stats(test).total_allocated_bytes,
@@ -855,11 +836,11 @@ static void core_realloc_move(struct kunit *test)
 	claim_arena(test, ARENA_SIZE);
 	p = talc_malloc(T(test), 100);
 	guard = talc_malloc(T(test), 8);
-	fill(p, 100, 6);
+	talc_pattern_fill(p, 100, 6);
 	q = talc_realloc(T(test), p, 5000);
 	KUNIT_ASSERT_NOT_NULL(test, q);
 	KUNIT_EXPECT_PTR_NE(test, q, p);
-	KUNIT_EXPECT_TRUE(test, filled(q, 100, 6));
+	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(q, 100, 6));
 	KUNIT_EXPECT_EQ(test, stats(test).allocation_count, 2);
 	KUNIT_EXPECT_EQ(test, stats(test).allocated_bytes, 5008);
 	/* p is free again: the next 100-byte request gets it back. */
@@ -876,12 +857,12 @@ static void core_realloc_keeps_alignment(struct kunit *test)
 	p = talc_malloc_aligned(T(test), 100, 4096);
 	guard = talc_malloc_aligned(T(test), 8, 4096);
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	fill(p, 100, 7);
+	talc_pattern_fill(p, 100, 7);
 	q = talc_realloc(T(test), p, 20000);
 	KUNIT_ASSERT_NOT_NULL(test, q);
 	KUNIT_EXPECT_PTR_NE(test, q, p);
 	KUNIT_EXPECT_EQ(test, (uintptr_t)q % 4096, 0);
-	KUNIT_EXPECT_TRUE(test, filled(q, 100, 7));
+	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(q, 100, 7));
 	q = talc_realloc(T(test), q, 50000);
 	KUNIT_EXPECT_EQ(test, (uintptr_t)q % 4096, 0);
 	talc_free(T(test), guard);
@@ -897,10 +878,10 @@ static void core_realloc_fail_keeps_old(struct kunit *test)
 	claim_arena(test, 8192);
 	p = talc_malloc(T(test), 3000);
 	q = talc_malloc(T(test), 3000);
-	fill(p, 3000, 8);
+	talc_pattern_fill(p, 3000, 8);
 	st0 = stats(test);
 	KUNIT_EXPECT_NULL(test, talc_realloc(T(test), p, 6000));
-	KUNIT_EXPECT_TRUE(test, filled(p, 3000, 8));
+	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p, 3000, 8));
 	KUNIT_EXPECT_EQ(test, stats(test).allocated_bytes,
 			st0.allocated_bytes);
 	KUNIT_EXPECT_EQ(test, stats(test).failed_allocations,
@@ -1373,13 +1354,13 @@ static void core_random_stress(struct kunit *test)
 
 		k = r % SLOTS;
 		if (p[k]) {
-			KUNIT_ASSERT_TRUE(test, filled(p[k], len[k], k));
+			KUNIT_ASSERT_TRUE(test, talc_pattern_ok(p[k], len[k], k));
 			if (r & 0x100) {
 				size_t n = next_rand(&seed) % 3000 + 1;
 				void *q = talc_realloc(T(test), p[k], n);
 
 				if (q) {
-					fill(q, n, k);
+					talc_pattern_fill(q, n, k);
 					p[k] = q;
 					len[k] = n;
 				}
@@ -1395,7 +1376,7 @@ static void core_random_stress(struct kunit *test)
 			if (p[k]) {
 				KUNIT_ASSERT_EQ(test, (uintptr_t)p[k] % align,
 						0);
-				fill(p[k], len[k], k);
+				talc_pattern_fill(p[k], len[k], k);
 			}
 		}
 		if (i % 500 == 0 && talc_check(T(test))) {

@@ -17,6 +17,7 @@
 #include "../talc/talc_heap.h"
 #include "../talc/talc_internal.h"	/* talc_heap_check() */
 #include "talc_kunit.h"
+#include "talc_pattern.h"
 
 #define KT_KB		1024UL
 #define KT_SIZE		(64 * KT_KB)
@@ -58,26 +59,6 @@ static void kt_check(struct kunit *test, struct talc_heap *h)
 
 	KUNIT_EXPECT_EQ_MSG(test, talc_heap_check(h, msg, sizeof(msg)), 0,
 			    "heap %s: %s", talc_heap_name(h), msg);
-}
-
-static void kt_fill(void *p, size_t n, u8 seed)
-{
-	u8 *b = p;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		b[i] = (u8)(seed + i * 7);
-}
-
-static bool kt_verify(const void *p, size_t n, u8 seed)
-{
-	const u8 *b = p;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (b[i] != (u8)(seed + i * 7))
-			return false;
-	return true;
 }
 
 static int kt_init(struct kunit *test)
@@ -202,10 +183,10 @@ static void talc_heap_destroy_busy_test(struct kunit *test)
 
 	p = talc_alloc(h, 100, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	kt_fill(p, 100, 1);
+	talc_pattern_fill(p, 100, 1);
 	KUNIT_EXPECT_EQ(test, talc_heap_destroy(h), -EBUSY);
 	/* Unchanged and still usable. */
-	KUNIT_EXPECT_TRUE(test, kt_verify(p, 100, 1));
+	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p, 100, 1));
 	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)1);
 	q = talc_alloc(h, 200, GFP_KERNEL);
 	KUNIT_EXPECT_NOT_NULL(test, q);
@@ -225,11 +206,11 @@ static void talc_heap_alloc_free_test(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_EXPECT_EQ(test, (unsigned long)p % TALC_ALIGN, 0UL);
 	KUNIT_EXPECT_GE(test, talc_usable_size(h, p), (size_t)100);
-	kt_fill(p, talc_usable_size(h, p), 3);
+	talc_pattern_fill(p, talc_usable_size(h, p), 3);
 	q = talc_alloc(h, 1000, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, q);
-	kt_fill(q, 1000, 4);
-	KUNIT_EXPECT_TRUE(test, kt_verify(p, talc_usable_size(h, p), 3));
+	talc_pattern_fill(q, 1000, 4);
+	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p, talc_usable_size(h, p), 3));
 	st = kt_stats(test, h);
 	KUNIT_EXPECT_EQ(test, st.allocation_count, (size_t)2);
 	KUNIT_EXPECT_EQ(test, st.allocated_bytes, (size_t)1100);
@@ -237,7 +218,7 @@ static void talc_heap_alloc_free_test(struct kunit *test)
 			st0.total_allocation_count + 2);
 	KUNIT_EXPECT_LT(test, st.available_bytes, st0.available_bytes);
 	talc_free(h, p);
-	KUNIT_EXPECT_TRUE(test, kt_verify(q, 1000, 4));
+	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(q, 1000, 4));
 	talc_free(h, q);
 	talc_free(h, NULL);
 	st = kt_stats(test, h);
@@ -272,7 +253,7 @@ static void talc_heap_grow_test(struct kunit *test)
 	/* Bigger than the first region: needs a new one. */
 	p[0] = talc_alloc(h, chunk, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p[0]);
-	kt_fill(p[0], chunk, 9);
+	talc_pattern_fill(p[0], chunk, 9);
 	st = kt_stats(test, h);
 	KUNIT_EXPECT_GE(test, st.region_count, (size_t)2);
 	KUNIT_EXPECT_LE(test, st.claimed_bytes, max);
@@ -281,7 +262,7 @@ static void talc_heap_grow_test(struct kunit *test)
 		p[n] = talc_alloc(h, chunk, GFP_KERNEL);
 		if (!p[n])
 			break;
-		kt_fill(p[n], chunk, 9 + n);
+		talc_pattern_fill(p[n], chunk, 9 + n);
 	}
 	KUNIT_EXPECT_LT(test, n, (int)ARRAY_SIZE(p));
 	KUNIT_EXPECT_GE(test, n, 3);
@@ -291,7 +272,7 @@ static void talc_heap_grow_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.allocation_count, (size_t)n);
 	kt_check(test, h);
 	for (i = 0; i < n; i++) {
-		KUNIT_EXPECT_TRUE(test, kt_verify(p[i], chunk, 9 + i));
+		KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p[i], chunk, 9 + i));
 		talc_free(h, p[i]);
 	}
 	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)0);
@@ -441,32 +422,32 @@ static void talc_heap_realloc_test(struct kunit *test)
 	/* NULL acts as alloc. */
 	p = talc_realloc(h, NULL, 64, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	kt_fill(p, 64, 21);
+	talc_pattern_fill(p, 64, 21);
 	/* Grow, shrink: contents kept up to the smaller size. */
 	p = talc_realloc(h, p, 4096, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	KUNIT_EXPECT_TRUE(test, kt_verify(p, 64, 21));
+	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p, 64, 21));
 	KUNIT_EXPECT_GE(test, talc_usable_size(h, p), (size_t)4096);
-	kt_fill(p, 4096, 22);
+	talc_pattern_fill(p, 4096, 22);
 	p = talc_realloc(h, p, 16, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	KUNIT_EXPECT_TRUE(test, kt_verify(p, 16, 22));
+	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p, 16, 22));
 	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocated_bytes, (size_t)16);
 	/* Beyond the first region: the heap grows, contents move along. */
 	p = talc_realloc(h, p, 2 * KT_SIZE, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	KUNIT_EXPECT_TRUE(test, kt_verify(p, 16, 22));
-	kt_fill(p, 2 * KT_SIZE, 23);
+	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p, 16, 22));
+	talc_pattern_fill(p, 2 * KT_SIZE, 23);
 	/* Too big: NULL, the old block untouched and still owned. */
 	q = talc_realloc(h, p, 1024 * KT_KB, GFP_KERNEL);
 	KUNIT_EXPECT_NULL(test, q);
-	KUNIT_EXPECT_TRUE(test, kt_verify(p, 2 * KT_SIZE, 23));
+	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p, 2 * KT_SIZE, 23));
 	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)1);
 	/* No blocking: cannot grow past the current regions. */
 	q = talc_realloc(h, p, 6 * KT_SIZE, GFP_ATOMIC);
 	if (q)
 		p = q;
-	KUNIT_EXPECT_TRUE(test, kt_verify(p, 2 * KT_SIZE, 23));
+	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p, 2 * KT_SIZE, 23));
 	/* Size 0 frees (krealloc semantics). */
 	q = talc_realloc(h, p, 0, GFP_KERNEL);
 	KUNIT_EXPECT_TRUE(test, ZERO_OR_NULL_PTR(q));
@@ -504,15 +485,15 @@ static void talc_heap_aligned_test(struct kunit *test)
 		KUNIT_ASSERT_NOT_NULL(test, p[i]);
 		KUNIT_EXPECT_EQ(test, (unsigned long)p[i] & (align - 1), 0UL);
 		KUNIT_EXPECT_GE(test, talc_usable_size(h, p[i]), sizes[i]);
-		kt_fill(p[i], sizes[i], i);
+		talc_pattern_fill(p[i], sizes[i], i);
 	}
 	/* realloc keeps the alignment (when it moves) */
 	p[0] = talc_realloc(h, p[0], 20000, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p[0]);
 	KUNIT_EXPECT_EQ(test, (unsigned long)p[0] & (align - 1), 0UL);
-	KUNIT_EXPECT_TRUE(test, kt_verify(p[0], sizes[0], 0));
+	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p[0], sizes[0], 0));
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
-		KUNIT_EXPECT_TRUE(test, kt_verify(p[i], sizes[i], i));
+		KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p[i], sizes[i], i));
 		talc_free(h, p[i]);
 	}
 	talc_free(h, r);
@@ -580,8 +561,8 @@ static void talc_heap_bad_free_test(struct kunit *test)
 	b = talc_alloc(h, 1024, GFP_KERNEL);
 	c = talc_alloc(h, 256, GFP_KERNEL);
 	KUNIT_ASSERT_TRUE(test, a && b && c);
-	kt_fill(a, 256, 31);
-	kt_fill(c, 256, 33);
+	talc_pattern_fill(a, 256, 31);
+	talc_pattern_fill(c, 256, 33);
 
 	switch (kind) {
 	case KT_BAD_DOUBLE:
@@ -630,8 +611,8 @@ static void talc_heap_bad_free_test(struct kunit *test)
 				st0.allocation_count);
 	}
 	/* Neighbours intact, heap still works, everything frees cleanly. */
-	KUNIT_EXPECT_TRUE(test, kt_verify(a, 256, 31));
-	KUNIT_EXPECT_TRUE(test, kt_verify(c, 256, 33));
+	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(a, 256, 31));
+	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(c, 256, 33));
 	talc_free(h, talc_alloc(h, 2000, GFP_KERNEL));
 	talc_free(h, a);
 	talc_free(h, b);
@@ -799,7 +780,7 @@ static void talc_heap_mixed_test(struct kunit *test)
 		seed = seed * 1103515245 + 12345;
 		i = (seed >> 8) % n;
 		if (p[i]) {
-			if (!kt_verify(p[i], sz[i], i)) {
+			if (!talc_pattern_ok(p[i], sz[i], i)) {
 				KUNIT_FAIL(test, "pattern lost in block %d", i);
 				break;
 			}
@@ -818,11 +799,11 @@ static void talc_heap_mixed_test(struct kunit *test)
 			       talc_alloc(h, sz[i], GFP_KERNEL);
 		}
 		KUNIT_ASSERT_NOT_NULL(test, p[i]);
-		kt_fill(p[i], sz[i], i);
+		talc_pattern_fill(p[i], sz[i], i);
 	}
 	for (i = 0; i < n; i++) {
 		if (p[i])
-			KUNIT_EXPECT_TRUE(test, kt_verify(p[i], sz[i], i));
+			KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p[i], sz[i], i));
 		talc_free(h, p[i]);
 	}
 	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)0);
