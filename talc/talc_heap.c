@@ -276,7 +276,8 @@ static void *talc_heap_alloc(struct talc_heap *heap, size_t size,
 	spin_lock_irqsave(&heap->lock, flags);
 	heap->irqflags = flags;
 	heap->gfp = gfp;
-	p = talc_malloc_aligned(&heap->core, size, align);
+	p = align == TALC_ALIGN ? talc_malloc(&heap->core, size) :
+				  talc_malloc_aligned(&heap->core, size, align);
 	if (p) {
 		talc_heap_count(heap, talc_heap_region_of(heap, p), 1);
 		if (gfp & __GFP_ZERO)
