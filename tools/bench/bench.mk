@@ -19,10 +19,11 @@ BENCH_CFLAGS := -O2 -g -Wall -Wextra -Wno-unused-parameter \
 	-I$(TOP)/tools/include -I$(TOP)/talc -D_GNU_SOURCE
 BENCH_RESULTS := $(TOP)/bench/results
 
+# talc.c as the kernel compiles it: no SIMD, so no auto-vectorisation.
 $(BENCH_OUT)/talc.o: $(TOP)/talc/talc.c $(wildcard $(TOP)/talc/*.h) \
 		     $(wildcard $(TOP)/tools/include/linux/*.h)
 	@mkdir -p $(BENCH_OUT)
-	$(CC) $(BENCH_CFLAGS) -c -o $@ $<
+	$(CC) $(BENCH_CFLAGS) -fno-tree-vectorize -c -o $@ $<
 
 $(BENCH_OUT)/bench: $(TOP)/tools/bench/bench.c \
 		    $(TOP)/tools/bench/bench_common.h $(BENCH_OUT)/talc.o
