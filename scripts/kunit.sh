@@ -44,18 +44,10 @@ if ! flock -n 9; then
 fi
 
 # 1. Extract once (into a temp dir, renamed when complete, then stamped).
-stamp=$ksrc/.talc-extracted
-want_stamp=$(stat -c '%s %Y' "$tarball")
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want_stamp" ]; then
-	echo "kunit.sh: extracting $tarball to $cache (once)"
-	rm -rf "$ksrc" "$cache/extract.tmp" "$cache"/build-*
-	# shellcheck disable=SC2015 # die when any step fails
-	mkdir -p "$cache/extract.tmp" &&
-	nice tar -xf "$tarball" -C "$cache/extract.tmp" &&
-	mv "$cache/extract.tmp/linux-source-6.1" "$ksrc" &&
-	rmdir "$cache/extract.tmp" || die "extraction failed"
-	echo "$want_stamp" > "$stamp"
-fi
+# shellcheck source=scripts/ksrc.sh
+. "$top/scripts/ksrc.sh"
+ksrc_ok "$tarball" "$ksrc" || ksrc_extract "$tarball" "$cache" ||
+	die "extraction failed"
 
 # 2. Hook this repository in (check, then append; never rewrite).
 link=$ksrc/lib/talc

@@ -42,18 +42,15 @@ rm -f "$out"/kernel-*.csv "$out"/machine-kernel.txt	# no stale rows on failure
 
 # --- kernel tree (shared with scripts/kunit.sh: same place, same stamp) ---
 # Lock (kunit.sh holds it for whole runs) only when the tree must be made.
-stamp=$ksrc/.talc-extracted
-want_stamp=$(stat -c '%s %Y' "$tarball") || die "$tarball missing"
-tree_ok() { [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want_stamp" ]; }
-tree_ok || { exec 9>"$cache/lock"; flock 9; }
-if ! tree_ok; then
-	echo "run-kernel.sh: extracting $tarball to $cache (once)"
-	rm -rf "$ksrc" "$cache/extract.tmp" "$cache"/build-*
-	mkdir -p "$cache/extract.tmp" &&
-	nice tar -xf "$tarball" -C "$cache/extract.tmp" &&
-	mv "$cache/extract.tmp/linux-source-6.1" "$ksrc" &&
-	rmdir "$cache/extract.tmp" || die "extraction failed"
-	echo "$want_stamp" > "$stamp"
+# shellcheck source=scripts/ksrc.sh
+. "$top/scripts/ksrc.sh"
+[ -f "$tarball" ] || die "$tarball missing"
+want_stamp=$(ksrc_stamp "$tarball")
+if ! ksrc_ok "$tarball" "$ksrc"; then
+	exec 9>"$cache/lock"
+	flock 9
+	ksrc_ok "$tarball" "$ksrc" || ksrc_extract "$tarball" "$cache" ||
+		die "extraction failed"
 	flock -u 9
 fi
 
