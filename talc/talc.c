@@ -38,7 +38,7 @@
  *
  *   63        51 50   46 45    40 39                        3 2 1 0
  *  +------------+-------+--------+---------------------------+-+-+-+
- *  |   check    | align | slack  |        size >> 3          |m|p|u|
+ *  |   check    | align | slack  |   size (a multiple of 8)  |m|p|u|
  *  +------------+-------+--------+---------------------------+-+-+-+
  *
  *   u  HDR_USED       this chunk is allocated (also set in the sentinel)
@@ -68,9 +68,10 @@
  * first looks at most scan_limit chunks into the bin holding the request for
  * the tightest fit, which keeps large chunks whole (heap density); and when
  * no good-fit bin has a chunk, it scans from that bin up, first fit, for at
- * most scan_limit chunks.  An
- * aligned request starts at the bin that fits size + align + 24, which always
- * leaves room to cut the aligned chunk out of the head.
+ * most scan_limit chunks.  An aligned request takes the good-fit head if it
+ * happens to be aligned well enough, else starts at the bin that fits
+ * size + align + 24, which always leaves room to cut the aligned chunk out of
+ * that bin's head.
  *
  * Quick lists.  free() parks a chunk of the first TALC_QUICK_BINS bins on a
  * LIFO list of its bin (at most quick_depth deep) instead of coalescing it;
