@@ -45,7 +45,7 @@ static void die(const char *what)
 }
 
 static void on_report(void *data, enum talc_event ev, const void *addr,
-		   const char *what)
+		      const char *what)
 {
 	fprintf(stderr, "talc_fuzz: event %d at %p: %s\n", ev, addr, what);
 	die("unexpected event from the report hook");
