@@ -32,6 +32,12 @@ def emit(s=""):
     lines.append(s)
 
 
+def head(header):
+    """A table's header row and the separator row for its columns."""
+    emit(header)
+    emit("|" + "---|" * (header.count("|") - 1))
+
+
 def verdict(ok):
     return "met" if ok else "**missed**"
 
@@ -53,8 +59,7 @@ if ra:
     ntr = max(len(v) for v in ops.values())
     emit("### Userspace random actions (ops per timed run, 200 ms unless BENCH_QUICK; mean of %d trials, 1 thread)" % ntr)
     emit()
-    emit("| max size | " + " | ".join(ra_allocs) + " | talc / glibc | target >= 1.5 |")
-    emit("|---|" + "---|" * (len(ra_allocs) + 2))
+    head("| max size | " + " | ".join(ra_allocs) + " | talc / glibc | target >= 1.5 |")
     for s in SIZES:
         cells = ["{:,.0f}".format(ra_mean.get((a, s), float("nan"))) for a in ra_allocs]
         t, g = ra_mean.get(("talc", s)), ra_mean.get(("glibc", s))
@@ -69,8 +74,7 @@ th = rows("threads.csv")
 if th:
     emit("### Two threads, one talc behind one spinlock (aggregate ops per 200 ms)")
     emit()
-    emit("| max size | talc 1 thr | talc 2 thr | talc 2/1 | glibc 1 thr | glibc 2 thr | glibc 2/1 |")
-    emit("|---|---|---|---|---|---|---|")
+    head("| max size | talc 1 thr | talc 2 thr | talc 2/1 | glibc 1 thr | glibc 2 thr | glibc 2/1 |")
     tv = {(r["allocator"], int(r["threads"]), int(r["max_size"])): int(r["ops"]) for r in th}
     for s in SIZES:
         c = []
@@ -84,8 +88,7 @@ mb = rows("micro.csv")
 if mb:
     emit("### Userspace microbench (TSC ticks, alloc + free summed per percentile, as talc v5)")
     emit()
-    emit("| allocator | p1 | p25 | p50 | p75 | p99 | timer p50 |")
-    emit("|---|---|---|---|---|---|---|")
+    head("| allocator | p1 | p25 | p50 | p75 | p99 | timer p50 |")
     mv = {(r["allocator"], r["op"]): r for r in mb}
     m_allocs = []
     for r in mb:
@@ -100,8 +103,7 @@ if mb:
         t, g = mv[("talc", "pair")], mv[("glibc", "pair")]
         tn = mv.get(("talc-nolock", "pair"), t)
         tim = 2 * int(mv[("glibc", "timer")]["p50"])
-        emit("| ratio vs glibc | p50 | p99 | target |")
-        emit("|---|---|---|---|")
+        head("| ratio vs glibc | p50 | p99 | target |")
         for lab, x in (("talc (spinlock)", t), ("talc-nolock", tn)):
             r50 = int(x["p50"]) / int(g["p50"])
             r99 = int(x["p99"]) / int(g["p99"])
@@ -115,8 +117,7 @@ ins = rows("instr.csv")
 if ins:
     emit("### Instructions per alloc+free pair (callgrind Ir, loop `p = alloc(n); free(p)`)")
     emit()
-    emit("| size | talc | talc + spinlock | glibc | loop+call overhead (subtracted) | target talc <= 100 |")
-    emit("|---|---|---|---|---|---|")
+    head("| size | talc | talc + spinlock | glibc | loop+call overhead (subtracted) | target talc <= 100 |")
     iv = {(r["allocator"], int(r["size"])): r for r in ins}
     for s in (16, 64, 256, 4096):
         t, tl, g = iv.get(("talc", s)), iv.get(("talc-lock", s)), iv.get(("glibc", s))
@@ -130,8 +131,7 @@ al = rows("align.csv")
 if al:
     emit("### High alignment (0x4000 x 1 B at align 4096 vs 0x4000 x 4096 B, alloc all then free all)")
     emit()
-    emit("| allocator | plain ticks | aligned ticks | aligned / plain | target (talc) <= 1.5 |")
-    emit("|---|---|---|---|---|")
+    head("| allocator | plain ticks | aligned ticks | aligned / plain | target (talc) <= 1.5 |")
     for r in al:
         ok = verdict(float(r["ratio"]) <= 1.5) if r["allocator"].startswith("talc") else ""
         emit("| %s | {:,} | {:,} | %sx | %s |".format(int(r["plain_cycles"]), int(r["aligned_cycles"]))
@@ -142,8 +142,7 @@ he = rows("heapeff.csv")
 if he:
     emit("### Heap efficiency (live bytes / capacity at talc's first failure; talc v5's mix)")
     emit()
-    emit("| allocator | rounds | mean % | min % | max % | capacity | target >= 97.5 % |")
-    emit("|---|---|---|---|---|---|---|")
+    head("| allocator | rounds | mean % | min % | max % | capacity | target >= 97.5 % |")
     by = {}
     for r in he:
         by.setdefault(r["allocator"], []).append(float(r["percent"]))
@@ -177,9 +176,8 @@ for p in kplat:
     emit("### In-kernel random actions, %s (ops per %s ms, mean of %d trials)"
          % (p, kr[0]["duration_ms"], max(len(v) for k, v in kops.items() if k[0] == p)))
     emit()
-    emit("| max size | " + " | ".join(KALLOCS) +
+    head("| max size | " + " | ".join(KALLOCS) +
          " | talc / best-fit (>= 10) | talc / first-fit (>= 3) | talc / kmalloc (>= 1.0) |")
-    emit("|---|" + "---|" * (len(KALLOCS) + 3))
     for s in SIZES:
         v = [kmean.get((p, a, s), float("nan")) for a in KALLOCS]
         if v[0] != v[0]:
@@ -194,8 +192,7 @@ km = rows("kernel-micro.csv")
 if km:
     emit("### In-kernel microbench (cycles, alloc + free per percentile)")
     emit()
-    emit("| platform | allocator | p1 | p25 | p50 | p75 | p99 | timer p50 |")
-    emit("|---|---|---|---|---|---|---|---|")
+    head("| platform | allocator | p1 | p25 | p50 | p75 | p99 | timer p50 |")
     kv = {(r["platform"], r["allocator"], r["op"]): r for r in km}
     for p in kplat:
         for a in KALLOCS:
@@ -226,8 +223,7 @@ kh = rows("kernel-heapeff.csv")
 if kh:
     emit("### In-kernel heap efficiency (live bytes / arena at the first failure)")
     emit()
-    emit("| platform | allocator | rounds | mean % | min % | max % |")
-    emit("|---|---|---|---|---|---|")
+    head("| platform | allocator | rounds | mean % | min % | max % |")
     by = {}
     for r in kh:
         by.setdefault((r["platform"], r["allocator"]), []).append(float(r["percent"]))
