@@ -683,14 +683,28 @@ static __always_inline size_t chunk_size(size_t size)
 	return size < TALC_MIN_CHUNK ? TALC_MIN_CHUNK : size;
 }
 
+static __always_inline void note_peak(struct talc *t)
+{
+	if (t->allocated_bytes > t->peak_allocated_bytes)
+		t->peak_allocated_bytes = t->allocated_bytes;
+}
+
 static __always_inline void account_alloc(struct talc *t, size_t req)
 {
 	t->allocation_count++;
 	t->total_allocation_count++;
 	t->allocated_bytes += req;
 	t->total_allocated_bytes += req;
-	if (t->allocated_bytes > t->peak_allocated_bytes)
-		t->peak_allocated_bytes = t->allocated_bytes;
+	note_peak(t);
+}
+
+/* A live allocation changes from @old_req to @req requested bytes. */
+static void account_resize(struct talc *t, size_t old_req, size_t req)
+{
+	t->allocated_bytes += req - old_req;
+	if (req > old_req)
+		t->total_allocated_bytes += req - old_req;
+	note_peak(t);
 }
 
 /* Where the payload of an @align-aligned chunk cut from free chunk @c goes. */
@@ -903,13 +917,13 @@ static void *alloc(struct talc *t, size_t size, size_t align)
 		size_t claimed = t->claimed_bytes;
 
 		p = try_alloc(t, size, need, align);
+		if (!p && t->quick_chunks) {
+			/* parked chunks may merge into one that fits */
+			talc_flush(t);
+			p = try_alloc(t, size, need, align);
+		}
 		if (likely(p))
 			return p;
-		if (t->quick_chunks) {
-			talc_flush(t);
-			tries--;
-			continue;
-		}
 		if (!t->oom || tries >= TALC_OOM_RETRIES ||
 		    t->oom(t, size, align, t->oom_data) ||
 		    t->claimed_bytes <= claimed)
@@ -1233,15 +1247,11 @@ void *(talc_realloc)(struct talc *t, void *ptr, size_t size)
 	hdr = *c;
 	old_req = used_req(hdr);
 	if (resize_in_place(t, c, hdr_size(hdr), need, size)) {
-		t->allocated_bytes += size - old_req;
-		if (size > old_req)
-			t->total_allocated_bytes += size - old_req;
-		if (t->allocated_bytes > t->peak_allocated_bytes)
-			t->peak_allocated_bytes = t->allocated_bytes;
+		account_resize(t, old_req, size);
 		return ptr;
 	}
 	align = 1UL << ((hdr & HDR_ALIGN) >> HDR_ALIGN_SHIFT);
-	p = align > TALC_ALIGN ? alloc(t, size, align) : talc_malloc(t, size);
+	p = alloc(t, size, align);
 	if (!p)
 		return NULL;
 	usable = hdr_size(hdr) - TALC_OVERHEAD;
