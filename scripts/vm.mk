@@ -2,7 +2,8 @@
 #
 # scripts/vm.mk - the VM runner room (included by the top Makefile).
 #
-#   make run      build talc.ko for Debian's 6.1 kernel, boot it in QEMU
+#   make run      build talc.ko (and the test modules: TALC_TEST_MODULES=1,
+#                 see scripts/kmod.mk) for Debian's 6.1 kernel, boot it in QEMU
 #                 (TCG, 2 vCPUs), insmod two heaps, run talc_torture on them,
 #                 show the debugfs tables, create/destroy a heap, check,
 #                 rmmod; the console log is scanned for kernel warnings.

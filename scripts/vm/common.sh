@@ -9,9 +9,11 @@ vm_out=$top/build/vm
 # kvers - the Debian kernels to test, one per line (scripts/kvers.sh)
 kvers() { "$top/scripts/kvers.sh"; }
 
-# build_modules KVER - build talc.ko and friends into build/kmod/KVER
+# build_modules KVER - build talc.ko and the test modules (talc_torture.ko,
+# talc_vmtest.ko, ...; TALC_TEST_MODULES=1) into build/kmod/KVER
 build_modules() {
-	make --no-print-directory -C "$top" modules KVER="$1" > "$vm_out/$1/build.log" 2>&1 || {
+	make --no-print-directory -C "$top" modules KVER="$1" TALC_TEST_MODULES=1 \
+		> "$vm_out/$1/build.log" 2>&1 || {
 		cat "$vm_out/$1/build.log" >&2
 		echo "vm: module build for $1 failed (log: build/vm/$1/build.log)" >&2
 		return 1

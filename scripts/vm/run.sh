@@ -1,11 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run.sh - `make run`: build talc.ko for Debian's 6.1 kernel, boot it in QEMU
-# and show the product at work: insmod with two heaps, talc_torture traffic,
-# the debugfs heaps table, stats and bins, create/destroy through control,
-# check, rmmod.  The guest's output is printed; the console log is scanned
-# for kernel warnings.  KVER=... picks another kernel.
+# run.sh - `make run`: build talc.ko and the test modules for Debian's 6.1
+# kernel, boot it in QEMU and show the product at work: insmod with two
+# heaps, talc_torture traffic, the debugfs heaps table, stats and bins,
+# create/destroy through control, check, rmmod.  The guest's output is
+# printed; the console log is scanned for kernel warnings.  KVER=... picks
+# another kernel.
 set -u
 . "$(dirname "$0")/common.sh"
 

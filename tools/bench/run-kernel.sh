@@ -8,8 +8,8 @@
 #    scripts/kunit.sh extracts (extracted here if missing).  Config: a small
 #    one (below) completed by olddefconfig; SLUB as Debian; SRAM only to get
 #    the hidden GENERIC_ALLOCATOR (gen_pool) built in; modules on.  First
-#    build about 3 CPU-minutes.  talc.ko and
-#    talc_bench.ko are built against it (scripts/kmod-build.sh ARCH=um) and
+#    build about 3 CPU-minutes.  talc.ko and talc_bench.ko are built
+#    against it (scripts/kmod-build.sh ARCH=um TALC_TEST_MODULES=1) and
 #    loaded by an init script from a read-only hostfs root.
 # 2. QEMU (TCG, emulated: numbers marked "emulated"), Debian's 6.1 kernel,
 #    shorter parameters; skipped with BENCH_QEMU=0.
@@ -124,7 +124,8 @@ nice make -s -C "$ksrc" ARCH=um O="$kb" -j"$jobs" > "$out/kernel-uml-build.log" 
 	{ tail -20 "$out/kernel-uml-build.log"; die "UML kernel build failed"; }
 
 echo "run-kernel.sh: building talc.ko and talc_bench.ko for UML"
-"$top/scripts/kmod-build.sh" "$kb" "$kmod_out" ARCH=um > "$out/kernel-uml-modules.log" 2>&1 ||
+"$top/scripts/kmod-build.sh" "$kb" "$kmod_out" ARCH=um TALC_TEST_MODULES=1 \
+	> "$out/kernel-uml-modules.log" 2>&1 ||
 	{ tail -20 "$out/kernel-uml-modules.log"; die "module build for UML failed"; }
 
 # --- run under UML ---
@@ -170,7 +171,8 @@ echo "run-kernel.sh: UML done: $(grep -c . "$out/kernel-random.csv") random rows
 # --- QEMU (emulated) ---
 if [ "${BENCH_QEMU:-1}" = 1 ] && [ -x "$top/scripts/vm/run-vm" ] && command -v qemu-system-x86_64 >/dev/null; then
 	kver=$("$top/scripts/kvers.sh" | grep '^6\.1\.' | head -n 1)
-	if [ -n "$kver" ] && make --no-print-directory -C "$top" modules KVER="$kver" > "$out/kernel-qemu-build.log" 2>&1; then
+	if [ -n "$kver" ] && make --no-print-directory -C "$top" modules KVER="$kver" \
+		TALC_TEST_MODULES=1 > "$out/kernel-qemu-build.log" 2>&1; then
 		d=$top/build/bench/qemu
 		mkdir -p "$d"
 		cat > "$d/guest.sh" <<EOF
