@@ -10,8 +10,9 @@
  * destroyed again), waits until they are done and returns.  Each thread owns
  * @slots slots and, per operation, picks a random slot: an empty slot gets a
  * talc_alloc(), talc_alloc_aligned() or __GFP_ZERO allocation (sometimes
- * GFP_ATOMIC with interrupts disabled), a full one is verified and then
- * freed or talc_realloc()'d.  Meanwhile an hrtimer per heap (every @irq_us
+ * GFP_ATOMIC in atomic context: under a spinlock of the thread's own, taken
+ * with spin_lock_irqsave()), a full one is verified and then freed or
+ * talc_realloc()'d.  Meanwhile an hrtimer per heap (every @irq_us
  * microseconds) frees and allocates a block from hardirq context.  Every
  * block carries a header word naming its slot and a fill byte; both are
  * verified before a free and after a realloc, alignment and
@@ -40,6 +41,7 @@
 #include <linux/err.h>
 #include <linux/sched.h>
 #include <linux/hrtimer.h>
+#include <linux/spinlock.h>
 #include "talc_heap.h"
 
 static char *heap;
@@ -101,6 +103,7 @@ struct torture_thread {
 	struct rnd_state rnd;
 	struct torture_slot *slot;
 	struct completion done;
+	spinlock_t atomic_lock;	/* held around the atomic-context allocations */
 	u64 ops, allocs, aligned, zeroed, reallocs, frees, nomem, errors;
 	int reported;
 };
@@ -214,10 +217,19 @@ static void torture_alloc(struct torture_thread *t, unsigned int i)
 				     p, size);
 		}
 	} else if (kind < 46) {
-		/* any context: interrupts off, must not sleep */
-		local_irq_save(flags);
+		/*
+		 * Atomic context as a driver gets into it: holding its own
+		 * spinlock_t with spin_lock_irqsave().  Without PREEMPT_RT that
+		 * disables interrupts and preemption, so GFP_ATOMIC must not
+		 * sleep and the heap's lock nests inside an irqs-off section.
+		 * With PREEMPT_RT both locks are sleeping locks, which nest
+		 * validly; a bare local_irq_save() (or preempt_disable()) here
+		 * would be invalid, because the heap's spinlock_t may sleep.
+		 * The lock is per thread, so it never contends.
+		 */
+		spin_lock_irqsave(&t->atomic_lock, flags);
 		p = talc_alloc(h, size, GFP_ATOMIC);
-		local_irq_restore(flags);
+		spin_unlock_irqrestore(&t->atomic_lock, flags);
 	} else {
 		p = talc_alloc(h, size, gfp);
 	}
@@ -286,7 +298,9 @@ static void torture_realloc(struct torture_thread *t, unsigned int i)
 /*
  * Hardirq context (hrtimer): check and free the block of the last tick, then
  * allocate a new one with GFP_ATOMIC, so the heap's lock is taken from
- * interrupts too while the threads hold it in process context.
+ * interrupts too while the threads hold it in process context.  (With
+ * PREEMPT_RT a timer not started with HRTIMER_MODE_HARD expires in softirq
+ * context instead, where taking the heap's spinlock_t is allowed.)
  */
 static enum hrtimer_restart torture_irq_fn(struct hrtimer *timer)
 {
@@ -488,6 +502,7 @@ static int __init talc_torture_init(void)
 		t->th = &theaps[i % nheaps];
 		prandom_seed_state(&t->rnd, seed + i);
 		init_completion(&t->done);
+		spin_lock_init(&t->atomic_lock);
 		t->slot = kvcalloc(slots, sizeof(*t->slot), GFP_KERNEL);
 		if (!t->slot) {
 			ret = -ENOMEM;
