@@ -4,21 +4,26 @@
  *
  * Purpose: manage memory regions handed over by a caller (vmalloc'd areas in
  * talc.ko, static or mmap'd buffers in userspace) as a private heap.  malloc,
- * free, in-place realloc, usable_size and every region operation but region
- * lookup are O(1); the consistency check and the walk are O(chunks).
+ * free, in-place realloc and usable_size are O(1) but for the region lookup,
+ * a binary search of a sorted index (O(log regions)); the consistency check
+ * and the walk are O(chunks), and can run in bounded steps.
  *
  * Locking: none.  The owner serialises every call on a struct talc.  The core
- * never sleeps, never allocates and never prints: problems go to the owner's
- * report hook and counters.
+ * never sleeps, never allocates, never prints and never calls back into its
+ * owner but for the report hook: problems go to the hook and to counters.
+ * When it has no room it says so (NULL from malloc, -ENOSPC from claim when
+ * the region index is full) and the owner adds memory, outside its lock,
+ * the way xas_nomem() hands allocation back to the XArray's caller.
  *
- * Limits: 64-bit only (the header word carries a 13-bit check, see below);
+ * Limits: 64-bit only (the header word carries a 13-bit tag, see below);
  * chunks smaller than 1 TiB; alignments up to 2^31.
  *
  * Chunk layout.  A region is tiled exactly by chunks.  Every chunk starts
  * with one header word; the payload follows it, so the per-allocation
- * overhead is 8 bytes and the payload is 8-byte aligned.
+ * overhead is one word (8 bytes) and the payload is 8-byte aligned.
  *
  *   region: | struct talc_region | chunk | chunk | ... | chunk | sentinel |
+ *                          mark ^
  *
  *   used chunk  (>= 24 B):  | hdr | payload ..................... |
  *   free chunk  (>= 32 B):  | hdr | next | prev | ........ | size |
@@ -31,33 +36,44 @@
  * that its lower neighbour is a minimal free chunk (HDR_PREV_MIN) instead.
  * The sentinel is a header of size 0 marked used, so the last chunk of a
  * region always has an upper neighbour whose flags can be set, and a free
- * chunk can never merge across a region boundary.  Two free chunks are
- * never adjacent: free() merges both ways at once.
+ * chunk can never merge across a region boundary.  The last word of the
+ * region head ("mark") is a sentinel too, so the first chunk's lower
+ * neighbour always looks used.  Two free chunks are never adjacent: free()
+ * merges both ways at once.
  *
  * Header word (chunk sizes are multiples of 8, so bits 0-2 are free):
  *
  *   63        51 50   46 45    40 39                        3 2 1 0
  *  +------------+-------+--------+---------------------------+-+-+-+
- *  |   check    | align | slack  |   size (a multiple of 8)  |m|p|u|
+ *  |    tag     | align | slack  |   size (a multiple of 8)  |m|p|u|
  *  +------------+-------+--------+---------------------------+-+-+-+
  *
- *   u  HDR_USED       this chunk is allocated (also set in the sentinel)
+ *   u  HDR_USED       this chunk is allocated (also set in sentinels)
  *   p  HDR_PREV_FREE  the chunk below is free
  *   m  HDR_PREV_MIN   the chunk below is free and 24 bytes (no footer)
- *   size              chunk size in bytes, header included
+ *   size              chunk size in bytes, header included; 0: a sentinel
  *   slack             used chunks: usable bytes minus requested bytes, so
  *                     free() can account requested bytes without a size;
  *                     it never exceeds 31, and all ones (HDR_QUICK) marks a
  *                     chunk parked on a quick list
- *   align             used chunks: log2 of the requested alignment, so a
- *                     moving realloc keeps it
  *                     free chunks: bit 40 (HDR_POISONED) says the body holds
- *                     TALC_POISON_BYTE
- *   check             a tag drawn from the address of the struct talc:
- *                     free() trusts a word as a header only if it and the
- *                     next header both carry the tag, so a stray word in
- *                     front of an interior or foreign pointer passes with a
- *                     chance of 2^-26, checked in O(1)
+ *                     TALC_POISON_BYTE; bit 41 (HDR_IDLE) says the chunk
+ *                     spans its whole region (the region is idle)
+ *   align             used chunks: log2 of the requested alignment, so a
+ *                     moving realloc keeps it; unused in free chunks
+ *   tag               drawn from the address of the struct talc: free()
+ *                     trusts a word as a header only if it and the next
+ *                     header both carry the tag, so a stray word in front of
+ *                     an interior or foreign pointer passes with a chance of
+ *                     2^-26, checked in O(1)
+ *
+ * Regions.  Each region's first-chunk and sentinel addresses sit in a sorted
+ * index (two arrays in memory the owner provides, see talc_set_index(); a
+ * few entries are built in), so finding the region of a pointer is a binary
+ * search over a dense array and never touches the region heads.  Regions
+ * that hold no allocation are kept on an idle list (O(1) to maintain: a
+ * region becomes idle when a free leaves one free chunk spanning it, and
+ * stops being idle when that chunk, marked HDR_IDLE, is carved).
  *
  * Bins.  A free chunk of size s lives in bin talc_bin_of(s): one bin per 8
  * bytes below 512, then 16 bins per power of two.  A bitmap (one bit per bin,
@@ -80,55 +96,71 @@
  * without touching the bins.  Parked chunks count as available memory.  They
  * are coalesced (talc_flush()) before an allocation fails, before a region is
  * truncated or released, and never when poisoning is on.
+ *
+ * Walks.  talc_walk_step() and talc_check_step() visit a bounded number of
+ * chunks per call and resume where they stopped, so an owner can drop its
+ * lock between steps.  The resume position is always a chunk start (or a
+ * sentinel, or an address between regions): every operation that merges a
+ * chunk into a lower one, or moves a region's end, moves the position with
+ * it (walk_moved()).
  */
 #include <linux/bitops.h>
 #include <linux/build_bug.h>
 #include <linux/compiler.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
+#include <linux/limits.h>
 #include <linux/log2.h>
 #include <linux/overflow.h>
 #include <linux/string.h>
 #include "talc.h"
 
+/* One header or footer word. */
+#define WORD		sizeof(unsigned long)
+
 #define HDR_USED	BIT(0)
 #define HDR_PREV_FREE	BIT(1)
 #define HDR_PREV_MIN	BIT(2)
 #define HDR_FLAGS	(HDR_USED | HDR_PREV_FREE | HDR_PREV_MIN)
-#define HDR_SIZE	GENMASK(39, 3)
-#define HDR_SLACK_SHIFT	40
-#define HDR_SLACK	GENMASK(45, 40)
+#define HDR_SIZE	GENMASK(TALC_SIZE_BITS - 1, 3)
+#define HDR_SLACK_SHIFT	TALC_SIZE_BITS
+#define HDR_SLACK	GENMASK(45, HDR_SLACK_SHIFT)
 #define HDR_ALIGN_SHIFT	46
-#define HDR_ALIGN	GENMASK(50, 46)
-#define HDR_POISONED	BIT(40)
+#define HDR_ALIGN	GENMASK(50, HDR_ALIGN_SHIFT)
+#define HDR_POISONED	BIT(HDR_SLACK_SHIFT)
+#define HDR_IDLE	BIT(HDR_SLACK_SHIFT + 1)
 #define HDR_QUICK	HDR_SLACK
-#define HDR_CHECK_SHIFT	51
-#define HDR_CHECK	GENMASK(63, 51)
+#define HDR_TAG_SHIFT	51
+#define HDR_TAG		GENMASK(63, HDR_TAG_SHIFT)
+/* The align field of a plain (TALC_ALIGN) allocation. */
+#define HDR_ALIGN_WORD	((unsigned long)ilog2(TALC_ALIGN) << HDR_ALIGN_SHIFT)
 
 /* Multiplier that spreads the struct talc address into the tag. */
 #define TALC_HASH_MUL	0x9e3779b97f4a7c15UL
-/* How often the OOM hook may be called for one allocation. */
-#define TALC_OOM_RETRIES 16
 /* No bin: returned by find_bin(). */
 #define NO_BIN		(~0U)
 /* Smallest chunk size above the quick bins: talc_bin_min_size(QUICK_BINS). */
 #define TALC_QUICK_LIMIT 4864UL
+/* talc_walk_step(): the walk has visited every region. */
+#define WALK_DONE	ULONG_MAX
 
 static_assert(BITS_PER_LONG == 64, "talc's header layout needs 64-bit words");
-static_assert(TALC_ALIGN == 8 && TALC_OVERHEAD == sizeof(unsigned long));
+static_assert(TALC_ALIGN == WORD && TALC_OVERHEAD == WORD);
 static_assert((HDR_FLAGS & HDR_SIZE) == 0 && HDR_FLAGS < TALC_ALIGN);
 static_assert(HDR_SIZE == (TALC_MAX_CHUNK | (TALC_ALIGN - 1)) - HDR_FLAGS);
 static_assert((HDR_SIZE & HDR_SLACK) == 0 && (HDR_SLACK & HDR_ALIGN) == 0);
-static_assert((HDR_ALIGN & HDR_CHECK) == 0 && (HDR_POISONED & HDR_SLACK) != 0);
+static_assert((HDR_ALIGN & HDR_TAG) == 0);
+static_assert((HDR_POISONED & HDR_SLACK) && (HDR_IDLE & HDR_SLACK));
 static_assert((HDR_ALIGN >> HDR_ALIGN_SHIFT) >= 31 && TALC_MAX_ALIGN == BIT(31));
-static_assert(TALC_MIN_CHUNK == 3 * sizeof(void *));
+static_assert(TALC_MIN_CHUNK == 3 * WORD);
 static_assert(TALC_LINEAR_LIMIT == 1UL << TALC_LINEAR_LOG2);
 static_assert(TALC_BITMAP_WORDS <= BITS_PER_LONG);
 /* Quick bins end where bin TALC_QUICK_BINS starts: 19 * 256 bytes. */
 static_assert(TALC_LINEAR_BINS + 3 * TALC_SUBBINS + 3 == TALC_QUICK_BINS);
 static_assert(TALC_QUICK_LIMIT == 19UL << 8);
 /* The largest slack (a 1-byte request plus an absorbed 16-byte tail). */
-static_assert(TALC_MIN_CHUNK - TALC_OVERHEAD - 1 + 16 < (HDR_QUICK >> 40));
+static_assert(TALC_MIN_CHUNK - TALC_OVERHEAD - 1 + 16 < (HDR_QUICK >> HDR_SLACK_SHIFT));
+static_assert(TALC_QUICK_DEPTH_MAX <= U8_MAX);
 
 /**
  * struct talc_chunk - the start of a free chunk
@@ -143,34 +175,40 @@ struct talc_chunk {
 };
 
 /**
- * struct talc_region - the head of a claimed region
- * @next: next region of the same talc
- * @prev: previous region, NULL for the first
+ * struct talc_region - the head of a claimed region, in front of its chunks
  * @base: base address as passed to talc_claim()
  * @size: size as last passed to talc_claim/extend/truncate
- * @end: the sentinel header; the chunks tile [first chunk, @end)
+ * @idle_next: next region on the idle list
+ * @idle_prev: previous region on the idle list, NULL for its head
+ * @idle: on the idle list (holds no used or parked chunk)
+ * @mark: a sentinel header: the first chunk's lower neighbour looks used
+ *
+ * Its first-chunk and sentinel addresses are in the talc's index.
  */
 struct talc_region {
-	struct talc_region *next;
-	struct talc_region *prev;
 	void *base;
 	size_t size;
-	unsigned long *end;
+	struct talc_region *idle_next;
+	struct talc_region *idle_prev;
+	unsigned long idle;
+	unsigned long mark;
 };
 
 static_assert(sizeof(struct talc_region) % TALC_ALIGN == 0);
+static_assert(offsetof(struct talc_region, mark) ==
+	      sizeof(struct talc_region) - WORD);
 
 /* ---- header words ---- */
 
 static __always_inline unsigned long make_hdr(const struct talc *t,
 					      size_t size, unsigned long bits)
 {
-	return size | bits | t->key;
+	return size | bits | t->tag;
 }
 
 static __always_inline bool hdr_valid(const struct talc *t, unsigned long hdr)
 {
-	return (hdr & HDR_CHECK) == t->key;
+	return (hdr & HDR_TAG) == t->tag;
 }
 
 static __always_inline size_t hdr_size(unsigned long hdr)
@@ -178,12 +216,23 @@ static __always_inline size_t hdr_size(unsigned long hdr)
 	return hdr & HDR_SIZE;
 }
 
-static __always_inline unsigned long *hdr_at(void *c, long off)
+/* A used chunk parked on a quick list. */
+static __always_inline bool hdr_is_quick(unsigned long hdr)
+{
+	return (hdr & (HDR_USED | HDR_QUICK)) == (HDR_USED | HDR_QUICK);
+}
+
+static __always_inline unsigned long sentinel_hdr(const struct talc *t)
+{
+	return make_hdr(t, 0, HDR_USED);
+}
+
+static __always_inline unsigned long *hdr_at(const void *c, long off)
 {
 	return (unsigned long *)((char *)c + off);
 }
 
-static __always_inline struct talc_chunk *chunk_at(void *c, long off)
+static __always_inline struct talc_chunk *chunk_at(const void *c, long off)
 {
 	return (struct talc_chunk *)((char *)c + off);
 }
@@ -205,7 +254,7 @@ static __always_inline void set_prev_flags(unsigned long *hdr,
 static __always_inline struct talc_chunk *prev_chunk(void *c,
 						     unsigned long hdr)
 {
-	size_t psize = hdr & HDR_PREV_MIN ? TALC_MIN_CHUNK : *hdr_at(c, -8);
+	size_t psize = hdr & HDR_PREV_MIN ? TALC_MIN_CHUNK : *hdr_at(c, -WORD);
 
 	return chunk_at(c, -(long)psize);
 }
@@ -235,6 +284,7 @@ static __always_inline unsigned int bin_ceil(size_t size)
  * talc_bin_of - the bin a free chunk of @chunk_size bytes lives in
  * @chunk_size: a chunk size, at least TALC_MIN_CHUNK
  *
+ * Context: Any.
  * Return: the bin index, below TALC_BIN_COUNT for any valid chunk size.
  */
 unsigned int talc_bin_of(size_t chunk_size)
@@ -246,6 +296,7 @@ unsigned int talc_bin_of(size_t chunk_size)
  * talc_bin_min_size - the smallest chunk size that lives in @bin
  * @bin: bin index below TALC_BIN_COUNT
  *
+ * Context: Any.
  * Return: the bin's lower bound in bytes.
  */
 size_t talc_bin_min_size(unsigned int bin)
@@ -258,6 +309,11 @@ size_t talc_bin_min_size(unsigned int bin)
 	l = TALC_LINEAR_LOG2 + i / TALC_SUBBINS;
 	return (size_t)(TALC_SUBBINS + i % TALC_SUBBINS) <<
 	       (l - TALC_SUBBIN_SHIFT);
+}
+
+static __always_inline bool bin_bit(const struct talc *t, unsigned int b)
+{
+	return t->avail[b / BITS_PER_LONG] & BIT(b % BITS_PER_LONG);
 }
 
 /* First non-empty bin at or above @b, or NO_BIN. */
@@ -324,15 +380,16 @@ static __always_inline void bin_remove(struct talc *t, struct talc_chunk *c,
 }
 
 /*
- * Make [c, c + size) a free chunk: header, footer, the upper neighbour's
- * flags and the bin.  The caller has already merged neighbours.
+ * Make [c, c + size) a free chunk: header (with @bits, HDR_POISONED and
+ * HDR_IDLE), footer, the upper neighbour's flags and the bin.  The caller
+ * has already merged neighbours.
  */
 static __always_inline void make_free(struct talc *t, struct talc_chunk *c,
-				      size_t size, unsigned long poisoned)
+				      size_t size, unsigned long bits)
 {
-	c->hdr = make_hdr(t, size, poisoned);
+	c->hdr = make_hdr(t, size, bits);
 	if (size > TALC_MIN_CHUNK)
-		*hdr_at(c, size - 8) = size;
+		*hdr_at(c, size - WORD) = size;
 	set_prev_flags(hdr_at(c, size), prev_free_flags(size));
 	bin_insert(t, c, size);
 }
@@ -381,69 +438,182 @@ static void poison_check_carve(struct talc *t, void *c, size_t csize,
 			       void *a, size_t asize)
 {
 	char *from = max((char *)a + TALC_OVERHEAD, (char *)c + TALC_MIN_CHUNK);
-	char *to = min((char *)a + asize, (char *)c + csize - 8);
+	char *to = min((char *)a + asize, (char *)c + csize - WORD);
 
 	if (from < to)
 		poison_verify(t, from, to);
 }
 
-/* ---- regions ---- */
+/* ---- the region index ---- */
+
+/* Number of regions whose first chunk lies below @key: a binary search. */
+static __always_inline size_t index_below(const struct talc *t,
+					  unsigned long key)
+{
+	const unsigned long *lo = t->index_lo;
+	size_t n = t->region_count, i = 0;
+
+	if (unlikely(!n))
+		return 0;
+	while (n > 1) {
+		size_t half = n / 2;
+
+		if (lo[i + half] < key)
+			i += half;
+		n -= half;
+	}
+	return i + (lo[i] < key);
+}
+
+static __always_inline struct talc_region *index_region(const struct talc *t,
+							size_t i)
+{
+	return (struct talc_region *)t->index_lo[i] - 1;
+}
 
 static __always_inline void *region_first(const struct talc_region *r)
 {
 	return (void *)(r + 1);
 }
 
-static struct talc_region *region_find(const struct talc *t, const void *base)
+/* The sentinel of the region at index @i. */
+static __always_inline unsigned long *index_end(const struct talc *t,
+						size_t i)
 {
-	struct talc_region *r;
-
-	for (r = t->regions; r; r = r->next)
-		if (r->base == base)
-			return r;
-	return NULL;
+	return (unsigned long *)t->index_hi[i];
 }
 
-/* The region whose chunks may hold payload pointer @p. */
-static __always_inline struct talc_region *region_of(const struct talc *t, const void *p)
+/*
+ * The index of the region whose chunks may hold payload pointer @p, or -1.
+ * A payload lies above its region's first chunk and at most at its
+ * sentinel (a pointer there fails the header checks).
+ */
+static __always_inline long index_of_payload(const struct talc *t,
+					     const void *p)
 {
-	struct talc_region *r;
+	size_t k = index_below(t, (unsigned long)p);
 
-	for (r = t->regions; r; r = r->next)
-		if ((const char *)p > (const char *)region_first(r) &&
-		    (const char *)p <= (const char *)r->end)
-			return r;
-	return NULL;
+	if (unlikely(!k || (unsigned long)p > t->index_hi[k - 1]))
+		return -1;
+	return k - 1;
 }
 
-/* Does [base, base + size) overlap a region other than @skip? */
-static bool region_overlaps(const struct talc *t, const void *base,
-			    size_t size, const struct talc_region *skip)
+/* The index of the region claimed at @base, or -1. */
+static long index_of_base(const struct talc *t, const void *base)
+{
+	unsigned long first = ALIGN((unsigned long)base, TALC_ALIGN) +
+			      sizeof(struct talc_region);
+	size_t k = index_below(t, first);
+
+	if (k < t->region_count && t->index_lo[k] == first &&
+	    index_region(t, k)->base == base)
+		return k;
+	return -1;
+}
+
+/* The index of the region whose first chunk is @c, or -1. */
+static long index_of_first(const struct talc *t, const void *c)
+{
+	size_t k = index_below(t, (unsigned long)c);
+
+	if (k < t->region_count && t->index_lo[k] == (unsigned long)c)
+		return k;
+	return -1;
+}
+
+/* Does [base, base + size) overlap a region other than index @skip? */
+static bool index_overlaps(const struct talc *t, const void *base,
+			   size_t size, long skip)
 {
 	const char *lo = base, *hi = lo + size;
-	struct talc_region *r;
+	size_t k = index_below(t, (unsigned long)base);
+	long i;
 
-	for (r = t->regions; r; r = r->next) {
-		const char *rlo = r->base, *rhi = rlo + r->size;
+	/* Only the regions on either side of @base can reach it. */
+	for (i = (long)k - 1; i <= (long)k + 1; i++) {
+		const struct talc_region *r;
 
-		if (r != skip && lo < rhi && rlo < hi)
+		if (i < 0 || i >= (long)t->region_count || i == skip)
+			continue;
+		r = index_region(t, i);
+		if (lo < (const char *)r->base + r->size &&
+		    (const char *)r->base < hi)
 			return true;
 	}
 	return false;
 }
 
-/* The free chunk touching the sentinel, or NULL if the top chunk is used. */
-static struct talc_chunk *region_top_free(const struct talc_region *r)
-{
-	unsigned long hdr = *r->end;
+/* ---- idle regions ---- */
 
-	return hdr & HDR_PREV_FREE ? prev_chunk(r->end, hdr) : NULL;
+static void idle_add(struct talc *t, struct talc_region *r)
+{
+	r->idle = 1;
+	r->idle_prev = NULL;
+	r->idle_next = t->idle;
+	if (t->idle)
+		t->idle->idle_prev = r;
+	t->idle = r;
+	t->idle_count++;
 }
 
-static void write_sentinel(struct talc *t, struct talc_region *r,
-			   unsigned long *end, unsigned long prev_flags)
+static void idle_del(struct talc *t, struct talc_region *r)
 {
-	r->end = end;
+	if (r->idle_prev)
+		r->idle_prev->idle_next = r->idle_next;
+	else
+		t->idle = r->idle_next;
+	if (r->idle_next)
+		r->idle_next->idle_prev = r->idle_prev;
+	r->idle = 0;
+	t->idle_count--;
+}
+
+/*
+ * Free chunk [c, c + size) is about to be made: if it spans its region,
+ * the region becomes idle and the chunk carries HDR_IDLE.  A chunk touching
+ * its region's sentinel, with a sentinel-like word below it, is confirmed
+ * against the index (a used chunk's data may mimic the mark).
+ */
+static __always_inline unsigned long idle_bits(struct talc *t,
+					       struct talc_chunk *c,
+					       size_t size)
+{
+	long i;
+
+	if (likely(hdr_size(*hdr_at(c, size)) ||
+		   *hdr_at(c, -WORD) != sentinel_hdr(t)))
+		return 0;
+	i = index_of_first(t, c);
+	if (i < 0)
+		return 0;
+	idle_add(t, index_region(t, i));
+	return HDR_IDLE;
+}
+
+/* ---- the resumable walk's position ---- */
+
+/* Chunk @from was merged into the chunk starting at @to. */
+static __always_inline void walk_moved(struct talc *t, const void *from,
+				       const void *to)
+{
+	if (unlikely(t->walk_pos == (unsigned long)from))
+		t->walk_pos = (unsigned long)to;
+}
+
+/* ---- regions ---- */
+
+/* The free chunk touching the sentinel of region @i, or NULL. */
+static struct talc_chunk *region_top_free(const struct talc *t, size_t i)
+{
+	unsigned long *end = index_end(t, i);
+
+	return *end & HDR_PREV_FREE ? prev_chunk(end, *end) : NULL;
+}
+
+static void write_sentinel(struct talc *t, size_t i, unsigned long *end,
+			   unsigned long prev_flags)
+{
+	t->index_hi[i] = (unsigned long)end;
 	*end = make_hdr(t, 0, HDR_USED | prev_flags);
 }
 
@@ -452,27 +622,189 @@ static void write_sentinel(struct talc *t, struct talc_region *r,
  * @t: the allocator
  *
  * Clears every bin and counter and sets the default policy: first-fit scan
- * bound TALC_DEFAULT_SCAN_LIMIT, no poisoning, no hooks.
+ * bound TALC_DEFAULT_SCAN_LIMIT, quick lists TALC_DEFAULT_QUICK_DEPTH deep,
+ * no poisoning, no report hook, and a built-in index of TALC_INDEX_INLINE
+ * regions.
+ *
+ * Context: Any; @t must stay where it is from now on.
  */
 void talc_init(struct talc *t)
 {
 	memset(t, 0, sizeof(*t));
-	t->key = (((unsigned long)t * TALC_HASH_MUL) & HDR_CHECK) |
-		 BIT(HDR_CHECK_SHIFT);
+	t->tag = (((unsigned long)t * TALC_HASH_MUL) & HDR_TAG) |
+		 BIT(HDR_TAG_SHIFT);
+	t->index_cap = TALC_INDEX_INLINE;
+	t->index_lo = t->index_inline;
+	t->index_hi = t->index_inline + TALC_INDEX_INLINE;
 	t->scan_limit = TALC_DEFAULT_SCAN_LIMIT;
 	t->quick_depth = TALC_DEFAULT_QUICK_DEPTH;
 }
 
 /**
+ * talc_set_report - set the problem report hook
+ * @t: the allocator
+ * @fn: called for each problem (bad pointers, poison, check failures), or
+ *	NULL
+ * @data: passed to @fn
+ *
+ * Context: Serialised with every other call on @t.
+ */
+void talc_set_report(struct talc *t, talc_report_fn fn, void *data)
+{
+	t->report = fn;
+	t->report_data = data;
+}
+
+/**
+ * talc_set_poison - fill freed payloads with TALC_POISON_BYTE and verify it
+ * when they are handed out again
+ * @t: the allocator
+ * @on: true to poison from now on
+ *
+ * Turning it on coalesces the quick lists (parked chunks carry no poison);
+ * the cost is bounded by the number of parked chunks.
+ *
+ * Context: Serialised with every other call on @t.
+ */
+void talc_set_poison(struct talc *t, bool on)
+{
+	t->poison = on;
+	if (on)
+		talc_flush(t);
+	t->gen++;
+}
+
+/**
+ * talc_set_quick_depth - bound the quick lists
+ * @t: the allocator
+ * @depth: chunks parked per bin at most, 0 to TALC_QUICK_DEPTH_MAX (0: off)
+ *
+ * Parked chunks are coalesced first.
+ *
+ * Context: Serialised with every other call on @t.
+ * Return: 0, or -EINVAL if @depth is too large.
+ */
+int talc_set_quick_depth(struct talc *t, unsigned int depth)
+{
+	if (depth > TALC_QUICK_DEPTH_MAX)
+		return -EINVAL;
+	talc_flush(t);
+	t->quick_depth = depth;
+	return 0;
+}
+
+/**
+ * talc_set_scan_limit - bound the fit scans
+ * @t: the allocator
+ * @limit: free chunks looked at, at most, by one allocation's fit scans
+ *
+ * Context: Serialised with every other call on @t.
+ */
+void talc_set_scan_limit(struct talc *t, unsigned int limit)
+{
+	t->scan_limit = limit;
+}
+
+/**
  * talc_region_overhead - bytes of a region that never hold chunks
  *
+ * Context: Any.
  * Return: the worst case over base alignments: region head, sentinel and
  * alignment padding.  A region of size S can hold a request of
  * S - talc_region_overhead() - TALC_OVERHEAD bytes.
  */
 size_t talc_region_overhead(void)
 {
-	return sizeof(struct talc_region) + 8 + 2 * (TALC_ALIGN - 1);
+	return sizeof(struct talc_region) + WORD + 2 * (TALC_ALIGN - 1);
+}
+
+/* Chunk size for a request, or 0 if it can never fit. */
+static __always_inline size_t chunk_size(size_t size)
+{
+	if (unlikely(size > TALC_MAX_CHUNK - TALC_OVERHEAD))
+		return 0;
+	size = ALIGN(size + TALC_OVERHEAD, TALC_ALIGN);
+	return size < TALC_MIN_CHUNK ? TALC_MIN_CHUNK : size;
+}
+
+/**
+ * talc_claim_size - the size of a region that serves one request
+ * @size: bytes requested
+ * @align: alignment requested (a power of two), TALC_ALIGN for none
+ *
+ * A region of this size, freshly claimed, satisfies the request at once:
+ * room for the chunk, the region overhead and the alignment gap, plus an
+ * eighth so that the new free chunk lands in a bin whose smallest member
+ * fits (the allocator finds it without a scan).
+ *
+ * Context: Any.
+ * Return: the bytes, or 0 if no region can serve the request.
+ */
+size_t talc_claim_size(size_t size, size_t align)
+{
+	size_t need = chunk_size(size), min;
+
+	if (!need || !is_power_of_2(align) || align > TALC_MAX_ALIGN)
+		return 0;
+	min = need + talc_region_overhead();
+	if (align > TALC_ALIGN)
+		min += align + TALC_MIN_CHUNK;
+	if (check_add_overflow(min, min >> 3, &min) ||
+	    min - talc_region_overhead() > TALC_MAX_CHUNK)
+		return 0;
+	return min;
+}
+
+/**
+ * talc_index_bytes - memory for a larger region index, when one is needed
+ * @t: the allocator
+ *
+ * talc_claim() fails with -ENOSPC when the index is full.  The owner then
+ * allocates this many bytes (outside its lock), installs them with
+ * talc_set_index() and claims again.
+ *
+ * Context: Serialised with every other call on @t.
+ * Return: 0 while the index has room for one more region, else the bytes
+ * of an index twice as large.
+ */
+size_t talc_index_bytes(const struct talc *t)
+{
+	if (t->region_count < t->index_cap)
+		return 0;
+	return (size_t)t->index_cap * 2 * 2 * sizeof(unsigned long);
+}
+
+/**
+ * talc_set_index - give the allocator memory for its region index
+ * @t: the allocator
+ * @mem: the memory, 8-byte aligned; the allocator uses it until the next
+ *	talc_set_index()
+ * @bytes: its size; it holds @bytes / 16 regions
+ * @old: set to the memory given before, for the owner to free, or NULL if
+ *	that was the built-in index
+ *
+ * Context: Serialised with every other call on @t.  O(regions): the index
+ * is copied.
+ * Return: 0, or -EINVAL if @mem is NULL, misaligned or too small for the
+ * regions claimed now (then nothing changes and *@old is NULL).
+ */
+int talc_set_index(struct talc *t, void *mem, size_t bytes, void **old)
+{
+	size_t cap = bytes / (2 * sizeof(unsigned long));
+	unsigned long *lo = mem;
+
+	*old = NULL;
+	if (!mem || (uintptr_t)mem % sizeof(unsigned long) ||
+	    cap < t->region_count || cap > UINT_MAX)
+		return -EINVAL;
+	memcpy(lo, t->index_lo, t->region_count * sizeof(*lo));
+	memcpy(lo + cap, t->index_hi, t->region_count * sizeof(*lo));
+	if (t->index_lo != t->index_inline)
+		*old = t->index_lo;
+	t->index_lo = lo;
+	t->index_hi = lo + cap;
+	t->index_cap = cap;
+	return 0;
 }
 
 /**
@@ -482,43 +814,55 @@ size_t talc_region_overhead(void)
  * @size: its size in bytes
  *
  * The region need not be aligned: its ends are aligned inward to 8 bytes.
+ * It starts idle, as one free chunk.
  *
- * Return: 0, or -EINVAL if @base is NULL, the region is too small to hold a
- * chunk, wraps around the address space or overlaps a region of @t.
+ * Context: Serialised with every other call on @t.  O(regions) in a move
+ * of the index entries above the new one (16 bytes each).
+ * Return: 0; -EINVAL if @base is NULL, the region is too small to hold a
+ * chunk, too large, wraps around the address space or overlaps a region of
+ * @t; -ENOSPC if the region index is full (see talc_index_bytes()).
  */
 int talc_claim(struct talc *t, void *base, size_t size)
 {
-	uintptr_t lo, hi;
 	struct talc_region *r;
 	struct talc_chunk *first;
 	unsigned long *end;
+	uintptr_t lo, hi;
+	size_t k, n;
 
 	if (!base || check_add_overflow((uintptr_t)base, size, &hi))
 		return -EINVAL;
 	lo = ALIGN((uintptr_t)base, TALC_ALIGN);
 	hi = ALIGN_DOWN(hi, TALC_ALIGN);
-	if (hi < lo || hi - lo < sizeof(*r) + TALC_MIN_CHUNK + 8 ||
-	    hi - lo - sizeof(*r) - 8 > TALC_MAX_CHUNK)
+	if (hi < lo || hi - lo < sizeof(*r) + TALC_MIN_CHUNK + WORD ||
+	    hi - lo - sizeof(*r) - WORD > TALC_MAX_CHUNK)
 		return -EINVAL;
-	if (region_overlaps(t, base, size, NULL))
+	if (index_overlaps(t, base, size, -1))
 		return -EINVAL;
+	if (t->region_count >= t->index_cap)
+		return -ENOSPC;
 
 	r = (struct talc_region *)lo;
+	first = region_first(r);
+	end = (unsigned long *)(hi - WORD);
 	r->base = base;
 	r->size = size;
-	r->prev = NULL;
-	r->next = t->regions;
-	if (t->regions)
-		t->regions->prev = r;
-	t->regions = r;
-	end = (unsigned long *)(hi - 8);
-	write_sentinel(t, r, end, 0);
-	first = region_first(r);
-	make_free(t, first, (char *)end - (char *)first, 0);
+	r->mark = sentinel_hdr(t);
+	k = index_below(t, (unsigned long)first);
+	n = t->region_count - k;
+	memmove(t->index_lo + k + 1, t->index_lo + k, n * sizeof(long));
+	memmove(t->index_hi + k + 1, t->index_hi + k, n * sizeof(long));
+	t->index_lo[k] = (unsigned long)first;
+	t->region_count++;
+	write_sentinel(t, k, end, 0);
+	if (t->walk_pos >= (unsigned long)first && t->walk_pos <= (unsigned long)end)
+		t->walk_pos = (unsigned long)first - WORD;
+	idle_add(t, r);
+	make_free(t, first, (char *)end - (char *)first, HDR_IDLE);
 
 	t->claimed_bytes += size;
-	t->region_count++;
 	t->total_region_count++;
+	t->gen++;
 	return 0;
 }
 
@@ -532,40 +876,50 @@ int talc_claim(struct talc *t, void *base, size_t size)
  * new free chunk.  Less than 24 new bytes above a used chunk wait unused for
  * a later extension.
  *
+ * Context: Serialised with every other call on @t.
  * Return: 0, or -EINVAL if @base is no region, @new_size is smaller than the
  * region or the new end overlaps another region or wraps.
  */
 int talc_extend(struct talc *t, void *base, size_t new_size)
 {
-	struct talc_region *r = region_find(t, base);
+	long i = index_of_base(t, base);
+	struct talc_region *r;
 	struct talc_chunk *top;
 	unsigned long *end, *old_end;
 	uintptr_t hi;
 	size_t delta;
 
-	if (!r || new_size < r->size ||
-	    check_add_overflow((uintptr_t)base, new_size, &hi) ||
-	    region_overlaps(t, base, new_size, r))
+	if (i < 0)
 		return -EINVAL;
-	end = (unsigned long *)(ALIGN_DOWN(hi, TALC_ALIGN) - 8);
-	old_end = r->end;
+	r = index_region(t, i);
+	if (new_size < r->size ||
+	    check_add_overflow((uintptr_t)base, new_size, &hi) ||
+	    index_overlaps(t, base, new_size, i))
+		return -EINVAL;
+	end = (unsigned long *)(ALIGN_DOWN(hi, TALC_ALIGN) - WORD);
+	old_end = index_end(t, i);
 	delta = (char *)end - (char *)old_end;
 	if ((char *)end - (char *)region_first(r) > (long)TALC_MAX_CHUNK)
 		return -EINVAL;
 
-	top = region_top_free(r);
+	top = region_top_free(t, i);
 	if (top) {
 		size_t tsize = hdr_size(top->hdr);
 
 		bin_remove(t, top, tsize);
-		write_sentinel(t, r, end, 0);
-		make_free(t, top, tsize + delta, 0);
+		write_sentinel(t, i, end, 0);
+		walk_moved(t, old_end, top);
+		make_free(t, top, tsize + delta,
+			  top->hdr & (HDR_POISONED | HDR_IDLE));
 	} else if (delta >= TALC_MIN_CHUNK) {
-		write_sentinel(t, r, end, 0);
-		make_free(t, (struct talc_chunk *)old_end, delta, 0);
+		write_sentinel(t, i, end, 0);
+		/* An idle region with no chunk left gets one again. */
+		make_free(t, (struct talc_chunk *)old_end, delta,
+			  r->idle ? HDR_IDLE : 0);
 	}
 	t->claimed_bytes += new_size - r->size;
 	r->size = new_size;
+	t->gen++;
 	return 0;
 }
 
@@ -575,66 +929,82 @@ int talc_extend(struct talc *t, void *base, size_t new_size)
  * @base: the region, as passed to talc_claim()
  * @new_size: its new size, not above the current one
  *
- * Only free memory is given up: talc_reserved() tells how far allocations
- * reach.  Less than 24 bytes of free space left above the cut are given up
- * too, so the region may end below @new_size.
+ * Only free memory is given up: talc_truncate_limit() tells how far
+ * allocations reach.  Less than 24 bytes of free space left above the cut
+ * are given up too, so the region may end below @new_size.  Parked chunks
+ * are coalesced first.
  *
+ * Context: Serialised with every other call on @t.
  * Return: 0, -EINVAL if @base is no region or @new_size is larger than the
  * region or smaller than its head, -EBUSY if allocated memory is in the way.
  */
 int talc_truncate(struct talc *t, void *base, size_t new_size)
 {
-	struct talc_region *r = region_find(t, base);
+	long i = index_of_base(t, base);
+	struct talc_region *r;
 	struct talc_chunk *top;
 	unsigned long *end;
+	unsigned long bits;
 	size_t tsize;
 
-	if (!r || new_size > r->size)
+	if (i < 0)
+		return -EINVAL;
+	r = index_region(t, i);
+	if (new_size > r->size)
 		return -EINVAL;
 	talc_flush(t);
 	end = (unsigned long *)(ALIGN_DOWN((uintptr_t)base + new_size,
-					   TALC_ALIGN) - 8);
+					   TALC_ALIGN) - WORD);
 	if ((char *)end < (char *)region_first(r))
 		return -EINVAL;
-	if (end < r->end) {
-		top = region_top_free(r);
+	if (end < index_end(t, i)) {
+		top = region_top_free(t, i);
 		if (!top || (char *)end < (char *)top)
 			return -EBUSY;
+		bits = top->hdr & (HDR_POISONED | HDR_IDLE);
 		tsize = hdr_size(top->hdr);
 		bin_remove(t, top, tsize);
 		tsize = (char *)end - (char *)top;
 		if (tsize < TALC_MIN_CHUNK) {
-			write_sentinel(t, r, (unsigned long *)top, 0);
+			end = (unsigned long *)top;
+			write_sentinel(t, i, end, 0);
 		} else {
-			write_sentinel(t, r, end, 0);
-			make_free(t, top, tsize, top->hdr & HDR_POISONED);
+			write_sentinel(t, i, end, 0);
+			make_free(t, top, tsize, bits);
 		}
+		if (t->walk_pos > (unsigned long)end &&
+		    t->walk_pos < (unsigned long)r->base + r->size)
+			t->walk_pos = (unsigned long)end;
 	}
 	t->claimed_bytes -= r->size - new_size;
 	r->size = new_size;
+	t->gen++;
 	return 0;
 }
 
 /**
- * talc_reserved - how far allocations reach in a region
+ * talc_truncate_limit - how far allocations reach in a region
  * @t: the allocator
  * @base: the region, as passed to talc_claim()
  *
+ * Parked chunks are coalesced first.
+ *
+ * Context: Serialised with every other call on @t.
  * Return: the smallest size talc_truncate() accepts for the region (its head
  * and sentinel included), or 0 if @base is no region.
  */
-size_t talc_reserved(struct talc *t, void *base)
+size_t talc_truncate_limit(struct talc *t, void *base)
 {
-	struct talc_region *r = region_find(t, base);
+	long i = index_of_base(t, base);
 	struct talc_chunk *top;
 	char *end;
 
-	if (!r)
+	if (i < 0)
 		return 0;
 	talc_flush(t);
-	top = region_top_free(r);
-	end = top ? (char *)top : (char *)r->end;
-	return end + 8 - (char *)base;
+	top = region_top_free(t, i);
+	end = top ? (char *)top : (char *)index_end(t, i);
+	return end + WORD - (char *)base;
 }
 
 /**
@@ -642,46 +1012,100 @@ size_t talc_reserved(struct talc *t, void *base)
  * @t: the allocator
  * @base: the region, as passed to talc_claim()
  *
- * Afterwards the memory belongs to the caller again.
+ * Parked chunks are coalesced first.  Afterwards the memory belongs to the
+ * caller again.
  *
+ * Context: Serialised with every other call on @t.  O(regions) in a move
+ * of the index entries above the region.
  * Return: 0, -EINVAL if @base is no region, -EBUSY if it holds allocations.
  */
 int talc_release(struct talc *t, void *base)
 {
-	struct talc_region *r = region_find(t, base);
+	long i = index_of_base(t, base);
+	struct talc_region *r;
 	struct talc_chunk *first;
+	size_t n;
 
-	if (!r)
+	if (i < 0)
 		return -EINVAL;
 	talc_flush(t);
+	r = index_region(t, i);
+	if (!r->idle)
+		return -EBUSY;
 	first = region_first(r);
-	if ((void *)first != (void *)r->end) {
-		if (first->hdr & HDR_USED ||
-		    (char *)first + hdr_size(first->hdr) != (char *)r->end)
-			return -EBUSY;
+	if ((void *)first != (void *)index_end(t, i))
 		bin_remove(t, first, hdr_size(first->hdr));
-	}
-	if (r->prev)
-		r->prev->next = r->next;
-	else
-		t->regions = r->next;
-	if (r->next)
-		r->next->prev = r->prev;
-	t->claimed_bytes -= r->size;
+	idle_del(t, r);
+	if (t->walk_pos >= t->index_lo[i] && t->walk_pos <= t->index_hi[i])
+		t->walk_pos = t->index_lo[i] - WORD;
+	n = t->region_count - i - 1;
+	memmove(t->index_lo + i, t->index_lo + i + 1, n * sizeof(long));
+	memmove(t->index_hi + i, t->index_hi + i + 1, n * sizeof(long));
 	t->region_count--;
+	t->claimed_bytes -= r->size;
+	t->gen++;
+	return 0;
+}
+
+/**
+ * talc_idle_region - a region that holds no allocation
+ * @t: the allocator
+ * @skip: a region base not to return (say, one the owner keeps), or NULL
+ * @ri: filled with the region
+ *
+ * Parked chunks keep a region from being idle: talc_flush() first to see
+ * every idle region.
+ *
+ * Context: Serialised with every other call on @t.  O(1).
+ * Return: 0 with the most recently idle region other than @skip in @ri, or
+ * -ENOENT if there is none.
+ */
+int talc_idle_region(const struct talc *t, const void *skip,
+		     struct talc_region_info *ri)
+{
+	struct talc_region *r = t->idle;
+
+	if (r && r->base == skip)
+		r = r->idle_next;
+	if (!r)
+		return -ENOENT;
+	ri->base = r->base;
+	ri->size = r->size;
+	ri->idle = true;
+	return 0;
+}
+
+/**
+ * talc_region_next - look at the regions in address order
+ * @t: the allocator
+ * @after: the base of the region looked at last, or NULL for the first
+ * @ri: filled with the next region
+ *
+ * The regions may change between calls (the owner may drop its lock): the
+ * next one is found by address, so none is seen twice.
+ *
+ * Context: Serialised with every other call on @t.  O(log regions).
+ * Return: 0, or -ENOENT after the last region.
+ */
+int talc_region_next(const struct talc *t, const void *after,
+		     struct talc_region_info *ri)
+{
+	size_t k = after ? index_below(t, (unsigned long)after + 1) : 0;
+	struct talc_region *r;
+
+	/* index_below() counts by first chunk; skip the region at @after. */
+	if (k < t->region_count && index_region(t, k)->base == after)
+		k++;
+	if (k >= t->region_count)
+		return -ENOENT;
+	r = index_region(t, k);
+	ri->base = r->base;
+	ri->size = r->size;
+	ri->idle = r->idle;
 	return 0;
 }
 
 /* ---- allocation ---- */
-
-/* Chunk size for a request, or 0 if it can never fit. */
-static __always_inline size_t chunk_size(size_t size)
-{
-	if (unlikely(size > TALC_MAX_CHUNK - TALC_OVERHEAD))
-		return 0;
-	size = ALIGN(size + TALC_OVERHEAD, TALC_ALIGN);
-	return size < TALC_MIN_CHUNK ? TALC_MIN_CHUNK : size;
-}
 
 static __always_inline void note_peak(struct talc *t)
 {
@@ -705,6 +1129,7 @@ static void account_resize(struct talc *t, size_t old_req, size_t req)
 	if (req > old_req)
 		t->total_allocated_bytes += req - old_req;
 	note_peak(t);
+	t->gen++;
 }
 
 /* Where the payload of an @align-aligned chunk cut from free chunk @c goes. */
@@ -720,6 +1145,17 @@ static __always_inline char *aligned_payload(struct talc_chunk *c,
 	return p;
 }
 
+/* Does free chunk @c hold @need bytes with its payload at @align? */
+static __always_inline char *fit_in(struct talc_chunk *c, size_t need,
+				    size_t align)
+{
+	char *p = align > TALC_ALIGN ? aligned_payload(c, align) :
+				       (char *)c + TALC_OVERHEAD;
+
+	return p - TALC_OVERHEAD + need <= (char *)c + hdr_size(c->hdr) ?
+	       p : NULL;
+}
+
 /*
  * Bounded first-fit: look at up to scan_limit free chunks in the bins from
  * @b upward for one that holds @need bytes at alignment @align.
@@ -732,15 +1168,9 @@ static struct talc_chunk *scan_fit(struct talc *t, unsigned int b,
 
 	for (b = find_bin(t, b); b != NO_BIN && budget;
 	     b = find_bin(t, b + 1)) {
-		for (c = t->bins[b]; c && budget; c = c->next, budget--) {
-			char *p = align > TALC_ALIGN ?
-				  aligned_payload(c, align) :
-				  (char *)c + TALC_OVERHEAD;
-
-			if (p - TALC_OVERHEAD + need <=
-			    (char *)c + hdr_size(c->hdr))
+		for (c = t->bins[b]; c && budget; c = c->next, budget--)
+			if (fit_in(c, need, align))
 				return c;
-		}
 	}
 	return NULL;
 }
@@ -768,8 +1198,8 @@ static struct talc_chunk *floor_fit(struct talc *t, unsigned int b,
 
 /*
  * Cut a used chunk of @need bytes with its payload at @p out of free chunk
- * @c, which the caller has taken out of its bin.  The gap below p (zero or
- * at least 24 bytes) and a remainder above of at least 24 bytes stay free.
+ * @c.  The gap below p (zero or at least 24 bytes) and a remainder above of
+ * at least 24 bytes stay free.
  */
 static __always_inline void *carve(struct talc *t, struct talc_chunk *c,
 				   char *p, size_t need, size_t req,
@@ -778,33 +1208,27 @@ static __always_inline void *carve(struct talc *t, struct talc_chunk *c,
 	unsigned long chdr = c->hdr;
 	size_t csize = hdr_size(chdr);
 	char *a = p - TALC_OVERHEAD;
-	char *cend = (char *)c + csize;
 	unsigned long poisoned = chdr & HDR_POISONED;
 	unsigned long prev_flags = 0;
-	size_t rest = cend - a - need;
+	size_t rest = (char *)c + csize - a - need;
 
+	bin_remove(t, c, csize);
+	if (unlikely(chdr & HDR_IDLE))
+		idle_del(t, (struct talc_region *)c - 1);
 	if (unlikely(poisoned))
 		poison_check_carve(t, c, csize, a, need);
 	if (a != (char *)c) {
 		size_t lead = a - (char *)c;
 
-		c->hdr = make_hdr(t, lead, poisoned);
-		if (lead > TALC_MIN_CHUNK)
-			*hdr_at(c, lead - 8) = lead;
-		bin_insert(t, c, lead);
+		/* it sets flags in a header that is written below */
+		make_free(t, c, lead, poisoned);
 		prev_flags = prev_free_flags(lead);
 	}
 	if (rest >= TALC_MIN_CHUNK) {
-		struct talc_chunk *r = (struct talc_chunk *)(a + need);
-
-		r->hdr = make_hdr(t, rest, poisoned);
-		if (rest > TALC_MIN_CHUNK)
-			*hdr_at(r, rest - 8) = rest;
-		set_prev_flags(hdr_at(r, rest), prev_free_flags(rest));
-		bin_insert(t, r, rest);
+		make_free(t, chunk_at(a, need), rest, poisoned);
 	} else {
 		need += rest;
-		set_prev_flags((unsigned long *)cend, 0);
+		set_prev_flags(hdr_at(a, need), 0);
 	}
 	*(unsigned long *)a = make_hdr(t, need, HDR_USED | prev_flags |
 				       align_bits |
@@ -841,97 +1265,93 @@ static __always_inline void *quick_pop(struct talc *t, size_t need, size_t req,
 	return hdr_at(c, TALC_OVERHEAD);
 }
 
-static __always_inline void *try_alloc(struct talc *t, size_t req,
-				       size_t need, size_t align)
+/* A plain (TALC_ALIGN) request: good fit, else bounded first fit. */
+static __always_inline void *try_alloc_plain(struct talc *t, size_t req,
+					     size_t need)
 {
+	struct talc_chunk *c = NULL;
+	unsigned int b = bin_of(need);
+	void *p;
+
+	p = quick_pop(t, need, req, TALC_ALIGN);
+	if (p)
+		return p;
+	/*
+	 * Above the exact bins, a tight fit from the bin holding @need
+	 * comes first: it leaves the big chunks whole.
+	 */
+	if (need >= TALC_LINEAR_LIMIT && t->bins[b])
+		c = floor_fit(t, b, need);
+	if (!c) {
+		b = find_bin(t, bin_ceil(need));
+		c = likely(b != NO_BIN) ? t->bins[b] :
+			scan_fit(t, bin_of(need), need, TALC_ALIGN);
+		if (!c)
+			return NULL;
+	}
+	return carve(t, c, (char *)c + TALC_OVERHEAD, need, req,
+		     HDR_ALIGN_WORD);
+}
+
+/*
+ * An aligned request: the good-fit head if it happens to be aligned well
+ * enough, else the head of the first bin whose every chunk has room for the
+ * aligned cut, else bounded first fit.
+ */
+static void *try_alloc_aligned(struct talc *t, size_t req, size_t need,
+			       size_t align)
+{
+	unsigned long align_bits = (unsigned long)ilog2(align) << HDR_ALIGN_SHIFT;
 	struct talc_chunk *c;
 	unsigned int b;
 	size_t search;
 	char *p;
 
-	if (likely(align <= TALC_ALIGN)) {
-		p = quick_pop(t, need, req, TALC_ALIGN);
-		if (p)
-			return p;
-		/*
-		 * Above the exact bins, a tight fit from the bin holding
-		 * @need comes first: it leaves the big chunks whole.
-		 */
-		b = bin_of(need);
-		c = need >= TALC_LINEAR_LIMIT && t->bins[b] ?
-		    floor_fit(t, b, need) : NULL;
-		if (!c) {
-			b = find_bin(t, bin_ceil(need));
-			if (likely(b != NO_BIN))
-				c = t->bins[b];
-			else
-				c = scan_fit(t, bin_of(need), need, TALC_ALIGN);
-			if (!c)
-				return NULL;
-		}
-		bin_remove(t, c, hdr_size(c->hdr));
-		return carve(t, c, (char *)c + TALC_OVERHEAD, need, req,
-			     3UL << HDR_ALIGN_SHIFT);
-	}
-
 	p = quick_pop(t, need, req, align);
 	if (p)
 		return p;
-	/* The good-fit chunk for @need may happen to be aligned well enough. */
 	b = find_bin(t, bin_ceil(need));
 	if (b != NO_BIN) {
 		c = t->bins[b];
-		p = aligned_payload(c, align);
-		if (p - TALC_OVERHEAD + need <= (char *)c + hdr_size(c->hdr))
-			goto cut;
+		p = fit_in(c, need, align);
+		if (p)
+			return carve(t, c, p, need, req, align_bits);
 	}
-	/* Any chunk of @search bytes has room for the aligned cut. */
 	if (check_add_overflow(need, align + TALC_MIN_CHUNK, &search) ||
 	    search > TALC_MAX_CHUNK)
 		b = NO_BIN;
 	else
 		b = find_bin(t, bin_ceil(search));
-	if (b != NO_BIN) {
-		c = t->bins[b];
-	} else {
-		c = scan_fit(t, bin_of(need), need, align);
-		if (!c)
-			return NULL;
-	}
-	p = aligned_payload(c, align);
-cut:
-	bin_remove(t, c, hdr_size(c->hdr));
-	return carve(t, c, p, need, req,
-		     (unsigned long)ilog2(align) << HDR_ALIGN_SHIFT);
+	c = b != NO_BIN ? t->bins[b] : scan_fit(t, bin_of(need), need, align);
+	if (!c)
+		return NULL;
+	return carve(t, c, aligned_payload(c, align), need, req, align_bits);
+}
+
+static __always_inline void *try_alloc(struct talc *t, size_t req,
+				       size_t need, size_t align)
+{
+	if (likely(align <= TALC_ALIGN))
+		return try_alloc_plain(t, req, need);
+	return try_alloc_aligned(t, req, need, align);
 }
 
 static void *alloc(struct talc *t, size_t size, size_t align)
 {
 	size_t need = chunk_size(size);
-	unsigned int tries;
-	void *p;
+	void *p = NULL;
 
-	if (unlikely(!need))
-		goto fail;
-	for (tries = 0;; tries++) {
-		size_t claimed = t->claimed_bytes;
-
+	if (likely(need)) {
 		p = try_alloc(t, size, need, align);
 		if (!p && t->quick_chunks) {
 			/* parked chunks may merge into one that fits */
 			talc_flush(t);
 			p = try_alloc(t, size, need, align);
 		}
-		if (likely(p))
-			return p;
-		if (!t->oom || tries >= TALC_OOM_RETRIES ||
-		    t->oom(t, size, align, t->oom_data) ||
-		    t->claimed_bytes <= claimed)
-			break;
 	}
-fail:
-	t->failed_allocations++;
-	return NULL;
+	if (unlikely(!p))
+		t->failed_allocations++;
+	return p;
 }
 
 /**
@@ -939,10 +1359,11 @@ fail:
  * @t: the allocator
  * @size: bytes wanted; 0 gets a minimal chunk
  *
- * The payload is 8-byte aligned.  When nothing fits, the OOM hook (if any)
- * may add memory and the allocation is retried.
+ * The payload is 8-byte aligned.
  *
- * Return: the payload, or NULL.
+ * Context: Serialised with every other call on @t.
+ * Return: the payload, or NULL (counted in failed_allocations) when no free
+ * chunk fits: the owner may add a region (talc_claim_size()) and retry.
  */
 void *talc_malloc(struct talc *t, size_t size)
 {
@@ -964,6 +1385,7 @@ void *talc_malloc(struct talc *t, size_t size)
  * @size: bytes wanted
  * @align: a power of two up to TALC_MAX_ALIGN
  *
+ * Context: Serialised with every other call on @t.
  * Return: the payload, aligned to @align, or NULL (also when @align is not a
  * power of two or too large).
  */
@@ -976,10 +1398,10 @@ void *talc_malloc_aligned(struct talc *t, size_t size, size_t align)
 	return alloc(t, size, max(align, TALC_ALIGN));
 }
 
-/* ---- free ---- */
+/* ---- pointer validation: one for free, realloc and usable_size ---- */
 
-static noinline unsigned long *bad_free(struct talc *t, const void *p,
-					enum talc_event ev)
+static noinline unsigned long *bad_pointer(struct talc *t, const void *p,
+					   enum talc_event ev)
 {
 	static const char *const what[] = {
 		[TALC_EV_FREE_MISALIGNED] = "pointer is not 8-byte aligned",
@@ -995,34 +1417,34 @@ static noinline unsigned long *bad_free(struct talc *t, const void *p,
 
 /*
  * The header of the used chunk whose payload is @p, or NULL after counting
- * and reporting a bad pointer.  O(1) but for the region lookup.  Both the
- * chunk's header and the next one must carry valid checks, so a stray word
- * in front of an interior pointer is not taken for a header.
+ * and reporting a bad pointer.  O(1) but for the region lookup.  The
+ * pointer must lie in a region before anything is read; then both the
+ * chunk's header and the next one must carry the tag, so a stray word in
+ * front of an interior pointer is not taken for a header.
  */
 static __always_inline unsigned long *used_chunk(struct talc *t,
 						 const void *p)
 {
-	struct talc_region *r;
 	unsigned long *c, hdr, nhdr;
 	size_t size;
+	long i;
 
 	if (unlikely((uintptr_t)p & (TALC_ALIGN - 1)))
-		return bad_free(t, p, TALC_EV_FREE_MISALIGNED);
-	r = region_of(t, p);
-	if (unlikely(!r))
-		return bad_free(t, p, TALC_EV_FREE_OUTSIDE);
-	c = hdr_at((void *)p, -TALC_OVERHEAD);
+		return bad_pointer(t, p, TALC_EV_FREE_MISALIGNED);
+	i = index_of_payload(t, p);
+	if (unlikely(i < 0))
+		return bad_pointer(t, p, TALC_EV_FREE_OUTSIDE);
+	c = hdr_at(p, -TALC_OVERHEAD);
 	hdr = *c;
 	size = hdr_size(hdr);
 	if (unlikely(!hdr_valid(t, hdr) || size < TALC_MIN_CHUNK ||
-		     size > (size_t)((char *)r->end - (char *)c)))
-		return bad_free(t, p, TALC_EV_FREE_INVALID);
-	if (unlikely(!(hdr & HDR_USED) || (hdr & HDR_QUICK) == HDR_QUICK))
-		return bad_free(t, p, TALC_EV_FREE_DOUBLE);
+		     size > t->index_hi[i] - (unsigned long)c))
+		return bad_pointer(t, p, TALC_EV_FREE_INVALID);
+	if (unlikely(!(hdr & HDR_USED) || hdr_is_quick(hdr)))
+		return bad_pointer(t, p, TALC_EV_FREE_DOUBLE);
 	nhdr = *hdr_at(c, size);
-	if (unlikely(!hdr_valid(t, nhdr) ||
-		     (nhdr & HDR_PREV_FREE)))
-		return bad_free(t, p, TALC_EV_FREE_INVALID);
+	if (unlikely(!hdr_valid(t, nhdr) || (nhdr & HDR_PREV_FREE)))
+		return bad_pointer(t, p, TALC_EV_FREE_INVALID);
 	return c;
 }
 
@@ -1032,15 +1454,16 @@ static __always_inline size_t used_req(unsigned long hdr)
 	       ((hdr & HDR_SLACK) >> HDR_SLACK_SHIFT);
 }
 
-static __always_inline void account_free(struct talc *t, unsigned long hdr)
+static __always_inline size_t used_align(unsigned long hdr)
 {
-	t->allocated_bytes -= used_req(hdr);
-	t->allocation_count--;
+	return 1UL << ((hdr & HDR_ALIGN) >> HDR_ALIGN_SHIFT);
 }
 
+/* ---- free ---- */
+
 /*
- * Park used chunk @c (already accounted as freed) on the quick list of its
- * bin.  Return: false if it must be coalesced instead.
+ * Park used chunk @c on the quick list of its bin.
+ * Return: false if it must be coalesced instead.
  */
 static __always_inline bool quick_push(struct talc *t, unsigned long *c,
 				       unsigned long hdr)
@@ -1087,7 +1510,8 @@ static noinline void free_chunk(struct talc *t, unsigned long *uc)
 		poisoned &= p->hdr;
 		bin_remove(t, p, psize);
 		if (poisoned)
-			poison_range(hdr_at(c, -8), hdr_at(c, 8));
+			poison_range(hdr_at(c, -WORD), hdr_at(c, WORD));
+		walk_moved(t, c, p);
 		c = p;
 		size += psize;
 	}
@@ -1100,24 +1524,46 @@ static noinline void free_chunk(struct talc *t, unsigned long *uc)
 		bin_remove(t, n, nsize);
 		if (poisoned)
 			poison_range(n, chunk_at(n, TALC_MIN_CHUNK));
+		walk_moved(t, n, c);
 		size += nsize;
 	}
-	make_free(t, c, size, poisoned);
+	make_free(t, c, size, poisoned | idle_bits(t, c, size));
 }
 
-void (talc_free)(struct talc *t, void *ptr)
+/* Free used chunk @c, validated under the same serialisation. */
+static __always_inline void free_valid(struct talc *t, unsigned long *c)
 {
-	unsigned long *c, hdr;
+	unsigned long hdr = *c;
 
-	if (!ptr)
-		return;
-	c = used_chunk(t, ptr);
-	if (!c)
-		return;
-	hdr = *c;
-	account_free(t, hdr);
+	t->allocated_bytes -= used_req(hdr);
+	t->allocation_count--;
 	if (!quick_push(t, c, hdr))
 		free_chunk(t, c);
+}
+
+/**
+ * talc_free - give memory back
+ * @t: the allocator
+ * @ptr: the payload, or NULL
+ *
+ * A pointer that is not a live allocation of @t (misaligned, outside every
+ * region, interior, already free) is counted in bad_frees, reported to the
+ * hook with its kind and otherwise ignored: @t stays consistent.
+ *
+ * Context: Serialised with every other call on @t.
+ * Return: 0 when @ptr was freed (or NULL), -EINVAL for a bad pointer.
+ */
+int talc_free(struct talc *t, void *ptr)
+{
+	unsigned long *c;
+
+	if (!ptr)
+		return 0;
+	c = used_chunk(t, ptr);
+	if (!c)
+		return -EINVAL;
+	free_valid(t, c);
+	return 0;
 }
 
 /**
@@ -1125,7 +1571,11 @@ void (talc_free)(struct talc *t, void *ptr)
  * @t: the allocator
  *
  * Called by the core itself before an allocation fails and before region
- * operations; an owner may call it to see fully coalesced statistics.
+ * operations; an owner may call it to see fully coalesced statistics and
+ * every idle region.
+ *
+ * Context: Serialised with every other call on @t.  O(parked chunks): at
+ * most TALC_QUICK_BINS times the quick-list depth.
  */
 void talc_flush(struct talc *t)
 {
@@ -1144,26 +1594,49 @@ void talc_flush(struct talc *t)
 	}
 	t->quick_chunks = 0;
 	t->quick_bytes = 0;
+	t->gen++;
 }
 
-size_t (talc_usable_size)(const struct talc *t, const void *ptr)
+/**
+ * talc_block_info - look at a live allocation
+ * @t: the allocator
+ * @ptr: the payload
+ * @b: filled with its usable size and alignment
+ *
+ * The same validation as talc_free(): a bad pointer is counted and
+ * reported.
+ *
+ * Context: Serialised with every other call on @t.
+ * Return: 0, or -EINVAL for a bad pointer (or NULL).
+ */
+int talc_block_info(struct talc *t, const void *ptr, struct talc_block *b)
 {
-	const struct talc_region *r;
-	const unsigned long *c;
-	unsigned long hdr;
+	unsigned long *c;
 
-	if (!ptr || (uintptr_t)ptr & (TALC_ALIGN - 1))
-		return 0;
-	r = region_of(t, ptr);
-	if (!r)
-		return 0;
-	c = (const unsigned long *)ptr - 1;
-	hdr = *c;
-	if (!hdr_valid(t, hdr) || !(hdr & HDR_USED) ||
-	    (hdr & HDR_QUICK) == HDR_QUICK ||
-	    hdr_size(hdr) > (size_t)((char *)r->end - (char *)c))
-		return 0;
-	return hdr_size(hdr) - TALC_OVERHEAD;
+	if (!ptr)
+		return -EINVAL;
+	c = used_chunk(t, ptr);
+	if (!c)
+		return -EINVAL;
+	b->usable = hdr_size(*c) - TALC_OVERHEAD;
+	b->align = used_align(*c);
+	return 0;
+}
+
+/**
+ * talc_usable_size - usable size of an allocation
+ * @t: the allocator
+ * @ptr: the payload
+ *
+ * Context: Serialised with every other call on @t.
+ * Return: the bytes usable at @ptr, or 0 if @ptr is NULL or bad (a bad
+ * pointer is counted and reported as by talc_free()).
+ */
+size_t talc_usable_size(struct talc *t, const void *ptr)
+{
+	struct talc_block b;
+
+	return talc_block_info(t, ptr, &b) ? 0 : b.usable;
 }
 
 /* ---- realloc ---- */
@@ -1199,6 +1672,7 @@ static bool resize_in_place(struct talc *t, unsigned long *c, size_t size,
 		if (poisoned && need > size)
 			poison_check_carve(t, n, nsize, c, need);
 		bin_remove(t, n, nsize);
+		walk_moved(t, n, c);
 		total += nsize;
 	} else if (need > size) {
 		return false;
@@ -1206,16 +1680,10 @@ static bool resize_in_place(struct talc *t, unsigned long *c, size_t size,
 
 	rest = total - need;
 	if (rest >= TALC_MIN_CHUNK) {
-		struct talc_chunk *r = chunk_at(c, need);
-
 		/* The tail of our old payload is not poison. */
 		if (need < size)
 			poisoned = 0;
-		r->hdr = make_hdr(t, rest, poisoned);
-		if (rest > TALC_MIN_CHUNK)
-			*hdr_at(r, rest - 8) = rest;
-		set_prev_flags(hdr_at(r, rest), prev_free_flags(rest));
-		bin_insert(t, r, rest);
+		make_free(t, chunk_at(c, need), rest, poisoned);
 	} else {
 		need = total;
 		set_prev_flags(hdr_at(c, total), 0);
@@ -1224,10 +1692,62 @@ static bool resize_in_place(struct talc *t, unsigned long *c, size_t size,
 	return true;
 }
 
-void *(talc_realloc)(struct talc *t, void *ptr, size_t size)
+/**
+ * talc_resize - resize an allocation in place
+ * @t: the allocator
+ * @ptr: the payload
+ * @size: the new size in bytes, not 0
+ * @old: filled with the allocation's usable size and alignment as they
+ *	were before the call
+ *
+ * The same validation as talc_free().  Shrinking always succeeds; growing
+ * succeeds when the chunk above is free and large enough.
+ *
+ * Context: Serialised with every other call on @t.
+ * Return: 0 if @ptr now holds @size bytes; -ENOSPC if it must move (it is
+ * unchanged); -EINVAL for a bad pointer; -ENOMEM if @size can never fit
+ * (counted in failed_allocations).
+ */
+int talc_resize(struct talc *t, void *ptr, size_t size,
+		struct talc_block *old)
 {
 	unsigned long *c, hdr;
-	size_t need, old_req, usable, align;
+	size_t need;
+
+	c = ptr ? used_chunk(t, ptr) : NULL;
+	if (!c)
+		return -EINVAL;
+	hdr = *c;
+	old->usable = hdr_size(hdr) - TALC_OVERHEAD;
+	old->align = used_align(hdr);
+	need = chunk_size(size);
+	if (!need) {
+		t->failed_allocations++;
+		return -ENOMEM;
+	}
+	if (!resize_in_place(t, c, hdr_size(hdr), need, size))
+		return -ENOSPC;
+	account_resize(t, used_req(hdr), size);
+	return 0;
+}
+
+/**
+ * talc_realloc - resize an allocation, moving it if needed
+ * @t: the allocator
+ * @ptr: the payload, or NULL to allocate
+ * @size: the new size; 0 frees @ptr
+ *
+ * In place when talc_resize() can, else moved to a new chunk of the same
+ * alignment with the contents copied up to the smaller of the old and new
+ * size.  A bad @ptr is counted and reported as by talc_free().
+ *
+ * Context: Serialised with every other call on @t.
+ * Return: the payload; NULL after freeing @ptr when @size is 0, and on
+ * failure (then @ptr is untouched and still valid).
+ */
+void *talc_realloc(struct talc *t, void *ptr, size_t size)
+{
+	struct talc_block old;
 	void *p;
 
 	if (!ptr)
@@ -1236,49 +1756,89 @@ void *(talc_realloc)(struct talc *t, void *ptr, size_t size)
 		talc_free(t, ptr);
 		return NULL;
 	}
-	c = used_chunk(t, ptr);
-	if (!c)
-		return NULL;
-	need = chunk_size(size);
-	if (!need) {
-		t->failed_allocations++;
-		return NULL;
-	}
-	hdr = *c;
-	old_req = used_req(hdr);
-	if (resize_in_place(t, c, hdr_size(hdr), need, size)) {
-		account_resize(t, old_req, size);
+	switch (talc_resize(t, ptr, size, &old)) {
+	case 0:
 		return ptr;
+	case -ENOSPC:
+		break;
+	default:
+		return NULL;
 	}
-	align = 1UL << ((hdr & HDR_ALIGN) >> HDR_ALIGN_SHIFT);
-	p = alloc(t, size, align);
+	p = alloc(t, size, old.align);
 	if (!p)
 		return NULL;
-	usable = hdr_size(hdr) - TALC_OVERHEAD;
-	memcpy(p, ptr, min(usable, size));
-	/* the allocation may have changed our neighbour flags: read again */
-	hdr = *c;
-	account_free(t, hdr);
-	if (!quick_push(t, c, hdr))
-		free_chunk(t, c);
+	memcpy(p, ptr, min(old.usable, size));
+	/* validated above, and nothing ran in between but our alloc() */
+	free_valid(t, hdr_at(ptr, -TALC_OVERHEAD));
 	return p;
 }
 
-/* ---- statistics, walk and check ---- */
+/* ---- statistics ---- */
+
+/**
+ * talc_available_bytes - free bytes, quick lists included
+ * @t: the allocator
+ *
+ * Context: Serialised with every other call on @t.  O(1).
+ * Return: the bytes in free and parked chunks, headers included.
+ */
+size_t talc_available_bytes(const struct talc *t)
+{
+	return t->available_bytes + t->quick_bytes;
+}
+
+/**
+ * talc_generation - a number that changes with every change of @t
+ * @t: the allocator
+ *
+ * Context: Serialised with every other call on @t.  O(1).
+ * Return: a count of allocations, frees, resizes, flushes and region
+ * operations: equal values mean @t did not change in between.
+ */
+u64 talc_generation(const struct talc *t)
+{
+	/* every alloc adds one to both, every free one to the difference */
+	return t->gen + 2 * t->total_allocation_count - t->allocation_count;
+}
+
+/* The largest chunk among the first TALC_STATS_SCAN of the top bin. */
+static size_t largest_free(const struct talc *t)
+{
+	unsigned int budget = TALC_STATS_SCAN;
+	const struct talc_chunk *c;
+	size_t largest = 0;
+	int b, w;
+
+	if (t->avail_l1) {
+		w = __fls(t->avail_l1);
+		c = t->bins[w * BITS_PER_LONG + __fls(t->avail[w])];
+		for (; c && budget; c = c->next, budget--)
+			largest = max(largest, hdr_size(c->hdr));
+	}
+	/* Parked chunks count as free: the largest is in the top quick bin. */
+	for (b = TALC_QUICK_BINS - 1; b >= 0; b--) {
+		if (!t->quick[b])
+			continue;
+		budget = TALC_STATS_SCAN;
+		for (c = t->quick[b]; c && budget; c = c->next, budget--)
+			largest = max(largest, hdr_size(c->hdr));
+		break;
+	}
+	return largest;
+}
 
 /**
  * talc_get_stats - read the counters
  * @t: the allocator
  * @st: filled in
  *
- * O(1) but for finding the largest free chunk, which walks the list of the
- * highest non-empty bin.
+ * Context: Serialised with every other call on @t.  Bounded: O(1) but for
+ * looking at up to TALC_STATS_SCAN chunks of the top bin and of the top
+ * quick list, and at the quick-list heads, for the largest free chunk.
  */
 void talc_get_stats(const struct talc *t, struct talc_stats *st)
 {
-	struct talc_chunk *c;
-	size_t largest = 0;
-	int w;
+	size_t largest = largest_free(t);
 
 	st->claimed_bytes = t->claimed_bytes;
 	st->available_bytes = t->available_bytes + t->quick_bytes;
@@ -1289,87 +1849,196 @@ void talc_get_stats(const struct talc *t, struct talc_stats *st)
 	st->total_allocation_count = t->total_allocation_count;
 	st->total_allocated_bytes = t->total_allocated_bytes;
 	st->fragment_count = t->fragment_count + t->quick_chunks;
+	st->largest_free_chunk = largest ? largest - TALC_OVERHEAD : 0;
 	st->region_count = t->region_count;
 	st->total_region_count = t->total_region_count;
+	st->idle_regions = t->idle_count;
 	st->peak_allocated_bytes = t->peak_allocated_bytes;
 	st->failed_allocations = t->failed_allocations;
 	st->bad_frees = t->bad_frees;
 	st->poison_errors = t->poison_errors;
-
-	if (t->avail_l1) {
-		w = __fls(t->avail_l1);
-		c = t->bins[w * BITS_PER_LONG + __fls(t->avail[w])];
-		for (; c; c = c->next)
-			largest = max(largest, hdr_size(c->hdr));
-	}
-	st->largest_free_chunk = largest ? largest - TALC_OVERHEAD : 0;
+	st->quick_chunks = t->quick_chunks;
+	st->quick_bytes = t->quick_bytes;
 }
 
 /**
  * talc_bin_stats - count the free chunks of one bin
  * @t: the allocator
  * @bin: bin index below TALC_BIN_COUNT
- * @chunks: number of free chunks in the bin
+ * @chunks: number of free chunks in the bin (seen)
  * @bytes: their total size
+ * @budget: most chunks to look at
+ *
+ * Context: Serialised with every other call on @t.  O(@budget).
+ * Return: true if the whole bin was counted, false if @budget ran out.
  */
-void talc_bin_stats(const struct talc *t, unsigned int bin, size_t *chunks,
-		    size_t *bytes)
+bool talc_bin_stats(const struct talc *t, unsigned int bin, size_t *chunks,
+		    size_t *bytes, unsigned int budget)
 {
 	struct talc_chunk *c;
 
 	*chunks = 0;
 	*bytes = 0;
 	if (bin >= TALC_BIN_COUNT)
-		return;
+		return true;
 	for (c = t->bins[bin]; c; c = c->next) {
+		if (!budget--)
+			return false;
 		(*chunks)++;
 		*bytes += hdr_size(c->hdr);
 	}
+	return true;
+}
+
+/* ---- walks ---- */
+
+/* walk_region(): a header with a bad tag or size, at the walk position. */
+#define WALK_BROKEN	(-EFAULT)
+
+/*
+ * Visit the chunks of region @i from @pos (a chunk start) up to @budget of
+ * them.  Return: 0 and the position after the last chunk visited in @pos,
+ * WALK_BROKEN (@pos at the header), or what @fn returned to stop.
+ */
+static int walk_region(const struct talc *t, size_t i, unsigned long *pos,
+		       unsigned int *budget, talc_walk_fn fn, void *data)
+{
+	unsigned long end = t->index_hi[i];
+	struct talc_chunk_info ci;
+	int ret;
+
+	ci.region = index_region(t, i)->base;
+	while (*pos < end && *budget) {
+		unsigned long hdr = *(unsigned long *)*pos;
+
+		ci.chunk = (void *)*pos;
+		ci.size = hdr_size(hdr);
+		ci.used = hdr & HDR_USED && !hdr_is_quick(hdr);
+		if (!hdr_valid(t, hdr) || ci.size < TALC_MIN_CHUNK ||
+		    ci.size > end - *pos)
+			return WALK_BROKEN;
+		ret = fn(data, &ci);
+		if (ret)
+			return ret;
+		*pos += ci.size;
+		(*budget)--;
+	}
+	return 0;
 }
 
 /**
  * talc_walk - visit every chunk of every region
  * @t: the allocator
- * @fn: called for each chunk, in address order within a region; a non-zero
- *	return stops the walk
+ * @fn: called for each chunk, in address order; a non-zero return stops
+ *	the walk
  * @data: passed to @fn
  *
+ * Context: Serialised with every other call on @t.  O(chunks): an owner
+ * that must bound the time under its lock uses talc_walk_step().
  * Return: 0, what @fn returned to stop, or -EUCLEAN if a header is broken
  * (run talc_check() to learn more).
  */
 int talc_walk(const struct talc *t, talc_walk_fn fn, void *data)
 {
-	struct talc_chunk_info ci;
-	struct talc_region *r;
-	char *c;
+	unsigned int budget;
+	unsigned long pos;
+	size_t i;
 	int ret;
 
-	for (r = t->regions; r; r = r->next) {
-		ci.region = r->base;
-		for (c = region_first(r); c < (char *)r->end; c += ci.size) {
-			unsigned long hdr = *(unsigned long *)c;
-
-			ci.chunk = c;
-			ci.size = hdr_size(hdr);
-			ci.used = hdr & HDR_USED &&
-				  (hdr & HDR_QUICK) != HDR_QUICK;
-			if (!hdr_valid(t, hdr) || ci.size < TALC_MIN_CHUNK ||
-			    ci.size > (size_t)((char *)r->end - c))
-				return -EUCLEAN;
-			ret = fn(data, &ci);
+	for (i = 0; i < t->region_count; i++) {
+		pos = t->index_lo[i];
+		do {
+			budget = UINT_MAX;
+			ret = walk_region(t, i, &pos, &budget, fn, data);
 			if (ret)
-				return ret;
-		}
+				return ret == WALK_BROKEN ? -EUCLEAN : ret;
+		} while (!budget);
 	}
 	return 0;
 }
 
-struct check_state {
-	size_t free_chunks, free_bytes;
-	size_t quick_chunks, quick_bytes;
-	size_t used_chunks, used_req;
-	size_t claimed, regions;
-};
+/**
+ * talc_walk_start - start a resumable walk at the lowest region
+ * @t: the allocator
+ *
+ * One resumable walk per allocator at a time (talc_walk_step() and
+ * talc_check_step() share it): the owner serialises walkers.
+ *
+ * Context: Serialised with every other call on @t.
+ */
+void talc_walk_start(struct talc *t)
+{
+	t->walk_pos = 0;
+}
+
+/*
+ * Resume the walk: the region that holds the walk position, or the next
+ * one above it.  Return: its index, or -1 when every region has been
+ * walked.
+ */
+static long walk_resume(struct talc *t)
+{
+	size_t k;
+
+	for (;;) {
+		if (t->walk_pos == WALK_DONE)
+			return -1;
+		k = index_below(t, t->walk_pos + 1);
+		if (k && t->walk_pos < t->index_hi[k - 1])
+			return k - 1;
+		/* at a sentinel or between regions: the next region */
+		if (k >= t->region_count) {
+			t->walk_pos = WALK_DONE;
+			return -1;
+		}
+		t->walk_pos = t->index_lo[k];
+	}
+}
+
+static int walk_step(struct talc *t, talc_walk_fn fn, void *data,
+		     unsigned int budget)
+{
+	long i;
+	int ret;
+
+	while (budget) {
+		i = walk_resume(t);
+		if (i < 0)
+			return 0;
+		ret = walk_region(t, i, &t->walk_pos, &budget, fn, data);
+		if (ret)
+			return ret;
+	}
+	return walk_resume(t) < 0 ? 0 : 1;
+}
+
+/**
+ * talc_walk_step - visit the next chunks of a resumable walk
+ * @t: the allocator
+ * @fn: called for each chunk, in address order; a non-zero return stops
+ *	the walk there
+ * @data: passed to @fn
+ * @budget: most chunks to visit in this call
+ *
+ * Between steps the owner may drop its lock and @t may change: the walk
+ * goes on from the chunk it would have visited next (or from the chunk
+ * that swallowed it), so a chunk may be seen twice or changed, but never a
+ * stale header.
+ *
+ * Context: Serialised with every other call on @t.  O(@budget +
+ * log regions).
+ * Return: 1 if chunks remain, 0 when the walk is done, -EUCLEAN for a
+ * broken header, or what @fn returned to stop.
+ */
+int talc_walk_step(struct talc *t, talc_walk_fn fn, void *data,
+		   unsigned int budget)
+{
+	int ret = walk_step(t, fn, data, budget);
+
+	return ret == WALK_BROKEN ? -EUCLEAN : ret;
+}
+
+/* ---- consistency checks ---- */
 
 static int check_fail(const struct talc *t, const void *addr, const char *what)
 {
@@ -1377,67 +2046,100 @@ static int check_fail(const struct talc *t, const void *addr, const char *what)
 	return -EUCLEAN;
 }
 
-static int check_region(const struct talc *t, const struct talc_region *r,
-			struct check_state *s)
+static int check_broken(const struct talc *t, const void *c)
 {
-	char *c = region_first(r), *end = (char *)r->end;
-	unsigned long expect_prev = 0;
-	unsigned long hdr;
+	return check_fail(t, c, hdr_valid(t, *(unsigned long *)c) ?
+			  "chunk size out of bounds" :
+			  "chunk header tag mismatch");
+}
 
-	if ((uintptr_t)r < (uintptr_t)r->base ||
-	    end + 8 > (char *)r->base + r->size || end < c)
-		return check_fail(t, r, "region head or end out of bounds");
-	while (c < end) {
-		size_t size;
+/* The region (index @i) whose chunk span holds chunk @c. */
+static long check_region_of(const struct talc *t, const void *c)
+{
+	return index_of_payload(t, (const char *)c + TALC_OVERHEAD);
+}
 
-		hdr = *(unsigned long *)c;
-		size = hdr_size(hdr);
-		if (!hdr_valid(t, hdr))
-			return check_fail(t, c, "chunk header check mismatch");
-		if (size < TALC_MIN_CHUNK || size > (size_t)(end - c))
-			return check_fail(t, c, "chunk size out of bounds");
-		if ((hdr & (HDR_PREV_FREE | HDR_PREV_MIN)) != expect_prev)
-			return check_fail(t, c, "prev-free flags disagree with the chunk below");
-		if ((hdr & (HDR_USED | HDR_QUICK)) == (HDR_USED | HDR_QUICK)) {
-			s->quick_chunks++;
-			s->quick_bytes += size;
-			expect_prev = 0;
-		} else if (hdr & HDR_USED) {
-			size_t slack = (hdr & HDR_SLACK) >> HDR_SLACK_SHIFT;
+/* Region @i's head, sentinel and place in the index: O(1). */
+static int check_region(const struct talc *t, size_t i)
+{
+	const struct talc_region *r = index_region(t, i);
+	unsigned long end = *index_end(t, i);
 
-			if (slack > size - TALC_OVERHEAD)
-				return check_fail(t, c, "slack larger than the chunk");
-			s->used_chunks++;
-			s->used_req += size - TALC_OVERHEAD - slack;
-			expect_prev = 0;
-		} else {
-			if (expect_prev)
-				return check_fail(t, c, "two adjacent free chunks");
-			if (size > TALC_MIN_CHUNK &&
-			    *(unsigned long *)(c + size - 8) != size)
-				return check_fail(t, c,
-						  "free chunk footer disagrees with its header");
-			s->free_chunks++;
-			s->free_bytes += size;
-			expect_prev = prev_free_flags(size);
-		}
-		c += size;
-	}
-	hdr = *r->end;
-	if (c != end)
-		return check_fail(t, c, "chunks do not tile the region");
-	if (!hdr_valid(t, hdr) || hdr_size(hdr) || !(hdr & HDR_USED))
-		return check_fail(t, end, "region sentinel broken");
-	if ((hdr & (HDR_PREV_FREE | HDR_PREV_MIN)) != expect_prev)
-		return check_fail(t, end, "sentinel flags disagree with the top chunk");
-	s->claimed += r->size;
-	s->regions++;
+	if ((i && t->index_lo[i] <= t->index_hi[i - 1]) ||
+	    t->index_hi[i] < t->index_lo[i] ||
+	    (uintptr_t)r < (uintptr_t)r->base ||
+	    t->index_hi[i] + WORD > (uintptr_t)r->base + r->size)
+		return check_fail(t, r, "region index out of order or out of bounds");
+	if (r->mark != sentinel_hdr(t))
+		return check_fail(t, &r->mark, "region head mark broken");
+	if ((end & ~(HDR_PREV_FREE | HDR_PREV_MIN)) != sentinel_hdr(t))
+		return check_fail(t, index_end(t, i), "region sentinel broken");
 	return 0;
 }
 
-static int check_bins(const struct talc *t, const struct check_state *s)
+/*
+ * What can be checked of one chunk by looking at it and its neighbours
+ * only: the neighbour flags above it, footers, no free neighbours, the
+ * links of a free chunk and its bin's bitmap bit, the idle mark.  The walk
+ * has checked the tag and that the chunk lies inside its region.
+ */
+static int check_chunk(void *data, const struct talc_chunk_info *ci)
 {
-	size_t chunks = 0, bytes = 0;
+	const struct talc *t = data;
+	const char *c = ci->chunk;
+	unsigned long hdr = *(const unsigned long *)c;
+	unsigned long nhdr = *hdr_at(c, ci->size);
+	const struct talc_chunk *fc = ci->chunk;
+	long i = check_region_of(t, c);
+	int ret;
+
+	/* A region's own checks run when the walk enters it. */
+	if (i >= 0 && t->index_lo[i] == (unsigned long)c) {
+		ret = check_region(t, i);
+		if (ret)
+			return ret;
+	}
+	if (!hdr_valid(t, nhdr))
+		return check_fail(t, c + ci->size, "chunk header tag mismatch");
+	if (hdr & HDR_USED) {
+		size_t slack = (hdr & HDR_SLACK) >> HDR_SLACK_SHIFT;
+
+		if (!hdr_is_quick(hdr) && slack > ci->size - TALC_OVERHEAD)
+			return check_fail(t, c, "slack larger than the chunk");
+		if (nhdr & (HDR_PREV_FREE | HDR_PREV_MIN))
+			return check_fail(t, c + ci->size,
+					  "prev-free flags disagree with the chunk below");
+		return 0;
+	}
+	if ((nhdr & (HDR_PREV_FREE | HDR_PREV_MIN)) != prev_free_flags(ci->size))
+		return check_fail(t, c + ci->size,
+				  "prev-free flags disagree with the chunk below");
+	if (!(nhdr & HDR_USED))
+		return check_fail(t, c + ci->size, "two adjacent free chunks");
+	if (ci->size > TALC_MIN_CHUNK &&
+	    *hdr_at(c, ci->size - WORD) != ci->size)
+		return check_fail(t, c, "free chunk footer disagrees with its header");
+	if (!bin_bit(t, bin_of(ci->size)))
+		return check_fail(t, c, "bitmap bit of a free chunk's bin is clear");
+	if (!fc->prev && t->bins[bin_of(ci->size)] != fc)
+		return check_fail(t, c, "free list back link broken");
+	if (fc->prev && (check_region_of(t, fc->prev) < 0 ||
+			 fc->prev->next != fc))
+		return check_fail(t, c, "free list back link broken");
+	if (fc->next && (check_region_of(t, fc->next) < 0 ||
+			 fc->next->prev != fc))
+		return check_fail(t, c, "free list link broken");
+	if (!!(hdr & HDR_IDLE) !=
+	    (i >= 0 && t->index_lo[i] == (unsigned long)c &&
+	     (unsigned long)c + ci->size == t->index_hi[i]) ||
+	    (i >= 0 && !!(hdr & HDR_IDLE) != !!index_region(t, i)->idle))
+		return check_fail(t, c, "idle mark disagrees with the region");
+	return 0;
+}
+
+/* The bitmap, the bin heads and the quick lists: O(bins + parked). */
+static int check_lists(const struct talc *t, size_t *quick)
+{
 	unsigned int b, w;
 
 	for (w = 0; w < TALC_BITMAP_WORDS; w++)
@@ -1445,42 +2147,26 @@ static int check_bins(const struct talc *t, const struct check_state *s)
 			return check_fail(t, &t->avail[w],
 					  "summary bit disagrees with its bitmap word");
 	for (b = 0; b < TALC_BIN_COUNT; b++) {
-		struct talc_chunk *c, *prev = NULL;
-		bool bit = t->avail[b / BITS_PER_LONG] & BIT(b % BITS_PER_LONG);
+		struct talc_chunk *c = t->bins[b];
 
-		if (bit != !!t->bins[b])
+		if (bin_bit(t, b) != !!c)
 			return check_fail(t, &t->bins[b], "bitmap bit disagrees with its bin");
-		for (c = t->bins[b]; c; prev = c, c = c->next) {
-			if (chunks++ > s->free_chunks)
-				return check_fail(t, c,
-						  "more chunks in bins than free chunks (list loop?)");
-			if (!region_of(t, hdr_at(c, TALC_OVERHEAD)) ||
-			    !hdr_valid(t, c->hdr) || c->hdr & HDR_USED)
-				return check_fail(t, c,
-						  "bin holds something that is not a free chunk");
-			if (bin_of(hdr_size(c->hdr)) != b)
-				return check_fail(t, c, "free chunk is in the wrong bin");
-			if (c->prev != prev)
-				return check_fail(t, c, "free list back link broken");
-			bytes += hdr_size(c->hdr);
-		}
+		if (c && (check_region_of(t, c) < 0 || !hdr_valid(t, c->hdr) ||
+			  c->hdr & HDR_USED || c->prev ||
+			  bin_of(hdr_size(c->hdr)) != b))
+			return check_fail(t, c, "bin head is not a free chunk of its bin");
 	}
-	if (chunks != s->free_chunks || bytes != s->free_bytes)
-		return check_fail(t, t, "bins do not hold exactly the free chunks");
-
-	chunks = 0;
+	*quick = 0;
 	for (b = 0; b < TALC_QUICK_BINS; b++) {
 		struct talc_chunk *c;
 		size_t n = 0;
 
 		for (c = t->quick[b]; c; c = c->next, n++) {
-			if (chunks++ > s->quick_chunks)
+			if (n >= t->quick_count[b])
 				return check_fail(t, c,
-						  "more chunks on quick lists than parked (list loop?)");
-			if (!region_of(t, hdr_at(c, TALC_OVERHEAD)) ||
-			    !hdr_valid(t, c->hdr) ||
-			    (c->hdr & (HDR_USED | HDR_QUICK)) !=
-			    (HDR_USED | HDR_QUICK))
+						  "more chunks on a quick list than its count (list loop?)");
+			if (check_region_of(t, c) < 0 || !hdr_valid(t, c->hdr) ||
+			    !hdr_is_quick(c->hdr))
 				return check_fail(t, c,
 						  "quick list holds something that is not a parked chunk");
 			if (bin_of(hdr_size(c->hdr)) != b)
@@ -1489,9 +2175,90 @@ static int check_bins(const struct talc *t, const struct check_state *s)
 		if (n != t->quick_count[b])
 			return check_fail(t, &t->quick_count[b],
 					  "quick list length disagrees with its count");
+		*quick += n;
 	}
-	if (chunks != s->quick_chunks || chunks != t->quick_chunks)
+	if (*quick != t->quick_chunks)
 		return check_fail(t, t, "quick lists do not hold exactly the parked chunks");
+	return 0;
+}
+
+/* Every region and the idle list: O(regions). */
+static int check_regions(const struct talc *t)
+{
+	const struct talc_region *r;
+	size_t i, idle = 0, claimed = 0;
+	int ret;
+
+	for (i = 0; i < t->region_count; i++) {
+		ret = check_region(t, i);
+		if (ret)
+			return ret;
+		r = index_region(t, i);
+		idle += r->idle;
+		claimed += r->size;
+	}
+	for (r = t->idle, i = 0; r; r = r->idle_next, i++)
+		if (i >= idle || !r->idle || index_of_base(t, r->base) < 0)
+			return check_fail(t, r, "idle region list broken");
+	if (i != idle || idle != t->idle_count)
+		return check_fail(t, t, "idle region count disagrees with the regions");
+	if (claimed != t->claimed_bytes || t->region_count > t->index_cap)
+		return check_fail(t, t, "region counters disagree with the walk");
+	return 0;
+}
+
+struct check_sums {
+	const struct talc *t;
+	size_t free_chunks, free_bytes;
+	size_t quick_chunks, quick_bytes;
+	size_t used_chunks, used_req;
+};
+
+static int check_sum_chunk(void *data, const struct talc_chunk_info *ci)
+{
+	struct check_sums *s = data;
+	unsigned long hdr = *(unsigned long *)ci->chunk;
+	int ret = check_chunk((void *)s->t, ci);
+
+	if (ret)
+		return ret;
+	if (hdr_is_quick(hdr)) {
+		s->quick_chunks++;
+		s->quick_bytes += ci->size;
+	} else if (hdr & HDR_USED) {
+		s->used_chunks++;
+		s->used_req += used_req(hdr);
+	} else {
+		s->free_chunks++;
+		s->free_bytes += ci->size;
+	}
+	return 0;
+}
+
+/* Every bin list, bounded by the free chunks the walk found. */
+static int check_bin_lists(const struct talc *t, const struct check_sums *s)
+{
+	size_t chunks = 0, bytes = 0;
+	unsigned int b;
+
+	for (b = 0; b < TALC_BIN_COUNT; b++) {
+		struct talc_chunk *c;
+
+		for (c = t->bins[b]; c; c = c->next) {
+			if (chunks++ >= s->free_chunks)
+				return check_fail(t, c,
+						  "more chunks in bins than free chunks (list loop?)");
+			if (check_region_of(t, c) < 0 || !hdr_valid(t, c->hdr) ||
+			    c->hdr & HDR_USED)
+				return check_fail(t, c,
+						  "bin holds something that is not a free chunk");
+			if (bin_of(hdr_size(c->hdr)) != b)
+				return check_fail(t, c, "free chunk is in the wrong bin");
+			bytes += hdr_size(c->hdr);
+		}
+	}
+	if (chunks != s->free_chunks || bytes != s->free_bytes)
+		return check_fail(t, t, "bins do not hold exactly the free chunks");
 	return 0;
 }
 
@@ -1499,37 +2266,76 @@ static int check_bins(const struct talc *t, const struct check_state *s)
  * talc_check - full consistency check
  * @t: the allocator
  *
- * Walks every region and bin: header checks and sizes, regions tiled
- * exactly, no two free chunks adjacent, neighbour flags, footers, each bin
- * holding exactly the free chunks of its class, the bitmap, and the counters
+ * Walks every region, chunk and list: tags and sizes, regions tiled
+ * exactly, no two free chunks adjacent, neighbour flags, footers, free-list
+ * links, each bin holding exactly the free chunks of its class, the bitmap,
+ * the quick lists, the idle regions, the region index, and every counter
  * against the walk.  The first problem goes to the report hook.
  *
+ * Context: Serialised with every other call on @t.  O(chunks): an owner
+ * that must bound the time under its lock uses talc_check_step().
  * Return: 0 if consistent, else -EUCLEAN.
  */
 int talc_check(const struct talc *t)
 {
-	struct check_state s = { 0 };
-	struct talc_region *r, *prev = NULL;
+	struct check_sums s = { .t = t };
+	unsigned int budget;
+	unsigned long pos;
+	size_t i, quick;
 	int ret;
 
-	for (r = t->regions; r; prev = r, r = r->next) {
-		if (r->prev != prev || s.regions > t->region_count)
-			return check_fail(t, r, "region list broken");
-		ret = check_region(t, r, &s);
-		if (ret)
-			return ret;
+	ret = check_regions(t);
+	for (i = 0; !ret && i < t->region_count; i++) {
+		pos = t->index_lo[i];
+		do {
+			budget = UINT_MAX;
+			ret = walk_region(t, i, &pos, &budget,
+					  check_sum_chunk, &s);
+		} while (!ret && !budget);
+		if (ret == WALK_BROKEN)
+			return check_broken(t, (void *)pos);
 	}
-	ret = check_bins(t, &s);
+	if (!ret)
+		ret = check_lists(t, &quick);
+	if (!ret)
+		ret = check_bin_lists(t, &s);
 	if (ret)
 		return ret;
-	if (s.regions != t->region_count || s.claimed != t->claimed_bytes)
-		return check_fail(t, t, "region counters disagree with the walk");
 	if (s.free_chunks != t->fragment_count ||
 	    s.free_bytes != t->available_bytes ||
-	    s.quick_bytes != t->quick_bytes)
+	    s.quick_bytes != t->quick_bytes || s.quick_chunks != quick)
 		return check_fail(t, t, "free counters disagree with the walk");
 	if (s.used_chunks != t->allocation_count ||
 	    s.used_req != t->allocated_bytes)
 		return check_fail(t, t, "allocation counters disagree with the walk");
 	return 0;
+}
+
+/**
+ * talc_check_step - a consistency check in bounded steps
+ * @t: the allocator
+ * @budget: most chunks to check in this call
+ *
+ * Start with talc_walk_start(), then call until it returns 0: it checks
+ * each chunk as talc_check() does, from what the chunk and its neighbours
+ * hold, and each region's head, sentinel and index entry as the walk
+ * enters it (the owner may drop its lock between steps, so sums over the
+ * whole heap cannot be compared); in the last step the bitmap, the bin
+ * heads and the quick lists.
+ *
+ * Context: Serialised with every other call on @t.  O(@budget +
+ * log regions), and O(bins + parked chunks) in the last step.
+ * Return: 1 if chunks remain, 0 when done and consistent, -EUCLEAN at the
+ * first problem (reported to the hook).
+ */
+int talc_check_step(struct talc *t, unsigned int budget)
+{
+	size_t quick;
+	int ret = walk_step(t, check_chunk, t, budget);
+
+	if (ret == WALK_BROKEN)
+		return check_broken(t, (void *)t->walk_pos);
+	if (ret)
+		return ret;
+	return check_lists(t, &quick);
 }

@@ -3,15 +3,25 @@
  * talc - a boundary-tag, bitmap-binned allocator core for private heaps.
  *
  * This header is the whole interface of the core.  The core is plain C: it
- * takes no locks, allocates no memory of its own and includes only <linux/...>
- * headers, so the same talc.c builds into talc.ko, into a UML KUnit kernel and
- * (through the shims in tools/include/) into userspace tests and benchmarks.
+ * takes no locks, allocates no memory of its own, never calls back into its
+ * owner with the owner's lock dropped, and includes only <linux/...>
+ * headers, so the same talc.c builds into talc.ko, into a UML KUnit kernel
+ * and (through the shims in tools/include/) into userspace tests and
+ * benchmarks.
  *
- * The caller owns a struct talc and the memory regions it hands to
- * talc_claim(); every call on one struct talc must be serialised by the
- * caller (the module does it with the heap's spinlock).
+ * The caller owns a struct talc, the memory regions it hands to
+ * talc_claim() and the memory of the region index (talc_set_index()); every
+ * call on one struct talc must be serialised by the caller (the module does
+ * it with the heap's spinlock).  When the core has no room it says so
+ * (NULL, -ENOSPC); adding memory is the caller's business, done outside
+ * its lock, in the manner of xas_nomem().
  *
- * See talc.c for the chunk layout, the tag bits and the binning.
+ * A struct talc must not be copied or moved after talc_init() (other than
+ * restored to the same address): the header tag and the built-in region
+ * index are derived from its address.
+ *
+ * The fields of struct talc are private to talc.c: use the functions.
+ * See talc.c for the chunk layout, the header word and the binning.
  */
 #ifndef _TALC_H
 #define _TALC_H
@@ -29,8 +39,10 @@
 #define TALC_MIN_CHUNK		24UL
 /* Largest alignment talc_malloc_aligned() accepts. */
 #define TALC_MAX_ALIGN		BIT(31)
-/* Chunk sizes are stored in 37 bits of the header (see talc.c). */
-#define TALC_MAX_CHUNK		(BIT(40) - TALC_ALIGN)
+/* Bits of the header word that hold a chunk size (see talc.c). */
+#define TALC_SIZE_BITS		40
+/* Largest chunk: the size field is bits 3..39 of the header. */
+#define TALC_MAX_CHUNK		(BIT(TALC_SIZE_BITS) - TALC_ALIGN)
 
 /*
  * Bins: one per 8-byte size class below TALC_LINEAR_LIMIT, then
@@ -41,7 +53,8 @@
 #define TALC_SUBBIN_SHIFT	4
 #define TALC_SUBBINS		BIT(TALC_SUBBIN_SHIFT)
 #define TALC_LINEAR_LOG2	9	/* ilog2(TALC_LINEAR_LIMIT) */
-#define TALC_BIN_COUNT		(TALC_LINEAR_BINS + (40 - TALC_LINEAR_LOG2) * TALC_SUBBINS)
+#define TALC_BIN_COUNT		(TALC_LINEAR_BINS + \
+				 (TALC_SIZE_BITS - TALC_LINEAR_LOG2) * TALC_SUBBINS)
 #define TALC_BITMAP_WORDS	DIV_ROUND_UP(TALC_BIN_COUNT, BITS_PER_LONG)
 
 /* Default bound on the first-fit scan used when no good-fit bin exists. */
@@ -50,28 +63,33 @@
 /*
  * Quick lists: freed chunks of the first TALC_QUICK_BINS bins (up to 4 KiB
  * payloads) are kept, uncoalesced, on a short LIFO list per bin and handed
- * out again to requests of exactly their size.  At most quick_depth per bin;
- * all of them are coalesced before an allocation fails and before a region
- * operation (see talc_flush()).
+ * out again to requests of exactly their size.  At most quick_depth per bin
+ * (up to TALC_QUICK_DEPTH_MAX); all of them are coalesced before an
+ * allocation fails and before a region operation (see talc_flush()).
  */
 #define TALC_QUICK_BINS		112
 #define TALC_DEFAULT_QUICK_DEPTH 8
+#define TALC_QUICK_DEPTH_MAX	255
 /* Byte written over freed payloads when poisoning is enabled. */
 #define TALC_POISON_BYTE	0x6b
 
-struct talc;
+/* Regions the built-in index holds before talc_set_index() is needed. */
+#define TALC_INDEX_INLINE	4
+
 struct talc_chunk;
 struct talc_region;
 
 /**
  * enum talc_event - what a report hook is told about
- * @TALC_EV_FREE_MISALIGNED: free/realloc of a pointer not 8-byte aligned
- * @TALC_EV_FREE_OUTSIDE: pointer lies in no region of this talc
+ * @TALC_EV_FREE_MISALIGNED: a pointer passed to free, realloc or
+ *	usable_size is not 8-byte aligned
+ * @TALC_EV_FREE_OUTSIDE: the pointer lies in no region of this talc
  * @TALC_EV_FREE_INVALID: no valid chunk header in front of the pointer
  *	(an interior pointer, or a pointer into a free chunk's body)
  * @TALC_EV_FREE_DOUBLE: the chunk is already free (double free)
  * @TALC_EV_POISON: a free chunk's poison was overwritten (write after free)
- * @TALC_EV_CORRUPT: talc_check() found an inconsistency
+ * @TALC_EV_CORRUPT: talc_check() or talc_check_step() found an
+ *	inconsistency
  */
 enum talc_event {
 	TALC_EV_FREE_MISALIGNED,
@@ -84,25 +102,15 @@ enum talc_event {
 
 /**
  * typedef talc_report_fn - problem report hook
- * @data: talc->report_data
+ * @data: the data given to talc_set_report()
  * @ev: what happened
  * @addr: the address concerned (pointer freed, corrupt chunk, ...)
  * @what: a human readable description
+ *
+ * Called in the middle of a core call: it must not call into the core.
  */
 typedef void (*talc_report_fn)(void *data, enum talc_event ev,
 			       const void *addr, const char *what);
-
-/**
- * typedef talc_oom_fn - out-of-memory hook
- * @t: the allocator; the hook may call talc_claim() or talc_extend() on it
- * @size: the size being requested
- * @align: the alignment being requested
- * @data: talc->oom_data
- *
- * Return: 0 when memory was added (the allocation is retried), else < 0.
- */
-typedef int (*talc_oom_fn)(struct talc *t, size_t size, size_t align,
-			   void *data);
 
 /**
  * struct talc_stats - a snapshot of the counters
@@ -114,13 +122,18 @@ typedef int (*talc_oom_fn)(struct talc *t, size_t size, size_t align,
  * @total_allocation_count: allocations ever made
  * @total_allocated_bytes: bytes ever requested (in-place growth adds the delta)
  * @fragment_count: free chunks, those on quick lists included
- * @largest_free_chunk: largest request that fits without the OOM hook
+ * @largest_free_chunk: largest request that fits without adding memory,
+ *	quick lists included; found among at most TALC_STATS_SCAN chunks of
+ *	the highest non-empty bin, so it may be low by less than a sixteenth
  * @region_count: live regions
  * @total_region_count: regions ever claimed
+ * @idle_regions: regions that hold no allocation (quick lists aside)
  * @peak_allocated_bytes: high-water mark of @allocated_bytes
  * @failed_allocations: allocations that returned NULL
- * @bad_frees: bad pointers passed to free or realloc (and ignored)
+ * @bad_frees: bad pointers passed to free, realloc or usable_size (ignored)
  * @poison_errors: write-after-free detections
+ * @quick_chunks: chunks parked on quick lists
+ * @quick_bytes: their bytes
  */
 struct talc_stats {
 	size_t claimed_bytes;
@@ -134,17 +147,58 @@ struct talc_stats {
 	size_t largest_free_chunk;
 	size_t region_count;
 	u64 total_region_count;
+	size_t idle_regions;
 	size_t peak_allocated_bytes;
 	u64 failed_allocations;
 	u64 bad_frees;
 	u64 poison_errors;
+	size_t quick_chunks;
+	size_t quick_bytes;
+};
+
+/* Chunks of the top bin that talc_get_stats() looks at for the largest. */
+#define TALC_STATS_SCAN		64
+
+/**
+ * struct talc_block - a live allocation as seen by talc_block_info()
+ * @usable: bytes usable at the pointer (at least the size requested)
+ * @align: the alignment it was allocated with (kept by a moving realloc)
+ */
+struct talc_block {
+	size_t usable;
+	size_t align;
 };
 
 /**
- * struct talc - one allocator instance
- *
- * Fields above the "policy" line are private to talc.c.  The policy fields
- * may be set by the owner after talc_init() (under its lock).
+ * struct talc_region_info - one region as seen by talc_region_next()
+ * @base: the base address passed to talc_claim()
+ * @size: its size as last set by talc_claim/extend/truncate()
+ * @idle: true if it holds no allocation (quick lists aside)
+ */
+struct talc_region_info {
+	void *base;
+	size_t size;
+	bool idle;
+};
+
+/**
+ * struct talc_chunk_info - one chunk as seen by a walk
+ * @region: base address the region was claimed with
+ * @chunk: the chunk's first byte (its header)
+ * @size: chunk size in bytes, header included
+ * @used: true if allocated (false for free and quick-list chunks)
+ */
+struct talc_chunk_info {
+	void *region;
+	void *chunk;
+	size_t size;
+	bool used;
+};
+
+typedef int (*talc_walk_fn)(void *data, const struct talc_chunk_info *ci);
+
+/**
+ * struct talc - one allocator instance; every field is private to talc.c
  */
 struct talc {
 	unsigned long avail_l1;
@@ -154,8 +208,19 @@ struct talc {
 	u8 quick_count[TALC_QUICK_BINS];
 	size_t quick_chunks;
 	size_t quick_bytes;
-	struct talc_region *regions;
-	unsigned long key;
+	unsigned long tag;
+
+	/* region index: first-chunk and sentinel addresses, sorted */
+	unsigned long *index_lo;
+	unsigned long *index_hi;
+	unsigned int index_cap;
+	unsigned long index_inline[2 * TALC_INDEX_INLINE];
+	struct talc_region *idle;
+	size_t idle_count;
+
+	/* resumable walk (talc_walk_start()) and change count */
+	unsigned long walk_pos;
+	u64 gen;
 
 	/* counters (read with talc_get_stats()) */
 	size_t claimed_bytes;
@@ -172,83 +237,57 @@ struct talc {
 	u64 bad_frees;
 	u64 poison_errors;
 
-	/* ---- policy ---- */
-	unsigned int scan_limit;	/* bound of the fit scans, default 8 */
-	unsigned int quick_depth;	/* quick list bound per bin, 0: off */
-	bool poison;			/* poison freed payloads, verify on reuse */
-	talc_oom_fn oom;
-	void *oom_data;
+	/* policy (talc_set_*()) */
+	unsigned int scan_limit;
+	unsigned int quick_depth;
+	bool poison;
 	talc_report_fn report;
 	void *report_data;
 };
 
-/**
- * struct talc_chunk_info - one chunk as seen by talc_walk()
- * @region: base address the region was claimed with
- * @chunk: the chunk's first byte (its header)
- * @size: chunk size in bytes, header included
- * @used: true if allocated
- */
-struct talc_chunk_info {
-	void *region;
-	void *chunk;
-	size_t size;
-	bool used;
-};
-
-typedef int (*talc_walk_fn)(void *data, const struct talc_chunk_info *ci);
-
 void talc_init(struct talc *t);
+void talc_set_report(struct talc *t, talc_report_fn fn, void *data);
+void talc_set_poison(struct talc *t, bool on);
+int talc_set_quick_depth(struct talc *t, unsigned int depth);
+void talc_set_scan_limit(struct talc *t, unsigned int limit);
 
 int talc_claim(struct talc *t, void *base, size_t size);
+size_t talc_index_bytes(const struct talc *t);
+int talc_set_index(struct talc *t, void *mem, size_t bytes, void **old);
 int talc_extend(struct talc *t, void *base, size_t new_size);
 int talc_truncate(struct talc *t, void *base, size_t new_size);
-size_t talc_reserved(struct talc *t, void *base);
+size_t talc_truncate_limit(struct talc *t, void *base);
 int talc_release(struct talc *t, void *base);
 size_t talc_region_overhead(void);
+size_t talc_claim_size(size_t size, size_t align);
+int talc_idle_region(const struct talc *t, const void *skip,
+		     struct talc_region_info *ri);
+int talc_region_next(const struct talc *t, const void *after,
+		     struct talc_region_info *ri);
 void talc_flush(struct talc *t);
 
 void *talc_malloc(struct talc *t, size_t size);
 void *talc_malloc_aligned(struct talc *t, size_t size, size_t align);
-void (talc_free)(struct talc *t, void *ptr);
-void *(talc_realloc)(struct talc *t, void *ptr, size_t size);
-size_t (talc_usable_size)(const struct talc *t, const void *ptr);
+int talc_free(struct talc *t, void *ptr);
+void *talc_realloc(struct talc *t, void *ptr, size_t size);
+int talc_resize(struct talc *t, void *ptr, size_t size,
+		struct talc_block *old);
+int talc_block_info(struct talc *t, const void *ptr, struct talc_block *b);
+size_t talc_usable_size(struct talc *t, const void *ptr);
 
+size_t talc_available_bytes(const struct talc *t);
 void talc_get_stats(const struct talc *t, struct talc_stats *st);
 int talc_check(const struct talc *t);
 int talc_walk(const struct talc *t, talc_walk_fn fn, void *data);
+void talc_walk_start(struct talc *t);
+int talc_walk_step(struct talc *t, talc_walk_fn fn, void *data,
+		   unsigned int budget);
+int talc_check_step(struct talc *t, unsigned int budget);
+u64 talc_generation(const struct talc *t);
 
 unsigned int talc_bin_of(size_t chunk_size);
 size_t talc_bin_min_size(unsigned int bin);
-void talc_bin_stats(const struct talc *t, unsigned int bin, size_t *chunks,
-		    size_t *bytes);
-
-/*
- * talc_free(), talc_realloc() and talc_usable_size() are spelled the same for
- * the core (first argument a struct talc *) and for the module's heap API
- * (first argument a struct talc_heap *, see talc_heap.h).  These macros pick
- * the function from the type of the first argument at compile time; the core
- * functions are defined with parenthesised names so the macros leave them be.
- */
-struct talc_heap;
-void talc_heap_free(struct talc_heap *heap, void *ptr);
-void *talc_heap_realloc(struct talc_heap *heap, void *ptr, size_t size,
-			gfp_t gfp);
-size_t talc_heap_usable_size(struct talc_heap *heap, const void *ptr);
-
-#define talc_free(owner, ptr)						\
-	__builtin_choose_expr(						\
-		__builtin_types_compatible_p(typeof(owner), struct talc *), \
-		talc_free, talc_heap_free)((owner), (ptr))
-#define talc_realloc(owner, ptr, ...)					\
-	__builtin_choose_expr(						\
-		__builtin_types_compatible_p(typeof(owner), struct talc *), \
-		talc_realloc, talc_heap_realloc)((owner), (ptr), __VA_ARGS__)
-#define talc_usable_size(owner, ptr)					\
-	__builtin_choose_expr(						\
-		__builtin_types_compatible_p(typeof(owner), struct talc *) || \
-		__builtin_types_compatible_p(typeof(owner),		\
-					     const struct talc *),	\
-		talc_usable_size, talc_heap_usable_size)((owner), (ptr))
+bool talc_bin_stats(const struct talc *t, unsigned int bin, size_t *chunks,
+		    size_t *bytes, unsigned int budget);
 
 #endif /* _TALC_H */

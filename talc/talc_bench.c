@@ -159,10 +159,10 @@ static int kb_talc_setup(struct kb_ctx *c)
 	}
 	/* touch the whole arena first, as talc v5's benches do */
 	if (!talc_heap_stats(c->heap, &st)) {
-		p = talc_alloc(c->heap, st.largest_free_chunk, GFP_KERNEL);
+		p = talc_heap_alloc(c->heap, st.largest_free_chunk, GFP_KERNEL);
 		if (p) {
 			memset(p, 0, st.largest_free_chunk);
-			talc_free(c->heap, p);
+			talc_heap_free(c->heap, p);
 		}
 	}
 	return 0;
@@ -186,18 +186,18 @@ static void kb_talc_teardown(struct kb_ctx *c)
 
 static void *kb_talc_alloc(struct kb_ctx *c, size_t size)
 {
-	return talc_alloc(c->heap, size, GFP_KERNEL);
+	return talc_heap_alloc(c->heap, size, GFP_KERNEL);
 }
 
 static void kb_talc_free(struct kb_ctx *c, void *p, size_t size)
 {
-	talc_free(c->heap, p);
+	talc_heap_free(c->heap, p);
 }
 
 static void *kb_talc_realloc(struct kb_ctx *c, void *p, size_t old,
 			     size_t size)
 {
-	return talc_realloc(c->heap, p, size, GFP_KERNEL);
+	return talc_heap_realloc(c->heap, p, size, GFP_KERNEL);
 }
 
 /* ---- gen_pool ---- */

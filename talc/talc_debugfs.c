@@ -5,20 +5,24 @@
  *   heaps              one row per heap (like /proc/slabinfo), after one
  *                      header line starting with "# name"
  *   control            write "create NAME SIZE [MAX]" or "destroy NAME"
- *   NAME/stats         "key: value" lines: every core counter and the
- *                      heap's policy fields
+ *   NAME/stats         "key: value" lines: every core counter, the
+ *                      heap's own counters and its policy fields
  *   NAME/bins          each non-empty bin: size range, free chunks, bytes
- *   NAME/regions       each region: start, end, size, bytes in used chunks
- *   NAME/check         reading runs the full consistency check: "ok" or
- *                      the first problem
+ *                      (a "+" marks a bin longer than one batch)
+ *   NAME/regions       each region: start, end, size, idle or not
+ *   NAME/check         reading runs the consistency check in steps: "ok"
+ *                      or the first problem
  *   NAME/max_size, NAME/reclaim_threshold, NAME/grow_step, NAME/poison,
  *   NAME/quick_depth   tunables (decimal; a bad value gives -EINVAL)
+ *   NAME/max_lock_hold_ns  longest hold of the heap's lock; write 0 to reset
  *
- * Files of a heap take only its spinlock (see the lock ordering in
- * talc_heap.c); heaps and control take talc_heaps_mutex.
+ * This file uses only the heap layer (talc_heap.h, talc_internal.h): every
+ * read takes the heap's lock for a bounded batch at a time.  The names
+ * "heaps" and "control" are reserved: no heap may take them.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/ctype.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
@@ -65,7 +69,8 @@ static int talc_heaps_show(struct seq_file *m, void *unused)
 	list_for_each_entry(heap, &talc_heaps, list) {
 		talc_heap_stats(heap, &st);
 		seq_printf(m, "%-16s %12zu %12zu %12zu %12zu %5u %9zu %12llu %8llu %9llu %7zu\n",
-			   heap->name, st.claimed_bytes, st.allocated_bytes,
+			   talc_heap_name(heap), st.claimed_bytes,
+			   st.allocated_bytes,
 			   st.available_bytes, st.largest_free_chunk,
 			   talc_frag_pct(&st), st.allocation_count,
 			   st.total_allocation_count, st.failed_allocations,
@@ -94,16 +99,13 @@ static ssize_t talc_control_write(struct file *file, const char __user *ubuf,
 	if (ret)
 		return ret;
 
-	mutex_lock(&talc_heaps_mutex);
 	if (cmd.op == TALC_CTL_CREATE) {
-		heap = talc_heap_create_locked(cmd.spec.name, cmd.spec.size,
-					       cmd.spec.max_size, true);
+		heap = talc_heap_create_owned(cmd.spec.name, cmd.spec.size,
+					      cmd.spec.max_size);
 		ret = PTR_ERR_OR_ZERO(heap);
 	} else {
-		heap = talc_heap_find_locked(cmd.spec.name);
-		ret = heap ? talc_heap_destroy_locked(heap, true) : -ENOENT;
+		ret = talc_heap_destroy_owned(cmd.spec.name);
 	}
-	mutex_unlock(&talc_heaps_mutex);
 	if (ret)
 		return ret;
 	return len;
@@ -120,30 +122,13 @@ static const struct file_operations talc_control_fops = {
 static int talc_stats_show(struct seq_file *m, void *unused)
 {
 	struct talc_heap *heap = m->private;
-	size_t max_size, grow_step, threshold, nregions, idle;
-	size_t quick_chunks, quick_bytes;
-	unsigned int quick_depth;
-	unsigned long flags;
+	struct talc_heap_info info;
 	struct talc_stats st;
-	u64 grows, reclaims;
-	bool poison;
+	int i;
 
-	spin_lock_irqsave(&heap->lock, flags);
-	talc_get_stats(&heap->core, &st);
-	max_size = heap->max_size;
-	grow_step = heap->grow_step;
-	threshold = heap->reclaim_threshold;
-	nregions = heap->nregions;
-	idle = heap->idle;
-	poison = heap->core.poison;
-	quick_depth = heap->core.quick_depth;
-	quick_chunks = heap->core.quick_chunks;
-	quick_bytes = heap->core.quick_bytes;
-	grows = heap->grows;
-	reclaims = heap->reclaims;
-	spin_unlock_irqrestore(&heap->lock, flags);
-
-	seq_printf(m, "name: %s\n", heap->name);
+	talc_heap_stats(heap, &st);
+	talc_heap_get_info(heap, &info);
+	seq_printf(m, "name: %s\n", talc_heap_name(heap));
 	seq_printf(m, "claimed_bytes: %zu\n", st.claimed_bytes);
 	seq_printf(m, "available_bytes: %zu\n", st.available_bytes);
 	seq_printf(m, "allocated_bytes: %zu\n", st.allocated_bytes);
@@ -158,24 +143,25 @@ static int talc_stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "fragmentation_pct: %u\n", talc_frag_pct(&st));
 	seq_printf(m, "region_count: %zu\n", st.region_count);
 	seq_printf(m, "total_region_count: %llu\n", st.total_region_count);
+	seq_printf(m, "idle_regions: %zu\n", st.idle_regions);
 	seq_printf(m, "peak_allocated_bytes: %zu\n", st.peak_allocated_bytes);
-	seq_printf(m, "failed_allocations: %llu\n", st.failed_allocations);
 	seq_printf(m, "bad_frees: %llu\n", st.bad_frees);
 	seq_printf(m, "poison_errors: %llu\n", st.poison_errors);
-	seq_printf(m, "quick_chunks: %zu\n", quick_chunks);
-	seq_printf(m, "quick_bytes: %zu\n", quick_bytes);
-	seq_printf(m, "initial_size: %zu\n", heap->size);
-	seq_printf(m, "max_size: %zu\n", max_size);
-	seq_printf(m, "grow_step: %zu\n", grow_step);
-	seq_printf(m, "reclaim_threshold: %zu\n", threshold);
-	seq_printf(m, "poison: %d\n", poison);
-	seq_printf(m, "quick_depth: %u\n", quick_depth);
-	seq_printf(m, "regions: %zu\n", nregions);
-	seq_printf(m, "idle_regions: %zu\n", idle);
-	seq_printf(m, "grows: %llu\n", grows);
-	seq_printf(m, "reclaims: %llu\n", reclaims);
-	seq_printf(m, "references: %u\n", refcount_read(&heap->refs));
-	seq_printf(m, "owner: %s\n", heap->owned ? "module" : "api");
+	seq_printf(m, "quick_chunks: %zu\n", st.quick_chunks);
+	seq_printf(m, "quick_bytes: %zu\n", st.quick_bytes);
+	for (i = 0; i < TALC_HEAP_NR_STATS; i++)
+		seq_printf(m, "%s: %llu\n", talc_heap_stat_names[i],
+			   info.stat[i]);
+	seq_printf(m, "growing_bytes: %zu\n", info.growing);
+	seq_printf(m, "max_lock_hold_ns: %llu\n", info.max_hold_ns);
+	seq_printf(m, "initial_size: %zu\n", info.size);
+	seq_printf(m, "max_size: %zu\n", info.max_size);
+	seq_printf(m, "grow_step: %zu\n", info.grow_step);
+	seq_printf(m, "reclaim_threshold: %zu\n", info.reclaim_threshold);
+	seq_printf(m, "poison: %d\n", info.poison);
+	seq_printf(m, "quick_depth: %u\n", info.quick_depth);
+	seq_printf(m, "references: %u\n", info.refs);
+	seq_printf(m, "owner: %s\n", info.owned ? "module" : "api");
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(talc_stats);
@@ -186,23 +172,21 @@ static int talc_bins_show(struct seq_file *m, void *unused)
 {
 	struct talc_heap *heap = m->private;
 	size_t chunks, bytes, lo, hi;
-	unsigned long flags;
 	unsigned int b;
+	bool all;
 
 	seq_printf(m, "# %4s %12s %12s %8s %12s\n", "bin", "min_size",
 		   "max_size", "chunks", "bytes");
 	for (b = 0; b < TALC_BIN_COUNT; b++) {
-		/* One bin per lock hold: bounded time with irqs off. */
-		spin_lock_irqsave(&heap->lock, flags);
-		talc_bin_stats(&heap->core, b, &chunks, &bytes);
-		spin_unlock_irqrestore(&heap->lock, flags);
+		all = talc_heap_bin_stats(heap, b, &chunks, &bytes);
 		if (!chunks)
 			continue;
 		lo = talc_bin_min_size(b);
 		hi = b + 1 < TALC_BIN_COUNT ? talc_bin_min_size(b + 1) - 1 :
 		     TALC_MAX_CHUNK;
-		seq_printf(m, "%6u %12zu %12zu %8zu %12zu\n", b, lo, hi,
-			   chunks, bytes);
+		seq_printf(m, "%6u %12zu %12zu %8zu%s %12zu%s\n", b, lo, hi,
+			   chunks, all ? "" : "+", bytes, all ? "" : "+");
+		cond_resched();
 	}
 	return 0;
 }
@@ -210,75 +194,27 @@ DEFINE_SHOW_ATTRIBUTE(talc_bins);
 
 /* ---- NAME/regions ---- */
 
-struct talc_region_snap {
-	void *base;
-	size_t size;
-	size_t used;
-};
-
-struct talc_region_walk {
-	struct talc_region_snap *snap;
-	unsigned int n;
-	unsigned int last;
-};
-
-static int talc_region_walk_fn(void *data, const struct talc_chunk_info *ci)
-{
-	struct talc_region_walk *w = data;
-	unsigned int i;
-
-	if (!ci->used)
-		return 0;
-	if (w->snap[w->last].base != ci->region) {
-		for (i = 0; i < w->n; i++)
-			if (w->snap[i].base == ci->region)
-				break;
-		if (i == w->n)
-			return 0;
-		w->last = i;
-	}
-	w->snap[w->last].used += ci->size;
-	return 0;
-}
-
 static int talc_regions_show(struct seq_file *m, void *unused)
 {
+	struct talc_region_info ri[TALC_REGION_BATCH];
 	struct talc_heap *heap = m->private;
-	struct talc_region_walk w = { };
-	struct talc_region_node *r;
-	unsigned long flags;
-	unsigned int cap, i;
-	int ret;
-
-	spin_lock_irqsave(&heap->lock, flags);
-	cap = heap->nregions + 8;
-	spin_unlock_irqrestore(&heap->lock, flags);
-	w.snap = kcalloc(cap, sizeof(*w.snap), GFP_KERNEL);
-	if (!w.snap)
-		return -ENOMEM;
-
-	spin_lock_irqsave(&heap->lock, flags);
-	list_for_each_entry(r, &heap->regions, node) {
-		if (w.n == cap)
-			break;
-		w.snap[w.n].base = r->base;
-		w.snap[w.n].size = r->size;
-		w.n++;
-	}
-	ret = w.n ? talc_walk(&heap->core, talc_region_walk_fn, &w) : 0;
-	spin_unlock_irqrestore(&heap->lock, flags);
+	const void *after = NULL;
+	int i, n;
 
 	/* Raw addresses: this file is root-only (0400), like vmallocinfo. */
-	seq_printf(m, "# %-16s %-18s %12s %12s\n", "start", "end", "size",
-		   "allocated");
-	for (i = 0; i < w.n; i++)
-		seq_printf(m, "0x%016lx 0x%016lx %12zu %12zu\n",
-			   (unsigned long)w.snap[i].base,
-			   (unsigned long)w.snap[i].base + w.snap[i].size,
-			   w.snap[i].size, w.snap[i].used);
-	if (ret)
-		seq_printf(m, "# walk stopped: %d (run check)\n", ret);
-	kfree(w.snap);
+	seq_printf(m, "# %-16s %-18s %12s %s\n", "start", "end", "size",
+		   "idle");
+	do {
+		n = talc_heap_regions(heap, after, ri, ARRAY_SIZE(ri));
+		for (i = 0; i < n; i++)
+			seq_printf(m, "0x%016lx 0x%016lx %12zu %s\n",
+				   (unsigned long)ri[i].base,
+				   (unsigned long)ri[i].base + ri[i].size,
+				   ri[i].size, ri[i].idle ? "yes" : "no");
+		if (n)
+			after = ri[n - 1].base;
+		cond_resched();
+	} while (n == ARRAY_SIZE(ri));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(talc_regions);
@@ -299,105 +235,130 @@ DEFINE_SHOW_ATTRIBUTE(talc_check);
 
 /* ---- tunables ---- */
 
-/*
- * simple_attr_write() gives -ERANGE for a number that overflows u64; a
- * tunable answers every bad value with -EINVAL.
- */
-static ssize_t talc_attr_write(struct file *file, const char __user *buf,
-			       size_t len, loff_t *ppos)
-{
-	ssize_t ret = debugfs_attr_write(file, buf, len, ppos);
+/* Longest value a tunable accepts: 20 decimal digits and a newline. */
+#define TALC_TUNABLE_MAX	21
 
-	return ret == -ERANGE ? -EINVAL : ret;
+static ssize_t talc_tunable_read(char __user *ubuf, size_t len, loff_t *ppos,
+				 u64 val)
+{
+	char buf[TALC_TUNABLE_MAX + 1];
+	int n = scnprintf(buf, sizeof(buf), "%llu\n", val);
+
+	return simple_read_from_buffer(ubuf, len, ppos, buf, n);
 }
 
 /*
- * DEFINE_DEBUGFS_ATTRIBUTE() with talc_attr_write(): decimal u64 values,
- * validated by @__set; for debugfs_create_file_unsafe().
+ * One decimal number, written whole: hex, octal, signs, garbage and input
+ * longer than TALC_TUNABLE_MAX give -EINVAL and change nothing.
  */
-#define TALC_DEBUGFS_ATTRIBUTE(__fops, __get, __set)			\
-static int __fops ## _open(struct inode *inode, struct file *file)	\
+static int talc_tunable_parse(const char __user *ubuf, size_t len,
+			      loff_t *ppos, u64 *val)
+{
+	char buf[TALC_TUNABLE_MAX + 1];
+
+	if (*ppos || !len || len > TALC_TUNABLE_MAX)
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	if (!isdigit(buf[0]) || (buf[0] == '0' && isdigit(buf[1])))
+		return -EINVAL;
+	return kstrtou64(buf, 10, val) ? -EINVAL : 0;
+}
+
+/* A file reading talc_heap_info.@field and writing it through @set. */
+#define TALC_TUNABLE(field, set)					\
+static ssize_t talc_##field##_read(struct file *file, char __user *ubuf, \
+				   size_t len, loff_t *ppos)		\
 {									\
-	return simple_attr_open(inode, file, __get, __set, "%llu\n");	\
+	struct talc_heap_info info;					\
+									\
+	talc_heap_get_info(file->private_data, &info);			\
+	return talc_tunable_read(ubuf, len, ppos, info.field);		\
 }									\
-static const struct file_operations __fops = {				\
+static ssize_t talc_##field##_write(struct file *file,			\
+				    const char __user *ubuf, size_t len, \
+				    loff_t *ppos)			\
+{									\
+	u64 val;							\
+	int ret = talc_tunable_parse(ubuf, len, ppos, &val);		\
+									\
+	if (!ret)							\
+		ret = set(file->private_data, val);			\
+	return ret ? ret : len;						\
+}									\
+static const struct file_operations talc_##field##_fops = {		\
 	.owner = THIS_MODULE,						\
-	.open = __fops ## _open,					\
-	.release = simple_attr_release,					\
-	.read = debugfs_attr_read,					\
-	.write = talc_attr_write,					\
+	.open = simple_open,						\
+	.read = talc_##field##_read,					\
+	.write = talc_##field##_write,					\
+	.llseek = default_llseek,					\
 }
 
-static int talc_max_size_get(void *data, u64 *val)
+static int talc_tn_max_size(struct talc_heap *heap, u64 val)
 {
-	*val = READ_ONCE(((struct talc_heap *)data)->max_size);
-	return 0;
+	return talc_heap_set_max_size(heap, val);
 }
 
-static int talc_max_size_set(void *data, u64 val)
+TALC_TUNABLE(max_size, talc_tn_max_size);
+
+static int talc_tn_reclaim(struct talc_heap *heap, u64 val)
 {
-	return talc_heap_set_max_size(data, val);
+	return talc_heap_set_reclaim_threshold(heap, val);
 }
-TALC_DEBUGFS_ATTRIBUTE(talc_max_size_fops, talc_max_size_get,
-		       talc_max_size_set);
 
-static int talc_reclaim_get(void *data, u64 *val)
+TALC_TUNABLE(reclaim_threshold, talc_tn_reclaim);
+
+static int talc_tn_grow_step(struct talc_heap *heap, u64 val)
 {
-	*val = READ_ONCE(((struct talc_heap *)data)->reclaim_threshold);
-	return 0;
+	return talc_heap_set_grow_step(heap, val);
 }
 
-static int talc_reclaim_set(void *data, u64 val)
-{
-	return talc_heap_set_reclaim_threshold(data, val);
-}
-TALC_DEBUGFS_ATTRIBUTE(talc_reclaim_fops, talc_reclaim_get,
-		       talc_reclaim_set);
+TALC_TUNABLE(grow_step, talc_tn_grow_step);
 
-static int talc_grow_step_get(void *data, u64 *val)
-{
-	*val = READ_ONCE(((struct talc_heap *)data)->grow_step);
-	return 0;
-}
-
-static int talc_grow_step_set(void *data, u64 val)
-{
-	return talc_heap_set_grow_step(data, val);
-}
-TALC_DEBUGFS_ATTRIBUTE(talc_grow_step_fops, talc_grow_step_get,
-		       talc_grow_step_set);
-
-static int talc_poison_get(void *data, u64 *val)
-{
-	*val = READ_ONCE(((struct talc_heap *)data)->core.poison);
-	return 0;
-}
-
-static int talc_poison_set(void *data, u64 val)
+static int talc_tn_poison(struct talc_heap *heap, u64 val)
 {
 	if (val > 1)
 		return -EINVAL;
-	talc_heap_set_poison(data, val);
-	return 0;
-}
-TALC_DEBUGFS_ATTRIBUTE(talc_poison_fops, talc_poison_get, talc_poison_set);
-
-static int talc_quick_depth_get(void *data, u64 *val)
-{
-	*val = READ_ONCE(((struct talc_heap *)data)->core.quick_depth);
+	talc_heap_set_poison(heap, val);
 	return 0;
 }
 
-static int talc_quick_depth_set(void *data, u64 val)
+TALC_TUNABLE(poison, talc_tn_poison);
+
+static int talc_tn_quick_depth(struct talc_heap *heap, u64 val)
 {
 	if (val > TALC_QUICK_DEPTH_MAX)
 		return -EINVAL;
-	return talc_heap_set_quick_depth(data, val);
+	return talc_heap_set_quick_depth(heap, val);
 }
-TALC_DEBUGFS_ATTRIBUTE(talc_quick_depth_fops, talc_quick_depth_get,
-		       talc_quick_depth_set);
+
+TALC_TUNABLE(quick_depth, talc_tn_quick_depth);
+
+static int talc_reset_max_hold(struct talc_heap *heap, u64 val)
+{
+	if (val)
+		return -EINVAL;
+	talc_heap_reset_max_hold(heap);
+	return 0;
+}
+
+TALC_TUNABLE(max_hold_ns, talc_reset_max_hold);
 
 /* ---- setup ---- */
+
+/* Names of the files in the root: no heap may take them. */
+static const char *const talc_debugfs_reserved[] = { "heaps", "control" };
+
+bool talc_debugfs_name_ok(const char *name)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(talc_debugfs_reserved); i++)
+		if (!strcmp(name, talc_debugfs_reserved[i]))
+			return false;
+	return true;
+}
 
 /* Called with talc_heaps_mutex held. */
 void talc_debugfs_add_heap(struct talc_heap *heap)
@@ -406,22 +367,21 @@ void talc_debugfs_add_heap(struct talc_heap *heap)
 
 	if (IS_ERR_OR_NULL(talc_debugfs_root))
 		return;
-	d = debugfs_create_dir(heap->name, talc_debugfs_root);
+	d = debugfs_create_dir(talc_heap_name(heap), talc_debugfs_root);
 	heap->dir = d;
 	debugfs_create_file("stats", 0444, d, heap, &talc_stats_fops);
 	debugfs_create_file("bins", 0444, d, heap, &talc_bins_fops);
 	debugfs_create_file("regions", 0400, d, heap, &talc_regions_fops);
 	debugfs_create_file("check", 0444, d, heap, &talc_check_fops);
-	debugfs_create_file_unsafe("max_size", 0644, d, heap,
-				   &talc_max_size_fops);
-	debugfs_create_file_unsafe("reclaim_threshold", 0644, d, heap,
-				   &talc_reclaim_fops);
-	debugfs_create_file_unsafe("grow_step", 0644, d, heap,
-				   &talc_grow_step_fops);
-	debugfs_create_file_unsafe("poison", 0644, d, heap,
-				   &talc_poison_fops);
-	debugfs_create_file_unsafe("quick_depth", 0644, d, heap,
-				   &talc_quick_depth_fops);
+	debugfs_create_file("max_size", 0644, d, heap, &talc_max_size_fops);
+	debugfs_create_file("reclaim_threshold", 0644, d, heap,
+			    &talc_reclaim_threshold_fops);
+	debugfs_create_file("grow_step", 0644, d, heap, &talc_grow_step_fops);
+	debugfs_create_file("poison", 0644, d, heap, &talc_poison_fops);
+	debugfs_create_file("quick_depth", 0644, d, heap,
+			    &talc_quick_depth_fops);
+	debugfs_create_file("max_lock_hold_ns", 0644, d, heap,
+			    &talc_max_hold_ns_fops);
 }
 
 /* Called with talc_heaps_mutex held; waits for running readers. */
@@ -431,6 +391,8 @@ void talc_debugfs_remove_heap(struct talc_heap *heap)
 	heap->dir = NULL;
 }
 
+static struct dentry *talc_debugfs_control;
+
 int talc_debugfs_init(void)
 {
 	talc_debugfs_root = debugfs_create_dir("talc", NULL);
@@ -438,9 +400,23 @@ int talc_debugfs_init(void)
 		return PTR_ERR(talc_debugfs_root);
 	debugfs_create_file("heaps", 0444, talc_debugfs_root, NULL,
 			    &talc_heaps_fops);
-	debugfs_create_file("control", 0200, talc_debugfs_root, NULL,
-			    &talc_control_fops);
 	return 0;
+}
+
+/* control comes last at init and goes first at exit (see talc_heap.c). */
+void talc_debugfs_add_control(void)
+{
+	if (IS_ERR_OR_NULL(talc_debugfs_root))
+		return;
+	talc_debugfs_control = debugfs_create_file("control", 0200,
+						   talc_debugfs_root, NULL,
+						   &talc_control_fops);
+}
+
+void talc_debugfs_remove_control(void)
+{
+	debugfs_remove(talc_debugfs_control);
+	talc_debugfs_control = NULL;
 }
 
 void talc_debugfs_exit(void)

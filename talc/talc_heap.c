@@ -4,43 +4,57 @@
  *
  * A heap is a talc core (talc.c) plus a spinlock, the regions it was given,
  * a growth and reclaim policy, a reference count and a name.  This file is
- * the exported API (talc_heap.h) and the heaps= module parameter; the
- * debugfs interface lives in talc_debugfs.c.
+ * the exported API (talc_heap.h), the helpers debugfs uses
+ * (talc_internal.h) and the heaps= module parameter; the debugfs interface
+ * lives in talc_debugfs.c.
  *
  * Lock ordering:
  *
- *	talc_heaps_mutex	global heap list, names, debugfs directories,
- *				create / destroy / get
- *	  > talc_heap.lock	spinlock_t taken with spin_lock_irqsave(); the
- *				core, the region list and the policy fields
+ *	talc_heaps_mutex	global heap list and names, create, destroy,
+ *				get, the debugfs control file
+ *	  > talc_heap.grow_lock	one grower per heap; sleeping allocations
+ *				that find no room wait here for the grower
+ *	  > talc_heap.walk_lock	one stepped walk per heap (check)
+ *	    > talc_heap.lock	spinlock_t taken with spin_lock_irqsave(): the
+ *				core and every field it serialises
  *
- * Nothing sleeps, allocates, vmallocs or vfrees under a heap's lock.
- * Growth happens in the core's OOM hook, which drops the lock around
- * vmalloc() (the core restarts its search from scratch after the hook), and
- * only when the caller's gfp flags allow blocking.  Reclaimed regions are
- * handed to a work item for vfree(), because talc_free() may be called in
- * atomic context.  debugfs files of a heap take only its spinlock, never the
- * mutex: talc_heap_destroy() removes them under the mutex and debugfs waits
- * for running readers.
+ * Under a heap's lock nothing sleeps, allocates, vmallocs, vfrees, prints
+ * or copies a caller's block, and no hold does work that grows with the
+ * heap: the core's calls are O(1) or O(log regions) (claim and release move
+ * 16 bytes of index per region above), and the debugfs readers step through
+ * chunks, bins and regions in bounded batches, dropping the lock between
+ * them.  The longest hold is measured (max_lock_hold_ns in stats).
  *
- * Memory model: the first region (the heap's initial size) lives until the
- * heap is destroyed.  Further regions are added on demand, at least
- * grow_step bytes each, until max_size bytes are claimed, and are vfree'd
- * again when they hold no allocation while more than reclaim_threshold
- * bytes of the heap are free.
+ * Growth: when the core has no room, a caller whose gfp flags allow
+ * blocking takes grow_lock, retries (a grower it waited for may have added
+ * room), and otherwise allocates a region (and, when the core's region
+ * index is full, a larger index) with the heap's lock dropped, retakes the
+ * lock, hands both to the core and retries.  Nothing found under the lock
+ * before the unlocked window is trusted after it.  GFP_ATOMIC and
+ * GFP_NOWAIT callers never wait and never grow the heap.
+ *
+ * Reclaim: the first region lives until the heap is destroyed.  A region
+ * added by growth is released when it holds no allocation and the heap
+ * keeps reclaim_threshold free bytes plus as much again as the region
+ * without it: that band of one region keeps alternating alloc/free at the
+ * full mark from growing and releasing a region per pair.  A free that
+ * leaves enough bytes free schedules reclaim_work, which does the
+ * releasing and the vfree() in process context.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/bug.h>
 #include <linux/err.h>
 #include <linux/export.h>
 #include <linux/gfp.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
-#include <linux/llist.h>
-#include <linux/module.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <linux/sched/mm.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -52,47 +66,80 @@
 #include "talc_internal.h"
 #include "talc_parse.h"
 
+/*
+ * The same parameter name, talc.heaps=, on the command line whether built
+ * in (UML KUnit, where this object's KBUILD_MODNAME is talc_heap) or
+ * modular (heaps= to insmod talc.ko, talc.heaps= at boot).
+ */
+#ifndef MODULE
+#undef MODULE_PARAM_PREFIX
+#define MODULE_PARAM_PREFIX "talc."
+#endif
+
 /* Smallest default growth step, so that small heaps grow in few regions. */
 #define TALC_GROW_STEP_MIN	SZ_64K
 
 /* Most heaps the heaps= parameter may create. */
 #define TALC_PARAM_HEAPS_MAX	16
 
+/* Largest heap: what one region of the core may hold, in whole pages. */
+#define TALC_HEAP_MAX_BYTES	round_down(TALC_MAX_CHUNK, PAGE_SIZE)
+
+/*
+ * gfp flags a heap cannot honour: its memory is neither of a zone nor
+ * unbounded (a heap has a max_size, so no allocation can be promised).
+ */
+#define TALC_GFP_REJECT		(__GFP_NOFAIL | __GFP_DMA | __GFP_DMA32 | \
+				 __GFP_HIGHMEM)
+
+/* A warned bit past the enum talc_event kinds: rejected gfp flags. */
+#define TALC_WARN_GFP		(TALC_EV_CORRUPT + 1)
+
+const char *const talc_heap_stat_names[TALC_HEAP_NR_STATS] = {
+	[TALC_HEAP_GROWS] = "grows",
+	[TALC_HEAP_GROW_FAILS] = "grow_failures",
+	[TALC_HEAP_GROW_WAITS] = "grow_waits",
+	[TALC_HEAP_RECLAIMS] = "reclaims",
+	[TALC_HEAP_FAILURES] = "failed_allocations",
+	[TALC_HEAP_REJECTED_GFP] = "rejected_gfp",
+};
+
 /* Protects talc_heaps, heap names and debugfs directories. */
 DEFINE_MUTEX(talc_heaps_mutex);
 LIST_HEAD(talc_heaps);
 
-/* ---- deferred vfree ---- */
+/* ---- the heap lock, with its hold time measured ---- */
 
-static LLIST_HEAD(talc_vfree_list);
+struct talc_hold {
+	unsigned long flags;
+	u64 start;
+};
 
-static void talc_vfree_workfn(struct work_struct *work)
+static void talc_heap_lock(struct talc_heap *heap, struct talc_hold *hold)
+	__acquires(&heap->lock)
 {
-	struct llist_node *list = llist_del_all(&talc_vfree_list);
-	struct talc_region_node *r, *n;
-
-	llist_for_each_entry_safe(r, n, list, free_node) {
-		vfree(r->base);
-		kfree(r);
-	}
+	spin_lock_irqsave(&heap->lock, hold->flags);
+	hold->start = local_clock();
 }
 
-static DECLARE_WORK(talc_vfree_work, talc_vfree_workfn);
-
-/* Give a region back to vmalloc later; any context. */
-static void talc_region_defer_free(struct talc_region_node *r)
+static void talc_heap_unlock(struct talc_heap *heap, struct talc_hold *hold)
+	__releases(&heap->lock)
 {
-	if (llist_add(&r->free_node, &talc_vfree_list))
-		schedule_work(&talc_vfree_work);
+	u64 held = local_clock() - hold->start;
+
+	if (unlikely(held > heap->max_hold_ns))
+		heap->max_hold_ns = held;
+	spin_unlock_irqrestore(&heap->lock, hold->flags);
 }
 
-/* ---- hooks called by the core under heap->lock ---- */
+/* ---- the core's report hook, called under heap->lock ---- */
 
 static void talc_heap_report(void *data, enum talc_event ev,
 			     const void *addr, const char *what)
 {
 	struct talc_heap *heap = data;
 
+	lockdep_assert_held(&heap->lock);
 	if (heap->capture) {
 		if (!heap->check_msg[0])
 			snprintf(heap->check_msg, sizeof(heap->check_msg),
@@ -107,343 +154,393 @@ static void talc_heap_report(void *data, enum talc_event ev,
 				    addr);
 }
 
-/* vmalloc() flags for growth on behalf of an allocation with @gfp. */
+/* ---- gfp flags ---- */
+
+/*
+ * Flags for vmalloc() on behalf of an allocation with @gfp: only the
+ * reclaim and I/O bits, which __vmalloc() supports on every kernel talc
+ * builds for (GFP_KERNEL, GFP_NOFS, GFP_NOIO); no retry modifiers.
+ */
 static gfp_t talc_vmalloc_gfp(gfp_t gfp)
 {
-	return (gfp & (GFP_KERNEL | __GFP_NORETRY | __GFP_RETRY_MAYFAIL)) |
-	       __GFP_NOWARN;
+	return (gfp & (__GFP_RECLAIM | __GFP_IO | __GFP_FS)) | __GFP_NOWARN;
 }
 
 /*
- * The core's OOM hook: add a region big enough for @size bytes at @align.
- * Called with heap->lock held (flags in heap->irqflags); when the request
- * may block it drops the lock around vmalloc() and retakes it.
+ * __GFP_NORETRY and __GFP_RETRY_MAYFAIL ask for failure rather than the OOM
+ * killer; vmalloc() does not take them, so such a growth (and every heap
+ * creation) only goes ahead when the memory is available.
  */
-static int talc_heap_oom(struct talc *t, size_t size, size_t align,
-			 void *data)
-	__must_hold(&((struct talc_heap *)data)->lock)
+static bool talc_mem_available(gfp_t gfp, size_t bytes)
 {
-	struct talc_heap *heap = data;
-	gfp_t gfp = heap->gfp;
-	size_t min_need, need, want, used, room;
-	struct talc_region_node *r;
-	unsigned long flags;
-	void *base = NULL;
-	int ret;
-
-	if (!gfpflags_allow_blocking(gfp))
-		return -ENOMEM;
-	/* Request, chunk header, region head and sentinel, alignment gap. */
-	min_need = size + TALC_OVERHEAD + talc_region_overhead();
-	if (align > TALC_ALIGN)
-		min_need += align + TALC_MIN_CHUNK;
-	/*
-	 * An eighth more puts the new free chunk into a bin whose smallest
-	 * member fits the request, so the core finds it without a scan.
-	 */
-	need = PAGE_ALIGN(min_need + (min_need >> 3));
-	min_need = PAGE_ALIGN(min_need);
-	used = t->claimed_bytes + heap->pending;
-	room = heap->max_size > used ?
-	       round_down(heap->max_size - used, PAGE_SIZE) : 0;
-	want = min(max(need, heap->grow_step), room);
-	if (want < min_need)
-		return -ENOMEM;
-
-	heap->pending += want;
-	spin_unlock_irqrestore(&heap->lock, heap->irqflags);
-	r = kmalloc(sizeof(*r), talc_vmalloc_gfp(gfp));
-	if (r)
-		base = __vmalloc(want, talc_vmalloc_gfp(gfp));
-	spin_lock_irqsave(&heap->lock, flags);
-	heap->irqflags = flags;
-	heap->gfp = gfp;
-	heap->pending -= want;
-
-	ret = -ENOMEM;
-	if (base) {
-		r->base = base;
-		r->size = want;
-		ret = talc_claim(t, base, want);
-		if (!ret) {
-			r->live = 0;
-			list_add_tail(&r->node, &heap->regions);
-			heap->nregions++;
-			heap->idle++;
-			heap->grows++;
-			return 0;
-		}
-		talc_region_defer_free(r);
-	} else {
-		kfree(r);
-	}
-	return ret;
+	if (!(gfp & (__GFP_NORETRY | __GFP_RETRY_MAYFAIL)))
+		return true;
+	return bytes >> PAGE_SHIFT < (size_t)max(si_mem_available(), 0L);
 }
 
-/*
- * Per-region allocation counts, kept for regions other than the first
- * only (the first is never released), make reclaim O(1) unless a region is
- * really idle.  Called under heap->lock.
- */
-static struct talc_region_node *talc_heap_region_of(struct talc_heap *heap,
-						    const void *p)
+static noinline void *talc_heap_reject_gfp(struct talc_heap *heap, gfp_t gfp)
 {
-	struct talc_region_node *r;
+	struct talc_hold hold;
 
-	if (heap->nregions < 2 || ZERO_OR_NULL_PTR(p))
-		return NULL;
-	r = list_first_entry(&heap->regions, struct talc_region_node, node);
-	list_for_each_entry_continue(r, &heap->regions, node)
-		if (p >= r->base && p < r->base + r->size)
-			return r;
+	talc_heap_lock(heap, &hold);
+	heap->stat[TALC_HEAP_REJECTED_GFP]++;
+	heap->stat[TALC_HEAP_FAILURES]++;
+	talc_heap_unlock(heap, &hold);
+	if (!test_and_set_bit(TALC_WARN_GFP, &heap->warned))
+		WARN(1, "talc: heap %s: gfp flags %pGg not supported (__GFP_NOFAIL and zone modifiers)\n",
+		     heap->name, &gfp);
 	return NULL;
 }
 
-/* One allocation more (@delta 1) or less (-1) in region @r, if any. */
-static void talc_heap_count(struct talc_heap *heap,
-			    struct talc_region_node *r, int delta)
+/* ---- growth ---- */
+
+static void *talc_core_alloc(struct talc_heap *heap, size_t size,
+			     size_t align)
 {
-	if (!r)
-		return;
-	if (delta > 0) {
-		if (!r->live++)
-			heap->idle--;
-	} else if (!WARN_ON_ONCE(!r->live) && !--r->live) {
-		heap->idle++;
+	lockdep_assert_held(&heap->lock);
+	return align == TALC_ALIGN ? talc_malloc(&heap->core, size) :
+				     talc_malloc_aligned(&heap->core, size, align);
+}
+
+/* Bytes of the region to add for a request needing @need, or 0: no room. */
+static size_t talc_heap_grow_size(struct talc_heap *heap, size_t need)
+{
+	struct talc_stats st;
+	size_t room, want;
+
+	lockdep_assert_held(&heap->lock);
+	if (!need)
+		return 0;
+	talc_get_stats(&heap->core, &st);
+	room = heap->max_size > st.claimed_bytes ?
+	       round_down(heap->max_size - st.claimed_bytes, PAGE_SIZE) : 0;
+	want = max(PAGE_ALIGN(need), heap->grow_step);
+	want = min3(want, room, TALC_HEAP_MAX_BYTES);
+	return want >= PAGE_ALIGN(need) ? want : 0;
+}
+
+/*
+ * The allocation found no room and may sleep: wait for a grower in flight,
+ * or grow the heap by one region, and allocate.  On success *@usable is
+ * set for __GFP_ZERO.
+ */
+static void *talc_heap_grow(struct talc_heap *heap, size_t size, size_t align,
+			    gfp_t gfp, size_t *usable)
+{
+	gfp_t vgfp = talc_vmalloc_gfp(gfp);
+	void *base = NULL, *index = NULL, *old = NULL;
+	size_t want, index_bytes;
+	struct talc_hold hold;
+	bool waited = false;
+	void *p;
+
+	if (!mutex_trylock(&heap->grow_lock)) {
+		mutex_lock(&heap->grow_lock);
+		waited = true;
 	}
+	talc_heap_lock(heap, &hold);
+	heap->stat[TALC_HEAP_GROW_WAITS] += waited;
+	/* The grower we waited for may have made room. */
+	p = talc_core_alloc(heap, size, align);
+	if (p)
+		goto out;
+	want = talc_heap_grow_size(heap, talc_claim_size(size, align));
+	if (!want)
+		goto fail;
+	index_bytes = talc_index_bytes(&heap->core);
+	heap->growing = want;
+	talc_heap_unlock(heap, &hold);
+
+	if (heap->test_unlocked)
+		heap->test_unlocked(heap, heap->test_data);
+	if (talc_mem_available(gfp, want + index_bytes)) {
+		base = __vmalloc(want, vgfp);
+		if (base && index_bytes)
+			index = __vmalloc(index_bytes, vgfp);
+	}
+
+	talc_heap_lock(heap, &hold);
+	heap->growing = 0;
+	if (!base || (index_bytes && !index))
+		goto fail_grow;
+	/* Only growers claim, and we are the only one: the index is as seen. */
+	if (index_bytes) {
+		WARN_ON_ONCE(talc_set_index(&heap->core, index, index_bytes,
+					    &old));
+		heap->index = index;
+		index = NULL;
+	}
+	if (WARN_ON_ONCE(talc_claim(&heap->core, base, want)))
+		goto fail_grow;
+	base = NULL;
+	heap->stat[TALC_HEAP_GROWS]++;
+	heap->reclaim_arm = heap->reclaim_threshold + heap->grow_step;
+	p = talc_core_alloc(heap, size, align);
+	if (!WARN_ON_ONCE(!p))
+		goto out;
+fail_grow:
+	heap->stat[TALC_HEAP_GROW_FAILS]++;
+fail:
+	heap->stat[TALC_HEAP_FAILURES]++;
+out:
+	if (p && (gfp & __GFP_ZERO))
+		*usable = talc_usable_size(&heap->core, p);
+	talc_heap_unlock(heap, &hold);
+	mutex_unlock(&heap->grow_lock);
+	vfree(base);
+	vfree(index);
+	vfree(old);
+	return p;
 }
 
-/*
- * Free bytes, parked quick-list chunks included (as talc_get_stats() counts
- * them), without talc_get_stats()'s walk of the top bin.  Under heap->lock.
- */
-static size_t talc_heap_free_bytes(const struct talc_heap *heap)
-{
-	return heap->core.available_bytes + heap->core.quick_bytes;
-}
+/* ---- reclaim ---- */
 
 /*
- * While more than reclaim_threshold bytes are free, take idle regions
- * other than the first out of the core and move them to @dead.  Called
- * under heap->lock.
+ * Release idle regions other than the first, one per hold of the lock,
+ * while the heap keeps reclaim_threshold free bytes plus the region's size
+ * without it.  Chunks parked on quick lists are coalesced first, so that
+ * every idle region shows.
  */
-static void talc_heap_reclaim(struct talc_heap *heap, struct list_head *dead)
+static void talc_heap_reclaim_workfn(struct work_struct *work)
 {
-	struct talc_region_node *r, *n;
-	struct talc_region_node *first;
+	struct talc_heap *heap = container_of(work, struct talc_heap,
+					      reclaim_work);
+	struct talc_region_info ri;
+	struct talc_hold hold;
+	bool flushed = false;
+	size_t avail;
 
-	/* Not while a grower is out of the lock: it is about to need room. */
-	if (!heap->idle || heap->pending ||
-	    talc_heap_free_bytes(heap) <= heap->reclaim_threshold)
-		return;
-	first = list_first_entry(&heap->regions, struct talc_region_node,
-				 node);
-	list_for_each_entry_safe_reverse(r, n, &heap->regions, node) {
-		if (r == first || !heap->idle ||
-		    talc_heap_free_bytes(heap) <= heap->reclaim_threshold)
+	for (;;) {
+		void *dead = NULL;
+
+		talc_heap_lock(heap, &hold);
+		if (!flushed) {
+			talc_flush(&heap->core);
+			flushed = true;
+		}
+		avail = talc_available_bytes(&heap->core);
+		if (!talc_idle_region(&heap->core, heap->first, &ri) &&
+		    avail >= ri.size &&
+		    avail - ri.size >= heap->reclaim_threshold + ri.size &&
+		    !talc_release(&heap->core, ri.base)) {
+			heap->stat[TALC_HEAP_RECLAIMS]++;
+			dead = ri.base;
+		} else {
+			heap->reclaim_arm = avail + heap->grow_step;
+		}
+		talc_heap_unlock(heap, &hold);
+		if (!dead)
 			break;
-		if (r->live || talc_release(&heap->core, r->base))
-			continue;
-		list_move(&r->node, dead);
-		heap->nregions--;
-		heap->idle--;
-		heap->reclaims++;
+		vfree(dead);
+		cond_resched();
 	}
-}
-
-static void talc_free_dead(struct list_head *dead)
-{
-	struct talc_region_node *r, *n;
-
-	list_for_each_entry_safe(r, n, dead, node)
-		talc_region_defer_free(r);
 }
 
 /* ---- allocation API ---- */
 
-static void *talc_heap_alloc(struct talc_heap *heap, size_t size,
-			     size_t align, gfp_t gfp)
+static void *talc_heap_do_alloc(struct talc_heap *heap, size_t size,
+				size_t align, gfp_t gfp)
 {
-	unsigned long flags;
+	struct talc_hold hold;
 	size_t usable = 0;
+	bool grow;
 	void *p;
 
 	if (!heap)
 		return NULL;
-	might_alloc(gfp);
-	if (!size)
+	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
-	spin_lock_irqsave(&heap->lock, flags);
-	heap->irqflags = flags;
-	heap->gfp = gfp;
-	p = align == TALC_ALIGN ? talc_malloc(&heap->core, size) :
-				  talc_malloc_aligned(&heap->core, size, align);
-	if (p) {
-		talc_heap_count(heap, talc_heap_region_of(heap, p), 1);
-		if (gfp & __GFP_ZERO)
-			usable = talc_usable_size(&heap->core, p);
-	}
-	spin_unlock_irqrestore(&heap->lock, heap->irqflags);
+	if (unlikely(gfp & TALC_GFP_REJECT))
+		return talc_heap_reject_gfp(heap, gfp);
+	might_alloc(gfp);
+	talc_heap_lock(heap, &hold);
+	p = talc_core_alloc(heap, size, align);
+	grow = !p && gfpflags_allow_blocking(gfp);
+	if (unlikely(!p && !grow))
+		heap->stat[TALC_HEAP_FAILURES]++;
+	if (p && (gfp & __GFP_ZERO))
+		usable = talc_usable_size(&heap->core, p);
+	talc_heap_unlock(heap, &hold);
+	if (unlikely(grow))
+		p = talc_heap_grow(heap, size, align, gfp, &usable);
 	if (usable)
 		memset(p, 0, usable);
 	return p;
 }
 
 /**
- * talc_alloc() - allocate memory from a heap
+ * talc_heap_alloc() - allocate memory from a heap
  * @heap: the heap
  * @size: bytes wanted
- * @gfp: allocation flags; growth (vmalloc of a new region) only happens
- *	when they allow blocking (GFP_KERNEL), never for GFP_ATOMIC or
- *	GFP_NOWAIT; __GFP_ZERO zeroes the whole usable size
+ * @gfp: allocation flags.  With flags that allow blocking (GFP_KERNEL,
+ *	GFP_NOFS, GFP_NOIO) a full heap grows by a vmalloc'd region, up to
+ *	its max_size, and a caller may wait for another caller's growth;
+ *	with GFP_ATOMIC or GFP_NOWAIT it never grows nor waits.
+ *	__GFP_ZERO zeroes the whole usable size.  __GFP_NORETRY and
+ *	__GFP_RETRY_MAYFAIL grow only into memory that is available (no OOM
+ *	killer).  __GFP_NOFAIL and the zone modifiers (__GFP_DMA,
+ *	__GFP_DMA32, __GFP_HIGHMEM) cannot be honoured by a bounded heap of
+ *	vmalloc'd memory: such a call WARNs once per heap and returns NULL.
+ *	Other modifiers (accounting, placement hints) have no effect.
  *
  * The memory is 8-byte aligned.
  *
- * Context: Any context with GFP_ATOMIC or GFP_NOWAIT; process context with
- * flags that allow blocking (the call may sleep then).
+ * Context: Any context but NMI with GFP_ATOMIC or GFP_NOWAIT; process
+ * context (may sleep) with flags that allow blocking.  On PREEMPT_RT, not
+ * with interrupts or preemption disabled nor from hardirq context.
  * Return: the memory, ZERO_SIZE_PTR if @size is 0, or NULL on failure.
  */
-void *talc_alloc(struct talc_heap *heap, size_t size, gfp_t gfp)
+void *talc_heap_alloc(struct talc_heap *heap, size_t size, gfp_t gfp)
 {
-	return talc_heap_alloc(heap, size, TALC_ALIGN, gfp);
+	return talc_heap_do_alloc(heap, size, TALC_ALIGN, gfp);
 }
-EXPORT_SYMBOL_GPL(talc_alloc);
+EXPORT_SYMBOL_GPL(talc_heap_alloc);
 
 /**
- * talc_alloc_aligned() - allocate aligned memory from a heap
+ * talc_heap_alloc_aligned() - allocate aligned memory from a heap
  * @heap: the heap
  * @size: bytes wanted
  * @align: alignment, a power of two up to TALC_MAX_ALIGN
- * @gfp: allocation flags, as for talc_alloc()
+ * @gfp: allocation flags, as for talc_heap_alloc()
  *
- * A later talc_realloc() that moves the block keeps the alignment.
+ * A later talc_heap_realloc() that moves the block keeps the alignment.
  *
- * Context: As talc_alloc().
+ * Context: As talc_heap_alloc().
  * Return: the memory aligned to @align, ZERO_SIZE_PTR if @size is 0, or
  * NULL on failure (also when @align is not a power of two or too large).
  */
-void *talc_alloc_aligned(struct talc_heap *heap, size_t size, size_t align,
-			 gfp_t gfp)
+void *talc_heap_alloc_aligned(struct talc_heap *heap, size_t size,
+			      size_t align, gfp_t gfp)
 {
-	return talc_heap_alloc(heap, size, align, gfp);
+	return talc_heap_do_alloc(heap, size, align, gfp);
 }
-EXPORT_SYMBOL_GPL(talc_alloc_aligned);
+EXPORT_SYMBOL_GPL(talc_heap_alloc_aligned);
 
 /**
- * talc_heap_free() - give memory back to its heap (talc_free(heap, ptr))
+ * talc_heap_free() - give memory back to its heap
  * @heap: the heap the memory came from
  * @ptr: the memory; NULL and ZERO_SIZE_PTR are ignored
  *
  * A pointer that is not a live allocation of @heap (misaligned, outside
  * the heap, interior, already freed) is counted in the heap's bad_frees,
  * reported with one WARN per heap and kind of error, and otherwise
- * ignored: the heap stays consistent.  May release fully free regions
- * (see reclaim_threshold); their vfree() is deferred to a work item.
+ * ignored: the heap stays consistent.  May schedule the release of idle
+ * regions (see reclaim_threshold), which happens in a work item.
  *
- * Context: Any context.
+ * Context: Any context but NMI.  On PREEMPT_RT, not with interrupts or
+ * preemption disabled nor from hardirq context.
  * Return: nothing; a bad pointer shows in the heap's bad_frees counter.
  */
 void talc_heap_free(struct talc_heap *heap, void *ptr)
 {
-	unsigned long flags;
-	LIST_HEAD(dead);
-	u64 bad;
+	struct talc_hold hold;
+	bool reclaim;
 
 	if (!heap || ZERO_OR_NULL_PTR(ptr))
 		return;
-	spin_lock_irqsave(&heap->lock, flags);
-	bad = heap->core.bad_frees;
+	talc_heap_lock(heap, &hold);
 	talc_free(&heap->core, ptr);
-	if (heap->core.bad_frees == bad) {
-		talc_heap_count(heap, talc_heap_region_of(heap, ptr), -1);
-		talc_heap_reclaim(heap, &dead);
-	}
-	spin_unlock_irqrestore(&heap->lock, flags);
-	talc_free_dead(&dead);
+	reclaim = talc_available_bytes(&heap->core) >= heap->reclaim_arm;
+	if (reclaim)
+		heap->reclaim_arm = SIZE_MAX;	/* until the work re-arms */
+	talc_heap_unlock(heap, &hold);
+	if (unlikely(reclaim))
+		schedule_work(&heap->reclaim_work);
 }
 EXPORT_SYMBOL_GPL(talc_heap_free);
 
 /**
- * talc_heap_realloc() - resize memory (talc_realloc(heap, ptr, size, gfp))
+ * talc_heap_realloc() - resize memory
  * @heap: the heap the memory came from
  * @ptr: the memory, or NULL (or ZERO_SIZE_PTR) to allocate
  * @size: new size in bytes; 0 frees @ptr
- * @gfp: allocation flags, as for talc_alloc(); with __GFP_ZERO the bytes
- *	past the old usable size (or past @size when shrinking) are zeroed
+ * @gfp: allocation flags, as for talc_heap_alloc(); with __GFP_ZERO the
+ *	bytes past the old usable size (or past @size when shrinking) are
+ *	zeroed
  *
  * krealloc() semantics: the block is resized in place when possible, else
  * moved (keeping its alignment) with its contents copied up to the smaller
- * of the old and new size.  A bad @ptr is counted and reported as by
- * talc_heap_free().
+ * of the old and new size.  The copy runs outside the heap's lock, and the
+ * old block is validated again when it is freed: a concurrent free of
+ * @ptr (a caller's bug) shows as a bad free.  A bad @ptr is counted and
+ * reported as by talc_heap_free().
  *
- * Context: As talc_alloc().
+ * Context: As talc_heap_alloc().
  * Return: the resized memory; ZERO_SIZE_PTR after freeing @ptr when @size
  * is 0; NULL on failure, in which case @ptr is untouched and still valid.
  */
 void *talc_heap_realloc(struct talc_heap *heap, void *ptr, size_t size,
 			gfp_t gfp)
 {
-	size_t old = 0, usable = 0;
-	struct talc_region_node *r;
-	unsigned long flags;
-	LIST_HEAD(dead);
+	size_t keep, usable = 0;
+	struct talc_block old;
+	struct talc_hold hold;
 	void *p;
+	int ret;
 
 	if (ZERO_OR_NULL_PTR(ptr))
-		return talc_alloc(heap, size, gfp);
+		return talc_heap_alloc(heap, size, gfp);
 	if (!heap)
 		return NULL;
 	if (!size) {
 		talc_heap_free(heap, ptr);
 		return ZERO_SIZE_PTR;
 	}
+	if (unlikely(gfp & TALC_GFP_REJECT))
+		return talc_heap_reject_gfp(heap, gfp);
 	might_alloc(gfp);
-	spin_lock_irqsave(&heap->lock, flags);
-	heap->irqflags = flags;
-	heap->gfp = gfp;
-	if (gfp & __GFP_ZERO)
-		old = talc_usable_size(&heap->core, ptr);
-	/* The old region, looked up before the hook may add regions. */
-	r = talc_heap_region_of(heap, ptr);
-	p = talc_realloc(&heap->core, ptr, size);
-	if (p) {
-		if (p != ptr) {
-			talc_heap_count(heap, talc_heap_region_of(heap, p), 1);
-			talc_heap_count(heap, r, -1);
-		}
-		if (gfp & __GFP_ZERO)
-			usable = talc_usable_size(&heap->core, p);
-		talc_heap_reclaim(heap, &dead);
+	talc_heap_lock(heap, &hold);
+	ret = talc_resize(&heap->core, ptr, size, &old);
+	if (!ret && (gfp & __GFP_ZERO))
+		usable = talc_usable_size(&heap->core, ptr);
+	if (ret == -ENOMEM)
+		heap->stat[TALC_HEAP_FAILURES]++;
+	talc_heap_unlock(heap, &hold);
+	keep = min(old.usable, size);
+	if (!ret) {
+		if (usable > keep)
+			memset((char *)ptr + keep, 0, usable - keep);
+		return ptr;
 	}
-	spin_unlock_irqrestore(&heap->lock, heap->irqflags);
-	talc_free_dead(&dead);
-	old = min(old, size);
-	if (usable > old)
-		memset((char *)p + old, 0, usable - old);
+	if (ret != -ENOSPC)
+		return NULL;
+
+	p = talc_heap_do_alloc(heap, size, old.align, gfp & ~__GFP_ZERO);
+	if (!p)
+		return NULL;
+	memcpy(p, ptr, keep);
+	if (gfp & __GFP_ZERO) {
+		usable = talc_heap_usable_size(heap, p);
+		if (usable > keep)
+			memset((char *)p + keep, 0, usable - keep);
+	}
+	talc_heap_free(heap, ptr);
 	return p;
 }
 EXPORT_SYMBOL_GPL(talc_heap_realloc);
 
 /**
  * talc_heap_usable_size() - usable size of an allocation
- * (talc_usable_size(heap, ptr))
  * @heap: the heap the memory came from
  * @ptr: the memory
  *
- * Context: Any context.
+ * @ptr is validated as by talc_heap_free(); a bad pointer is counted and
+ * reported the same way.
+ *
+ * Context: As talc_heap_free().
  * Return: the bytes usable at @ptr (at least the size requested), or 0 if
  * @ptr is NULL, ZERO_SIZE_PTR or not a live allocation of @heap.
  */
 size_t talc_heap_usable_size(struct talc_heap *heap, const void *ptr)
 {
-	unsigned long flags;
+	struct talc_hold hold;
 	size_t n;
 
 	if (!heap || ZERO_OR_NULL_PTR(ptr))
 		return 0;
-	spin_lock_irqsave(&heap->lock, flags);
+	talc_heap_lock(heap, &hold);
 	n = talc_usable_size(&heap->core, ptr);
-	spin_unlock_irqrestore(&heap->lock, flags);
+	talc_heap_unlock(heap, &hold);
 	return n;
 }
 EXPORT_SYMBOL_GPL(talc_heap_usable_size);
@@ -451,20 +548,22 @@ EXPORT_SYMBOL_GPL(talc_heap_usable_size);
 /**
  * talc_heap_stats() - read a heap's counters
  * @heap: the heap
- * @st: filled with a consistent snapshot (see struct talc_stats)
+ * @st: filled with a consistent snapshot (see struct talc_stats);
+ *	failed_allocations counts the heap API's NULL returns
  *
- * Context: Any context.
+ * Context: As talc_heap_free().  Bounded time under the heap's lock.
  * Return: 0, or -EINVAL if @heap or @st is NULL.
  */
 int talc_heap_stats(struct talc_heap *heap, struct talc_stats *st)
 {
-	unsigned long flags;
+	struct talc_hold hold;
 
 	if (!heap || !st)
 		return -EINVAL;
-	spin_lock_irqsave(&heap->lock, flags);
+	talc_heap_lock(heap, &hold);
 	talc_get_stats(&heap->core, st);
-	spin_unlock_irqrestore(&heap->lock, flags);
+	st->failed_allocations = heap->stat[TALC_HEAP_FAILURES];
+	talc_heap_unlock(heap, &hold);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(talc_heap_stats);
@@ -482,111 +581,189 @@ const char *talc_heap_name(const struct talc_heap *heap)
 }
 EXPORT_SYMBOL_GPL(talc_heap_name);
 
-/* ---- internal helpers for talc_debugfs.c ---- */
+/* ---- for debugfs and the tests (talc_internal.h) ---- */
 
 /*
- * Run the full consistency check under the lock.  Return: 0, or -EUCLEAN
- * with the first problem in @msg.
+ * The consistency check, in steps of TALC_WALK_BUDGET chunks with the lock
+ * dropped between them.  Return: 0, or -EUCLEAN with the first problem in
+ * @msg.  Process context.
  */
 int talc_heap_check(struct talc_heap *heap, char *msg, size_t len)
 {
-	unsigned long flags;
+	struct talc_hold hold;
 	int ret;
 
-	spin_lock_irqsave(&heap->lock, flags);
-	heap->capture = true;
-	heap->check_msg[0] = '\0';
-	ret = talc_check(&heap->core);
-	heap->capture = false;
-	if (ret) {
-		if (heap->check_msg[0])
-			strscpy(msg, heap->check_msg, len);
-		else
-			snprintf(msg, len, "check failed (%d)", ret);
-	}
-	spin_unlock_irqrestore(&heap->lock, flags);
+	mutex_lock(&heap->walk_lock);
+	talc_heap_lock(heap, &hold);
+	talc_walk_start(&heap->core);
+	talc_heap_unlock(heap, &hold);
+	do {
+		talc_heap_lock(heap, &hold);
+		heap->capture = true;
+		heap->check_msg[0] = '\0';
+		ret = talc_check_step(&heap->core, TALC_WALK_BUDGET);
+		heap->capture = false;
+		if (ret < 0) {
+			if (heap->check_msg[0])
+				strscpy(msg, heap->check_msg, len);
+			else
+				snprintf(msg, len, "check failed (%d)", ret);
+		}
+		talc_heap_unlock(heap, &hold);
+		cond_resched();
+	} while (ret > 0);
+	mutex_unlock(&heap->walk_lock);
 	return ret;
 }
 
-/* A heap may not be limited below its first region. */
-int talc_heap_set_max_size(struct talc_heap *heap, size_t max_size)
+void talc_heap_get_info(struct talc_heap *heap, struct talc_heap_info *info)
 {
-	unsigned long flags;
+	struct talc_hold hold;
 
-	if (max_size < heap->size)
-		return -EINVAL;
-	spin_lock_irqsave(&heap->lock, flags);
-	heap->max_size = max_size;
-	spin_unlock_irqrestore(&heap->lock, flags);
-	return 0;
+	talc_heap_lock(heap, &hold);
+	info->size = heap->size;
+	info->max_size = heap->max_size;
+	info->grow_step = heap->grow_step;
+	info->reclaim_threshold = heap->reclaim_threshold;
+	info->quick_depth = heap->quick_depth;
+	info->poison = heap->poison;
+	info->owned = heap->owned;
+	info->growing = heap->growing;
+	info->max_hold_ns = heap->max_hold_ns;
+	memcpy(info->stat, heap->stat, sizeof(info->stat));
+	talc_heap_unlock(heap, &hold);
+	info->refs = refcount_read(&heap->refs);
 }
 
-/* From 0 (reclaim whenever possible) up to max_size (never). */
-int talc_heap_set_reclaim_threshold(struct talc_heap *heap, size_t bytes)
+void talc_heap_reset_max_hold(struct talc_heap *heap)
 {
-	unsigned long flags;
-	LIST_HEAD(dead);
-	int ret = -EINVAL;
+	struct talc_hold hold;
 
-	spin_lock_irqsave(&heap->lock, flags);
-	if (bytes <= heap->max_size) {
-		heap->reclaim_threshold = bytes;
-		talc_heap_reclaim(heap, &dead);
-		ret = 0;
-	}
-	spin_unlock_irqrestore(&heap->lock, flags);
-	talc_free_dead(&dead);
-	return ret;
+	talc_heap_lock(heap, &hold);
+	heap->max_hold_ns = 0;
+	/* this hold itself must not count */
+	hold.start = local_clock();
+	talc_heap_unlock(heap, &hold);
+	heap->max_hold_ns = 0;
 }
 
-/* From one page up to max_size. */
-int talc_heap_set_grow_step(struct talc_heap *heap, size_t bytes)
+/* Count one bin, looking at TALC_WALK_BUDGET chunks at most. */
+bool talc_heap_bin_stats(struct talc_heap *heap, unsigned int bin,
+			 size_t *chunks, size_t *bytes)
 {
-	unsigned long flags;
-	int ret = -EINVAL;
+	struct talc_hold hold;
+	bool all;
 
-	spin_lock_irqsave(&heap->lock, flags);
-	if (bytes >= PAGE_SIZE && bytes <= heap->max_size) {
-		heap->grow_step = PAGE_ALIGN(bytes);
-		ret = 0;
-	}
-	spin_unlock_irqrestore(&heap->lock, flags);
-	return ret;
+	talc_heap_lock(heap, &hold);
+	all = talc_bin_stats(&heap->core, bin, chunks, bytes,
+			     TALC_WALK_BUDGET);
+	talc_heap_unlock(heap, &hold);
+	return all;
 }
 
 /*
- * Chunks parked on the quick lists are not poisoned: coalesce them so that
- * every free chunk gets poison from now on.
+ * Up to @n regions above the one based at @after (NULL: from the first),
+ * in one hold of the lock.  Return: how many were filled in.
  */
-void talc_heap_set_poison(struct talc_heap *heap, bool on)
+int talc_heap_regions(struct talc_heap *heap, const void *after,
+		      struct talc_region_info *ri, unsigned int n)
 {
-	unsigned long flags;
+	struct talc_hold hold;
+	unsigned int i;
 
-	spin_lock_irqsave(&heap->lock, flags);
-	heap->core.poison = on;
-	if (on)
-		talc_flush(&heap->core);
-	spin_unlock_irqrestore(&heap->lock, flags);
+	talc_heap_lock(heap, &hold);
+	for (i = 0; i < n; i++) {
+		if (talc_region_next(&heap->core, after, &ri[i]))
+			break;
+		after = ri[i].base;
+	}
+	talc_heap_unlock(heap, &hold);
+	return i;
 }
 
-/* 0 (quick lists off) to TALC_QUICK_DEPTH_MAX; parked chunks are flushed. */
+/* Run the reclaim work now and wait for it.  Process context. */
+void talc_heap_flush_reclaim(struct talc_heap *heap)
+{
+	schedule_work(&heap->reclaim_work);
+	flush_work(&heap->reclaim_work);
+}
+
+/* From the first region's size up to TALC_HEAP_MAX_BYTES. */
+int talc_heap_set_max_size(struct talc_heap *heap, size_t max_size)
+{
+	struct talc_hold hold;
+	int ret = -EINVAL;
+
+	talc_heap_lock(heap, &hold);
+	if (max_size >= heap->size && max_size <= TALC_HEAP_MAX_BYTES &&
+	    max_size >= heap->grow_step) {
+		heap->max_size = max_size;
+		ret = 0;
+	}
+	talc_heap_unlock(heap, &hold);
+	return ret;
+}
+
+/* From 0 up to max_size; idle regions are looked at again. */
+int talc_heap_set_reclaim_threshold(struct talc_heap *heap, size_t bytes)
+{
+	struct talc_hold hold;
+	int ret = -EINVAL;
+
+	talc_heap_lock(heap, &hold);
+	if (bytes <= heap->max_size) {
+		heap->reclaim_threshold = bytes;
+		heap->reclaim_arm = bytes + heap->grow_step;
+		ret = 0;
+	}
+	talc_heap_unlock(heap, &hold);
+	if (!ret)
+		schedule_work(&heap->reclaim_work);
+	return ret;
+}
+
+/* From one page up to max_size, rounded up to whole pages. */
+int talc_heap_set_grow_step(struct talc_heap *heap, size_t bytes)
+{
+	struct talc_hold hold;
+	int ret = -EINVAL;
+
+	talc_heap_lock(heap, &hold);
+	if (bytes >= PAGE_SIZE && bytes <= heap->max_size &&
+	    PAGE_ALIGN(bytes) <= heap->max_size) {
+		heap->grow_step = PAGE_ALIGN(bytes);
+		ret = 0;
+	}
+	talc_heap_unlock(heap, &hold);
+	return ret;
+}
+
+void talc_heap_set_poison(struct talc_heap *heap, bool on)
+{
+	struct talc_hold hold;
+
+	talc_heap_lock(heap, &hold);
+	talc_set_poison(&heap->core, on);
+	heap->poison = on;
+	talc_heap_unlock(heap, &hold);
+}
+
 int talc_heap_set_quick_depth(struct talc_heap *heap, unsigned int depth)
 {
-	unsigned long flags;
+	struct talc_hold hold;
+	int ret;
 
-	if (depth > TALC_QUICK_DEPTH_MAX)
-		return -EINVAL;
-	spin_lock_irqsave(&heap->lock, flags);
-	heap->core.quick_depth = depth;
-	talc_flush(&heap->core);
-	spin_unlock_irqrestore(&heap->lock, flags);
-	return 0;
+	talc_heap_lock(heap, &hold);
+	ret = talc_set_quick_depth(&heap->core, depth);
+	if (!ret)
+		heap->quick_depth = depth;
+	talc_heap_unlock(heap, &hold);
+	return ret;
 }
 
 /* ---- heap lifetime ---- */
 
-/* Called with talc_heaps_mutex held. */
-struct talc_heap *talc_heap_find_locked(const char *name)
+static struct talc_heap *talc_heap_find_locked(const char *name)
 {
 	struct talc_heap *heap;
 
@@ -597,141 +774,162 @@ struct talc_heap *talc_heap_find_locked(const char *name)
 	return NULL;
 }
 
-/* Give every region back and free @heap; it must be off every list. */
-static void talc_heap_free_regions(struct talc_heap *heap)
+/*
+ * Give every region and the index back and free @heap: it is off every
+ * list.  Each region's head is read (for the next one) before it is freed.
+ */
+static void talc_heap_free_memory(struct talc_heap *heap)
 {
-	struct talc_region_node *r, *n;
+	struct talc_region_info ri;
+	void *base = NULL;
+	bool more;
 
-	list_for_each_entry_safe(r, n, &heap->regions, node) {
-		vfree(r->base);
-		kfree(r);
-	}
+	cancel_work_sync(&heap->reclaim_work);
+	do {
+		more = !talc_region_next(&heap->core, base, &ri);
+		vfree(base);
+		base = more ? ri.base : NULL;
+	} while (more);
+	vfree(heap->index);
 	kfree(heap);
 }
 
 /*
- * Create a heap; @owned heaps belong to the module (heaps=, debugfs
- * control), the others to the caller.  Called with talc_heaps_mutex held.
+ * Create a heap: everything is allocated before talc_heaps_mutex is taken,
+ * with __GFP_NOWARN, and only when the memory is available, so a large
+ * create neither stalls the other heaps nor calls the OOM killer.
  */
-struct talc_heap *talc_heap_create_locked(const char *name, size_t size,
-					  size_t max_size, bool owned)
+static struct talc_heap *talc_heap_new(const char *name, size_t size,
+				       size_t max_size, bool owned)
 {
-	struct talc_region_node *r;
 	struct talc_heap *heap;
-	void *base;
+	void *base = NULL;
 	int ret;
 
-	lockdep_assert_held(&talc_heaps_mutex);
 	if (!name || !talc_parse_name_valid(name, strnlen(name,
-							  TALC_NAME_MAX + 1)))
+							  TALC_NAME_MAX + 1)) ||
+	    !talc_debugfs_name_ok(name))
 		return ERR_PTR(-EINVAL);
-	if (!size || size > TALC_MAX_CHUNK || (max_size && max_size < size))
+	if (!size || size > TALC_HEAP_MAX_BYTES || max_size > TALC_HEAP_MAX_BYTES ||
+	    (max_size && max_size < size))
 		return ERR_PTR(-EINVAL);
-	if (talc_heap_find_locked(name))
-		return ERR_PTR(-EEXIST);
 	size = PAGE_ALIGN(size);
 	max_size = max(max_size, size);
+	if (!talc_mem_available(__GFP_RETRY_MAYFAIL, size))
+		return ERR_PTR(-ENOMEM);
 
 	heap = kzalloc(sizeof(*heap), GFP_KERNEL);
-	r = kmalloc(sizeof(*r), GFP_KERNEL);
-	base = heap && r ? __vmalloc(size, GFP_KERNEL | __GFP_NOWARN) : NULL;
+	if (heap)
+		base = __vmalloc(size, GFP_KERNEL | __GFP_NOWARN);
 	if (!base) {
-		kfree(r);
 		kfree(heap);
 		return ERR_PTR(-ENOMEM);
 	}
 	talc_init(&heap->core);
-	heap->core.oom = talc_heap_oom;
-	heap->core.oom_data = heap;
-	heap->core.report = talc_heap_report;
-	heap->core.report_data = heap;
-	spin_lock_init(&heap->lock);
-	INIT_LIST_HEAD(&heap->regions);
-	refcount_set(&heap->refs, 1);
-	strscpy(heap->name, name, sizeof(heap->name));
-	heap->size = size;
-	heap->max_size = max_size;
-	heap->grow_step = max_t(size_t, size, TALC_GROW_STEP_MIN);
-	heap->reclaim_threshold = size;
-	heap->owned = owned;
-
+	talc_set_report(&heap->core, talc_heap_report, heap);
 	ret = talc_claim(&heap->core, base, size);
 	if (ret) {
 		vfree(base);
-		kfree(r);
 		kfree(heap);
 		return ERR_PTR(ret);
 	}
-	r->base = base;
-	r->size = size;
-	r->live = 0;
-	list_add_tail(&r->node, &heap->regions);
-	heap->nregions = 1;
-	list_add_tail(&heap->list, &talc_heaps);
-	talc_debugfs_add_heap(heap);
+	spin_lock_init(&heap->lock);
+	mutex_init(&heap->grow_lock);
+	mutex_init(&heap->walk_lock);
+	INIT_WORK(&heap->reclaim_work, talc_heap_reclaim_workfn);
+	refcount_set(&heap->refs, 1);
+	strscpy(heap->name, name, sizeof(heap->name));
+	heap->first = base;
+	heap->size = size;
+	heap->max_size = max_size;
+	heap->grow_step = min(max_t(size_t, size, TALC_GROW_STEP_MIN),
+			      max_size);
+	heap->reclaim_threshold = size;
+	heap->reclaim_arm = heap->reclaim_threshold + heap->grow_step;
+	heap->quick_depth = TALC_DEFAULT_QUICK_DEPTH;
+	heap->owned = owned;
 	return heap;
 }
 
-static struct talc_heap *talc_heap_create_owned(const char *name,
-						size_t size, size_t max_size,
-						bool owned)
+static struct talc_heap *talc_heap_create_common(const char *name,
+						 size_t size, size_t max_size,
+						 bool owned)
 {
-	struct talc_heap *heap;
+	struct talc_heap *heap = talc_heap_new(name, size, max_size, owned);
 
+	if (IS_ERR(heap))
+		return heap;
 	mutex_lock(&talc_heaps_mutex);
-	heap = talc_heap_create_locked(name, size, max_size, owned);
+	if (talc_heap_find_locked(name)) {
+		mutex_unlock(&talc_heaps_mutex);
+		talc_heap_free_memory(heap);
+		return ERR_PTR(-EEXIST);
+	}
+	list_add_tail(&heap->list, &talc_heaps);
+	talc_debugfs_add_heap(heap);
 	mutex_unlock(&talc_heaps_mutex);
 	return heap;
 }
 
 /**
  * talc_heap_create() - create a named private heap
- * @name: unique name, [A-Za-z0-9_-]{1,31}; shown in debugfs
+ * @name: unique name, [A-Za-z0-9_-]{1,31}, not "heaps" nor "control";
+ *	shown in debugfs
  * @size: bytes of the first region (rounded up to pages), kept until the
  *	heap is destroyed
  * @max_size: most bytes the heap may claim by growing; 0 or @size for a
  *	heap that never grows
  *
  * The caller owns the returned heap (one reference) and must give it back
- * with talc_heap_destroy().
+ * with talc_heap_destroy().  The first region is allocated only when that
+ * much memory is available, without the OOM killer.
  *
  * Context: Process context; sleeps.
- * Return: the heap, or ERR_PTR(-EINVAL) for a bad name or sizes,
- * ERR_PTR(-EEXIST) if the name is taken, ERR_PTR(-ENOMEM).
+ * Return: the heap, or ERR_PTR(-EINVAL) for a bad name or sizes (above
+ * 1 TiB, or @max_size below @size), ERR_PTR(-EEXIST) if the name is
+ * taken, ERR_PTR(-ENOMEM).
  */
 struct talc_heap *talc_heap_create(const char *name, size_t size,
 				   size_t max_size)
 {
-	return talc_heap_create_owned(name, size, max_size, false);
+	return talc_heap_create_common(name, size, max_size, false);
 }
 EXPORT_SYMBOL_GPL(talc_heap_create);
 
-/*
- * Destroy @heap unless busy; @owned says who asks (the module or an API
- * user).  Called with talc_heaps_mutex held.
- */
-int talc_heap_destroy_locked(struct talc_heap *heap, bool owned)
+/* For heaps= and debugfs control: the module owns the heap. */
+struct talc_heap *talc_heap_create_owned(const char *name, size_t size,
+					 size_t max_size)
 {
-	unsigned long flags;
+	return talc_heap_create_common(name, size, max_size, true);
+}
+
+/* Take @heap off the list unless busy.  Called with talc_heaps_mutex held. */
+static int talc_heap_unlist(struct talc_heap *heap, bool owned)
+{
+	struct talc_stats st;
+	struct talc_hold hold;
 	int ret = 0;
 
 	lockdep_assert_held(&talc_heaps_mutex);
-	spin_lock_irqsave(&heap->lock, flags);
+	talc_heap_lock(heap, &hold);
+	talc_get_stats(&heap->core, &st);
 	if (heap->owned != owned || refcount_read(&heap->refs) != 1 ||
-	    heap->core.allocation_count || heap->pending)
+	    st.allocation_count || heap->growing)
 		ret = -EBUSY;
-	spin_unlock_irqrestore(&heap->lock, flags);
+	talc_heap_unlock(heap, &hold);
 	if (ret)
 		return ret;
 	list_del(&heap->list);
 	talc_debugfs_remove_heap(heap);
-	talc_heap_free_regions(heap);
 	return 0;
 }
 
 /**
  * talc_heap_destroy() - destroy a heap made with talc_heap_create()
  * @heap: the heap
+ *
+ * The owner cannot destroy its heap while another module holds a
+ * reference from talc_heap_get(): it must wait for talc_heap_put().
  *
  * Context: Process context; sleeps.
  * Return: 0 when the heap and all its memory are gone; -EBUSY (and nothing
@@ -746,11 +944,28 @@ int talc_heap_destroy(struct talc_heap *heap)
 	if (!heap)
 		return -EINVAL;
 	mutex_lock(&talc_heaps_mutex);
-	ret = talc_heap_destroy_locked(heap, false);
+	ret = talc_heap_unlist(heap, false);
 	mutex_unlock(&talc_heaps_mutex);
+	if (!ret)
+		talc_heap_free_memory(heap);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(talc_heap_destroy);
+
+/* For debugfs control: destroy a module-owned heap by name. */
+int talc_heap_destroy_owned(const char *name)
+{
+	struct talc_heap *heap;
+	int ret;
+
+	mutex_lock(&talc_heaps_mutex);
+	heap = talc_heap_find_locked(name);
+	ret = heap ? talc_heap_unlist(heap, true) : -ENOENT;
+	mutex_unlock(&talc_heaps_mutex);
+	if (!ret)
+		talc_heap_free_memory(heap);
+	return ret;
+}
 
 /**
  * talc_heap_get() - look a heap up by name and take a reference
@@ -802,20 +1017,24 @@ MODULE_PARM_DESC(heaps,
 static void talc_heaps_destroy_all(void)
 {
 	struct talc_heap *heap, *n;
+	struct talc_stats st;
+	LIST_HEAD(dead);
 
 	mutex_lock(&talc_heaps_mutex);
 	list_for_each_entry_safe(heap, n, &talc_heaps, list) {
-		if (heap->core.allocation_count ||
-		    refcount_read(&heap->refs) != 1 || !heap->owned)
+		talc_heap_stats(heap, &st);
+		if (st.allocation_count || refcount_read(&heap->refs) != 1 ||
+		    !heap->owned)
 			pr_warn("heap %s: destroyed with %zu live allocations and %u references (%s owner)\n",
-				heap->name, heap->core.allocation_count,
+				heap->name, st.allocation_count,
 				refcount_read(&heap->refs),
 				heap->owned ? "module" : "API");
-		list_del(&heap->list);
 		talc_debugfs_remove_heap(heap);
-		talc_heap_free_regions(heap);
+		list_move(&heap->list, &dead);
 	}
 	mutex_unlock(&talc_heaps_mutex);
+	list_for_each_entry_safe(heap, n, &dead, list)
+		talc_heap_free_memory(heap);
 }
 
 static int __init talc_heaps_from_param(void)
@@ -836,7 +1055,7 @@ static int __init talc_heaps_from_param(void)
 	}
 	for (i = 0; i < n; i++) {
 		heap = talc_heap_create_owned(specs[i].name, specs[i].size,
-					      specs[i].max_size, true);
+					      specs[i].max_size);
 		if (IS_ERR(heap)) {
 			pr_err("heaps=: cannot create heap '%s' (size %zu, max %zu): %ld\n",
 			       specs[i].name, specs[i].size,
@@ -849,25 +1068,33 @@ static int __init talc_heaps_from_param(void)
 	return 0;
 }
 
+/*
+ * The debugfs directory and heap table first, then the heaps= heaps, and
+ * only then the control file: no create through control can race with
+ * heaps= or with a failing init.
+ */
 static int __init talc_module_init(void)
 {
 	int ret;
 
-	talc_debugfs_init();
+	ret = talc_debugfs_init();
+	if (ret)
+		pr_warn("debugfs: %d; heaps work without it\n", ret);
 	ret = talc_heaps_from_param();
 	if (ret) {
 		talc_heaps_destroy_all();
 		talc_debugfs_exit();
-		flush_work(&talc_vfree_work);
+		return ret;
 	}
-	return ret;
+	talc_debugfs_add_control();
+	return 0;
 }
 
 static void __exit talc_module_exit(void)
 {
+	talc_debugfs_remove_control();
 	talc_heaps_destroy_all();
 	talc_debugfs_exit();
-	flush_work(&talc_vfree_work);
 }
 
 module_init(talc_module_init);

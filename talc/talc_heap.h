@@ -5,10 +5,16 @@
  * A heap is a talc core (talc.h) plus a spinlock, vmalloc'd regions, a growth
  * and reclaim policy, a reference count and a name.  Any module may create
  * its own heaps or look up heaps created with the heaps= module parameter.
+ * Every function of the API is called talc_heap_*() and takes the heap
+ * first.
  *
- * talc_free(), talc_realloc() and talc_usable_size() are macros in talc.h
- * that dispatch on the type of their first argument, so with a heap they
- * call talc_heap_free(), talc_heap_realloc() and talc_heap_usable_size().
+ * Contexts, for every call that takes a heap's lock (alloc, free, realloc,
+ * usable_size, stats): task, softirq and hardirq context, with GFP_ATOMIC or
+ * GFP_NOWAIT where the call allocates; never NMI.  With flags that allow
+ * blocking (GFP_KERNEL, GFP_NOFS, GFP_NOIO) an allocation may sleep to grow
+ * the heap.  On PREEMPT_RT the heap lock is a sleeping spinlock_t: there the
+ * calls may not be made with interrupts or preemption disabled, under a
+ * raw_spinlock_t, or from hardirq context (threaded handlers are fine).
  */
 #ifndef _TALC_HEAP_H
 #define _TALC_HEAP_H
@@ -28,9 +34,13 @@ int talc_heap_destroy(struct talc_heap *heap);
 struct talc_heap *talc_heap_get(const char *name);
 void talc_heap_put(struct talc_heap *heap);
 
-void *talc_alloc(struct talc_heap *heap, size_t size, gfp_t gfp);
-void *talc_alloc_aligned(struct talc_heap *heap, size_t size, size_t align,
-			 gfp_t gfp);
+void *talc_heap_alloc(struct talc_heap *heap, size_t size, gfp_t gfp);
+void *talc_heap_alloc_aligned(struct talc_heap *heap, size_t size,
+			      size_t align, gfp_t gfp);
+void *talc_heap_realloc(struct talc_heap *heap, void *ptr, size_t size,
+			gfp_t gfp);
+void talc_heap_free(struct talc_heap *heap, void *ptr);
+size_t talc_heap_usable_size(struct talc_heap *heap, const void *ptr);
 int talc_heap_stats(struct talc_heap *heap, struct talc_stats *st);
 const char *talc_heap_name(const struct talc_heap *heap);
 

@@ -1,106 +1,157 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * talc_internal.h - what talc_heap.c and talc_debugfs.c share inside
- * talc.ko.  Not an API: other modules use talc_heap.h.
+ * talc_internal.h - what talc_heap.c offers talc_debugfs.c and the KUnit
+ * suites inside talc.ko.  Not an API: other modules use talc_heap.h.
  */
 #ifndef _TALC_INTERNAL_H
 #define _TALC_INTERNAL_H
 
 #include <linux/gfp.h>
-#include <linux/limits.h>
 #include <linux/list.h>
-#include <linux/llist.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 #include "talc.h"
 #include "talc_heap.h"
-
-/* Deepest quick list the quick_depth tunable allows (u8 counters). */
-#define TALC_QUICK_DEPTH_MAX	U8_MAX
 
 /* Length of the message talc_heap_check() keeps from the first report. */
 #define TALC_CHECK_MSG_LEN	128
 
-/**
- * struct talc_region_node - one vmalloc'd region of a heap
- * @node: in talc_heap.regions (under talc_heap.lock)
- * @free_node: in the deferred vfree list once released
- * @base: what vmalloc() returned and talc_claim() was given
- * @size: bytes claimed (a whole number of pages)
- * @live: allocations in the region (not kept for the first region)
+/*
+ * Chunks checked, bins counted or regions listed per hold of a heap's lock
+ * by the debugfs readers: each hold stays far below 100 us (see
+ * BENCHMARKS.md for the measured longest hold).
  */
-struct talc_region_node {
-	struct list_head node;
-	struct llist_node free_node;
-	void *base;
+#define TALC_WALK_BUDGET	256
+#define TALC_REGION_BATCH	32
+
+/**
+ * enum talc_heap_stat - the heap layer's own counters (talc_heap.stat[])
+ * @TALC_HEAP_GROWS: regions added by growth
+ * @TALC_HEAP_GROW_FAILS: growths that found no memory (or no room)
+ * @TALC_HEAP_GROW_WAITS: allocations that waited for another grower
+ * @TALC_HEAP_RECLAIMS: regions released by reclaim
+ * @TALC_HEAP_FAILURES: allocations of the heap API that returned NULL
+ * @TALC_HEAP_REJECTED_GFP: allocations refused for their gfp flags
+ * @TALC_HEAP_NR_STATS: number of counters
+ */
+enum talc_heap_stat {
+	TALC_HEAP_GROWS,
+	TALC_HEAP_GROW_FAILS,
+	TALC_HEAP_GROW_WAITS,
+	TALC_HEAP_RECLAIMS,
+	TALC_HEAP_FAILURES,
+	TALC_HEAP_REJECTED_GFP,
+	TALC_HEAP_NR_STATS,
+};
+
+extern const char *const talc_heap_stat_names[TALC_HEAP_NR_STATS];
+
+/**
+ * struct talc_heap_info - a heap's policy and own counters, for debugfs
+ * @size: size of the first region
+ * @max_size: bound on the bytes claimed in all regions
+ * @grow_step: smallest region added by growth
+ * @reclaim_threshold: free bytes the heap keeps when it releases a region
+ * @quick_depth: the core's quick-list depth
+ * @poison: the core poisons freed memory
+ * @owned: created by heaps= or debugfs control
+ * @refs: references held
+ * @growing: bytes a grower is allocating right now, outside the lock
+ * @max_hold_ns: longest hold of the heap's lock since the last reset
+ * @stat: the counters of enum talc_heap_stat
+ */
+struct talc_heap_info {
 	size_t size;
-	size_t live;
+	size_t max_size;
+	size_t grow_step;
+	size_t reclaim_threshold;
+	unsigned int quick_depth;
+	bool poison;
+	bool owned;
+	unsigned int refs;
+	size_t growing;
+	u64 max_hold_ns;
+	u64 stat[TALC_HEAP_NR_STATS];
 };
 
 /**
  * struct talc_heap - a named private heap
  * @core: the allocator (under @lock)
- * @lock: serialises @core, @regions, @pending and the policy fields
- * @regions: struct talc_region_node list, the first region first
+ * @lock: serialises @core, @stat, @max_hold_ns and the policy fields
+ * @grow_lock: one grower at a time; others wait for its region
+ * @walk_lock: one stepped walk (check, regions) at a time
  * @list: in the global heap list (under talc_heaps_mutex)
  * @refs: references: the owner's plus one per talc_heap_get()
  * @name: NUL-terminated name, [A-Za-z0-9_-]{1,31}
- * @size: size of the first region (never released before destroy)
+ * @first: base of the first region (never released before destroy)
+ * @size: size of the first region
  * @max_size: bound on the bytes claimed in all regions
  * @grow_step: smallest region added by growth
- * @reclaim_threshold: release fully free regions while more bytes than
- *	this are free
- * @pending: bytes being vmalloc'd by growing allocations (counted against
- *	@max_size so that concurrent growers cannot overshoot it)
- * @nregions: entries in @regions
- * @idle: regions other than the first with no allocation (reclaimable)
- * @irqflags: saved irq flags of the current holder of @lock, for the OOM
- *	hook that drops and retakes the lock (allocation paths only)
- * @gfp: flags of the allocation in progress under @lock
- * @grows: regions added by growth
- * @reclaims: regions released by reclaim
+ * @reclaim_threshold: see talc_heap_reclaim_workfn()
+ * @reclaim_arm: free bytes at which a free schedules @reclaim_work
+ * @growing: bytes the grower is allocating outside @lock
+ * @index: the core's region index, once it outgrew the built-in one
+ * @quick_depth: the core's quick-list depth, as last set
+ * @poison: the core poisons freed memory, as last set
+ * @stat: enum talc_heap_stat counters
+ * @max_hold_ns: longest hold of @lock (resettable through debugfs)
  * @warned: bitmask of enum talc_event kinds already WARNed about
  * @owned: created by heaps= or debugfs control (the module holds the
  *	owner's reference and control may destroy it)
  * @capture: talc_heap_check() is running; reports go to @check_msg
  * @check_msg: the first problem seen by talc_heap_check()
+ * @reclaim_work: releases idle regions (process context)
+ * @test_unlocked: KUnit hook, run where the growth path has dropped @lock
+ * @test_data: its argument
  * @dir: debugfs directory (under talc_heaps_mutex)
  */
 struct talc_heap {
 	struct talc core;
 	spinlock_t lock;	/* see the kernel-doc above */
-	struct list_head regions;
+	struct mutex grow_lock;	/* see the kernel-doc above */
+	struct mutex walk_lock;	/* see the kernel-doc above */
 	struct list_head list;
 	refcount_t refs;
 	char name[TALC_NAME_MAX + 1];
+	void *first;
 	size_t size;
 	size_t max_size;
 	size_t grow_step;
 	size_t reclaim_threshold;
-	size_t pending;
-	size_t nregions;
-	size_t idle;
-	unsigned long irqflags;
-	gfp_t gfp;
-	u64 grows;
-	u64 reclaims;
+	size_t reclaim_arm;
+	size_t growing;
+	void *index;
+	unsigned int quick_depth;
+	bool poison;
+	u64 stat[TALC_HEAP_NR_STATS];
+	u64 max_hold_ns;
 	unsigned long warned;
 	bool owned;
 	bool capture;
 	char check_msg[TALC_CHECK_MSG_LEN];
+	struct work_struct reclaim_work;
+	void (*test_unlocked)(struct talc_heap *heap, void *data);
+	void *test_data;
 	struct dentry *dir;
 };
 
-/* Global heap list; lock order: talc_heaps_mutex > talc_heap.lock. */
+/* Global heap list; lock order: see talc_heap.c. */
 extern struct mutex talc_heaps_mutex;
 extern struct list_head talc_heaps;
 
-struct talc_heap *talc_heap_create_locked(const char *name, size_t size,
-					  size_t max_size, bool owned);
-int talc_heap_destroy_locked(struct talc_heap *heap, bool owned);
-struct talc_heap *talc_heap_find_locked(const char *name);
+struct talc_heap *talc_heap_create_owned(const char *name, size_t size,
+					 size_t max_size);
+int talc_heap_destroy_owned(const char *name);
 int talc_heap_check(struct talc_heap *heap, char *msg, size_t len);
+void talc_heap_get_info(struct talc_heap *heap, struct talc_heap_info *info);
+void talc_heap_reset_max_hold(struct talc_heap *heap);
+bool talc_heap_bin_stats(struct talc_heap *heap, unsigned int bin,
+			 size_t *chunks, size_t *bytes);
+int talc_heap_regions(struct talc_heap *heap, const void *after,
+		      struct talc_region_info *ri, unsigned int n);
+void talc_heap_flush_reclaim(struct talc_heap *heap);
 int talc_heap_set_max_size(struct talc_heap *heap, size_t max_size);
 int talc_heap_set_reclaim_threshold(struct talc_heap *heap, size_t bytes);
 int talc_heap_set_grow_step(struct talc_heap *heap, size_t bytes);
@@ -111,5 +162,8 @@ int talc_debugfs_init(void);
 void talc_debugfs_exit(void);
 void talc_debugfs_add_heap(struct talc_heap *heap);
 void talc_debugfs_remove_heap(struct talc_heap *heap);
+void talc_debugfs_add_control(void);
+void talc_debugfs_remove_control(void);
+bool talc_debugfs_name_ok(const char *name);
 
 #endif /* _TALC_INTERNAL_H */

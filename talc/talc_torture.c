@@ -9,14 +9,14 @@
  * round robin; without @heap a private heap "talc_torture" is created and
  * destroyed again), waits until they are done and returns.  Each thread owns
  * @slots slots and, per operation, picks a random slot: an empty slot gets a
- * talc_alloc(), talc_alloc_aligned() or __GFP_ZERO allocation (sometimes
+ * talc_heap_alloc(), talc_heap_alloc_aligned() or __GFP_ZERO allocation (sometimes
  * GFP_ATOMIC in atomic context: under a spinlock of the thread's own, taken
  * with spin_lock_irqsave()), a full one is verified and then freed or
- * talc_realloc()'d.  Meanwhile an hrtimer per heap (every @irq_us
+ * talc_heap_realloc()'d.  Meanwhile an hrtimer per heap (every @irq_us
  * microseconds) frees and allocates a block from hardirq context.  Every
  * block carries a header word naming its slot and a fill byte; both are
  * verified before a free and after a realloc, alignment and
- * talc_usable_size() are checked after each allocation.  At
+ * talc_heap_usable_size() are checked after each allocation.  At
  * the end every block is freed and each heap's live allocation count must be
  * back where it started (so the heaps must not be used by anyone else while
  * the test runs).  Running out of memory is not an error (it is counted).
@@ -182,7 +182,7 @@ static bool slot_verify(struct torture_thread *t, unsigned int i, size_t len,
 static void check_new(struct torture_thread *t, void *p, size_t size,
 		      size_t align, const char *what)
 {
-	size_t usable = talc_usable_size(t->th->heap, p);
+	size_t usable = talc_heap_usable_size(t->th->heap, p);
 
 	if (!IS_ALIGNED((unsigned long)p, align))
 		terr(t, "%s(%zu, align %zu) returned misaligned %p",
@@ -205,11 +205,11 @@ static void torture_alloc(struct torture_thread *t, unsigned int i)
 
 	if (kind < 25) {
 		align = 8UL << trand(t, 10);	/* 8 .. 4096 */
-		p = talc_alloc_aligned(h, size, align, gfp);
+		p = talc_heap_alloc_aligned(h, size, align, gfp);
 		if (p)
 			t->aligned++;
 	} else if (kind < 40) {
-		p = talc_alloc(h, size, gfp | __GFP_ZERO);
+		p = talc_heap_alloc(h, size, gfp | __GFP_ZERO);
 		if (p) {
 			t->zeroed++;
 			if (memchr_inv(p, 0, size))
@@ -228,10 +228,10 @@ static void torture_alloc(struct torture_thread *t, unsigned int i)
 		 * The lock is per thread, so it never contends.
 		 */
 		spin_lock_irqsave(&t->atomic_lock, flags);
-		p = talc_alloc(h, size, GFP_ATOMIC);
+		p = talc_heap_alloc(h, size, GFP_ATOMIC);
 		spin_unlock_irqrestore(&t->atomic_lock, flags);
 	} else {
-		p = talc_alloc(h, size, gfp);
+		p = talc_heap_alloc(h, size, gfp);
 	}
 	if (!p) {
 		t->nomem++;
@@ -249,7 +249,7 @@ static void torture_free(struct torture_thread *t, unsigned int i)
 	struct torture_slot *s = &t->slot[i];
 
 	slot_verify(t, i, s->size, "before free");
-	talc_free(t->th->heap, s->p);
+	talc_heap_free(t->th->heap, s->p);
 	t->frees++;
 	s->p = NULL;
 }
@@ -270,11 +270,11 @@ static void torture_realloc(struct torture_thread *t, unsigned int i)
 		 * krealloc's contract for __GFP_ZERO: the caller zeroed the
 		 * old block up to its usable size, realloc zeroes the rest.
 		 */
-		old_usable = talc_usable_size(t->th->heap, s->p);
+		old_usable = talc_heap_usable_size(t->th->heap, s->p);
 		memset(s->p + s->size, 0, old_usable - s->size);
 		gfp |= __GFP_ZERO;
 	}
-	p = talc_realloc(t->th->heap, s->p, size, gfp);
+	p = talc_heap_realloc(t->th->heap, s->p, size, gfp);
 	if (!p) {
 		/* krealloc semantics: the old block is untouched */
 		t->nomem++;
@@ -310,14 +310,14 @@ static enum hrtimer_restart torture_irq_fn(struct hrtimer *timer)
 	if (th->irq_p) {
 		if (memchr_inv(th->irq_p, th->irq_fill, th->irq_size))
 			th->irq_errors++;
-		talc_free(th->heap, th->irq_p);
+		talc_heap_free(th->heap, th->irq_p);
 		th->irq_p = NULL;
 	}
 	if (READ_ONCE(torture_stop))
 		return HRTIMER_NORESTART;
 	th->irq_size = 16 + (th->irq_allocs % 241);
 	th->irq_fill = (u8)(th->irq_allocs * 37 + 1);
-	p = talc_alloc(th->heap, th->irq_size, GFP_ATOMIC);
+	p = talc_heap_alloc(th->heap, th->irq_size, GFP_ATOMIC);
 	if (p) {
 		memset(p, th->irq_fill, th->irq_size);
 		th->irq_p = p;
@@ -347,7 +347,7 @@ static void torture_irq_stop(struct torture_heap *th)
 	if (th->irq_p) {
 		if (memchr_inv(th->irq_p, th->irq_fill, th->irq_size))
 			th->irq_errors++;
-		talc_free(th->heap, th->irq_p);
+		talc_heap_free(th->heap, th->irq_p);
 		th->irq_p = NULL;
 	}
 	if (th->irq_errors)
