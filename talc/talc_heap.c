@@ -472,8 +472,8 @@ EXPORT_SYMBOL_GPL(talc_heap_free);
 void *talc_heap_realloc(struct talc_heap *heap, void *ptr, size_t size,
 			gfp_t gfp)
 {
+	struct talc_block old = { };
 	size_t keep, usable = 0;
-	struct talc_block old;
 	struct talc_hold hold;
 	void *p;
 	int ret;
@@ -641,10 +641,8 @@ void talc_heap_reset_max_hold(struct talc_heap *heap)
 
 	talc_heap_lock(heap, &hold);
 	heap->max_hold_ns = 0;
-	/* this hold itself must not count */
-	hold.start = local_clock();
+	hold.start = local_clock();	/* this hold itself does not count */
 	talc_heap_unlock(heap, &hold);
-	heap->max_hold_ns = 0;
 }
 
 /* Count one bin, looking at TALC_WALK_BUDGET chunks at most. */
