@@ -154,6 +154,7 @@ static int talc_stats_show(struct seq_file *m, void *unused)
 			   info.stat[i]);
 	seq_printf(m, "growing_bytes: %zu\n", info.growing);
 	seq_printf(m, "max_lock_hold_ns: %llu\n", info.max_hold_ns);
+	seq_printf(m, "max_lock_hold_site: %pS\n", (void *)info.max_hold_site);
 	seq_printf(m, "initial_size: %zu\n", info.size);
 	seq_printf(m, "max_size: %zu\n", info.max_size);
 	seq_printf(m, "grow_step: %zu\n", info.grow_step);

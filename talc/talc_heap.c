@@ -122,13 +122,16 @@ static void talc_heap_lock(struct talc_heap *heap, struct talc_hold *hold)
 	hold->start = local_clock();
 }
 
-static void talc_heap_unlock(struct talc_heap *heap, struct talc_hold *hold)
+static __always_inline void talc_heap_unlock(struct talc_heap *heap,
+					     struct talc_hold *hold)
 	__releases(&heap->lock)
 {
 	u64 held = local_clock() - hold->start;
 
-	if (unlikely(held > heap->max_hold_ns))
+	if (unlikely(held > heap->max_hold_ns)) {
 		heap->max_hold_ns = held;
+		heap->max_hold_site = _THIS_IP_;
+	}
 	spin_unlock_irqrestore(&heap->lock, hold->flags);
 }
 
@@ -630,6 +633,7 @@ void talc_heap_get_info(struct talc_heap *heap, struct talc_heap_info *info)
 	info->owned = heap->owned;
 	info->growing = heap->growing;
 	info->max_hold_ns = heap->max_hold_ns;
+	info->max_hold_site = heap->max_hold_site;
 	memcpy(info->stat, heap->stat, sizeof(info->stat));
 	talc_heap_unlock(heap, &hold);
 	info->refs = refcount_read(&heap->refs);
@@ -641,6 +645,7 @@ void talc_heap_reset_max_hold(struct talc_heap *heap)
 
 	talc_heap_lock(heap, &hold);
 	heap->max_hold_ns = 0;
+	heap->max_hold_site = 0;
 	hold.start = local_clock();	/* this hold itself does not count */
 	talc_heap_unlock(heap, &hold);
 }

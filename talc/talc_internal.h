@@ -23,7 +23,7 @@
  * by the debugfs readers: each hold stays far below 100 us (see
  * BENCHMARKS.md for the measured longest hold).
  */
-#define TALC_WALK_BUDGET	256
+#define TALC_WALK_BUDGET	128
 #define TALC_REGION_BATCH	32
 
 /**
@@ -60,6 +60,7 @@ extern const char *const talc_heap_stat_names[TALC_HEAP_NR_STATS];
  * @refs: references held
  * @growing: bytes a grower is allocating right now, outside the lock
  * @max_hold_ns: longest hold of the heap's lock since the last reset
+ * @max_hold_site: where that hold ended (a code address)
  * @stat: the counters of enum talc_heap_stat
  */
 struct talc_heap_info {
@@ -73,6 +74,7 @@ struct talc_heap_info {
 	unsigned int refs;
 	size_t growing;
 	u64 max_hold_ns;
+	unsigned long max_hold_site;
 	u64 stat[TALC_HEAP_NR_STATS];
 };
 
@@ -97,6 +99,7 @@ struct talc_heap_info {
  * @poison: the core poisons freed memory, as last set
  * @stat: enum talc_heap_stat counters
  * @max_hold_ns: longest hold of @lock (resettable through debugfs)
+ * @max_hold_site: the code address where that hold ended
  * @warned: bitmask of enum talc_event kinds already WARNed about
  * @owned: created by heaps= or debugfs control (the module holds the
  *	owner's reference and control may destroy it)
@@ -127,6 +130,7 @@ struct talc_heap {
 	bool poison;
 	u64 stat[TALC_HEAP_NR_STATS];
 	u64 max_hold_ns;
+	unsigned long max_hold_site;
 	unsigned long warned;
 	bool owned;
 	bool capture;

@@ -22,6 +22,11 @@
  *	to its max size and then fail; freeing everything must reclaim all
  *	regions but the first.  With max_size=BYTES (the heap's max) the
  *	claimed bytes at the failure must lie in (BYTES / 2, BYTES].
+ *   insmod talc_vmtest.ko case=fill heap=NAME [fill_pct=90]
+ *	Fills NAME with 64-byte blocks (GFP_ATOMIC: no growth) until fill_pct
+ *	percent of its claimed bytes are in use and keeps them until rmmod:
+ *	a heap full of small blocks for the lock-hold measurement.  The
+ *	blocks are chained through their first word, so no table is needed.
  *
  * Every assertion logs "talc_vmtest: PASS what" or "talc_vmtest: FAIL what
  * (detail)"; init returns 0 when all passed (rmmod the module afterwards)
@@ -40,7 +45,7 @@
 
 static char *test_case;
 module_param_named(case, test_case, charp, 0444);
-MODULE_PARM_DESC(case, "Scenario: badfree, poison, busy, hold, grow");
+MODULE_PARM_DESC(case, "Scenario: badfree, poison, busy, hold, grow, fill");
 static char *kind;
 module_param(kind, charp, 0444);
 MODULE_PARM_DESC(kind, "badfree: misaligned, outside, interior, double, freechunk");
@@ -51,9 +56,18 @@ static unsigned long max_size;
 module_param(max_size, ulong, 0444);
 MODULE_PARM_DESC(max_size, "grow: the heap's max size in bytes, if known");
 
+static unsigned int fill_pct = 90;
+module_param(fill_pct, uint, 0444);
+MODULE_PARM_DESC(fill_pct, "fill: percent of the heap to fill (1-99)");
+
+/* fill: the size of each block. */
+#define VT_FILL_BLOCK	64
+
 static int vt_failed;
 static struct talc_heap *held_heap;
 static void *held_ptr;
+static void **fill_chain;
+static size_t fill_count;
 
 static __printf(2, 3) void vt_assert(bool cond, const char *fmt, ...)
 {
@@ -357,6 +371,49 @@ out_put:
 	talc_heap_put(h);
 }
 
+static void vt_fill(void)
+{
+	struct talc_heap *h = vt_get_heap();
+	struct talc_stats st;
+	void **p;
+
+	if (!h)
+		return;
+	held_heap = h;
+	talc_heap_stats(h, &st);
+	while (fill_pct && fill_pct < 100 &&
+	       (u64)st.allocated_bytes * 100 <
+	       (u64)st.claimed_bytes * fill_pct) {
+		p = talc_heap_alloc(h, VT_FILL_BLOCK, GFP_ATOMIC);
+		if (!p)
+			break;
+		*p = fill_chain;
+		fill_chain = p;
+		fill_count++;
+		if (!(fill_count % 4096)) {
+			talc_heap_stats(h, &st);
+			cond_resched();
+		}
+	}
+	talc_heap_stats(h, &st);
+	vt_assert(fill_count && st.allocation_count >= fill_count,
+		  "fill: %zu blocks of %d bytes, %zu of %zu bytes in use",
+		  fill_count, VT_FILL_BLOCK, st.allocated_bytes,
+		  st.claimed_bytes);
+}
+
+static void vt_fill_release(void)
+{
+	void **p;
+
+	while ((p = fill_chain)) {
+		fill_chain = *p;
+		talc_heap_free(held_heap, p);
+		if (!(--fill_count % 4096))
+			cond_resched();
+	}
+}
+
 static int __init talc_vmtest_init(void)
 {
 	vt_failed = 0;
@@ -374,13 +431,15 @@ static int __init talc_vmtest_init(void)
 		vt_hold();
 	else if (!strcmp(test_case, "grow"))
 		vt_grow();
+	else if (!strcmp(test_case, "fill"))
+		vt_fill();
 	else
 		vt_assert(false, "unknown case=%s (kind=%s)", test_case,
 			  kind ?: "");
 	if (vt_failed) {
 		if (held_heap) {
-			if (held_ptr)
-				talc_heap_free(held_heap, held_ptr);
+			vt_fill_release();
+			talc_heap_free(held_heap, held_ptr);
 			talc_heap_put(held_heap);
 		}
 		return -EIO;
@@ -391,6 +450,7 @@ static int __init talc_vmtest_init(void)
 static void __exit talc_vmtest_exit(void)
 {
 	if (held_heap) {
+		vt_fill_release();
 		talc_heap_free(held_heap, held_ptr);
 		talc_heap_put(held_heap);
 	}
