@@ -54,7 +54,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/sched.h>
-#include <linux/sched/clock.h>
+#include <linux/timekeeping.h>
 #include <linux/sched/mm.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -108,7 +108,14 @@ const char *const talc_heap_stat_names[TALC_HEAP_NR_STATS] = {
 DEFINE_MUTEX(talc_heaps_mutex);
 LIST_HEAD(talc_heaps);
 
-/* ---- the heap lock, with its hold time measured ---- */
+/*
+ * ---- the heap lock, with its hold time measured ----
+ *
+ * The clock is ktime_get_mono_fast_ns(), not local_clock(): with an
+ * unstable TSC (a QEMU TCG guest) local_clock() cannot advance more than a
+ * tick past the last tick, and the tick does not run while the lock is
+ * held, so a long hold would read short.
+ */
 
 struct talc_hold {
 	unsigned long flags;
@@ -119,14 +126,14 @@ static void talc_heap_lock(struct talc_heap *heap, struct talc_hold *hold)
 	__acquires(&heap->lock)
 {
 	spin_lock_irqsave(&heap->lock, hold->flags);
-	hold->start = local_clock();
+	hold->start = ktime_get_mono_fast_ns();
 }
 
 static __always_inline void talc_heap_unlock(struct talc_heap *heap,
 					     struct talc_hold *hold)
 	__releases(&heap->lock)
 {
-	u64 held = local_clock() - hold->start;
+	u64 held = ktime_get_mono_fast_ns() - hold->start;
 
 	if (unlikely(held > heap->max_hold_ns)) {
 		heap->max_hold_ns = held;
@@ -646,7 +653,7 @@ void talc_heap_reset_max_hold(struct talc_heap *heap)
 	talc_heap_lock(heap, &hold);
 	heap->max_hold_ns = 0;
 	heap->max_hold_site = 0;
-	hold.start = local_clock();	/* this hold itself does not count */
+	hold.start = ktime_get_mono_fast_ns();	/* this hold itself does not count */
 	talc_heap_unlock(heap, &hold);
 }
 

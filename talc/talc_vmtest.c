@@ -23,7 +23,7 @@
  *	regions but the first.  With max_size=BYTES (the heap's max) the
  *	claimed bytes at the failure must lie in (BYTES / 2, BYTES].
  *   insmod talc_vmtest.ko case=fill heap=NAME [fill_pct=90]
- *	Fills NAME with 64-byte blocks (GFP_ATOMIC: no growth) until fill_pct
+ *	Fills NAME with 16-byte blocks (GFP_ATOMIC: no growth) until fill_pct
  *	percent of its claimed bytes are in use and keeps them until rmmod:
  *	a heap full of small blocks for the lock-hold measurement.  The
  *	blocks are chained through their first word, so no table is needed.
@@ -60,8 +60,8 @@ static unsigned int fill_pct = 90;
 module_param(fill_pct, uint, 0444);
 MODULE_PARM_DESC(fill_pct, "fill: percent of the heap to fill (1-99)");
 
-/* fill: the size of each block. */
-#define VT_FILL_BLOCK	64
+/* fill: the size of each block (24-byte chunks, the smallest there are). */
+#define VT_FILL_BLOCK	16
 
 static int vt_failed;
 static struct talc_heap *held_heap;
