@@ -17,9 +17,19 @@
  *   heapeff  occupied capacity at the first failure: 50 % alloc (max
  *            10000), 10 % free, 40 % realloc to U[1, 100000); arena
  *            allocators only (talc, gen_pool first-fit and best-fit).
+ *   regions  talc only, region scale: a heap created at rs_start_kb
+ *            (64 KiB, hence the default grow step of 64 KiB) that grows,
+ *            up to rs_max_mb, to hold rs_live_mb of live rs_block-byte
+ *            blocks (thousands of regions), against a heap created at
+ *            rs_max_mb holding the same live set (one region).  A timed
+ *            run frees a random live slot and allocates a new block into
+ *            it, one op per free+alloc pair, for duration_ms; which heap
+ *            runs first alternates between trials.  Per heap and trial:
+ *            ops, elapsed ns and TSC cycles, regions, claimed bytes.
  * Arenas (arena_mb, default 128 MiB as talc v5) are touched before each run.
  *
  * Example: insmod talc_bench.ko run_mask=1 allocs=9 max_sizes=200,30000
+ *          insmod talc_bench.ko run_mask=8 trials=3	(region scale only)
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -30,7 +40,9 @@
 #include <linux/genalloc.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
+#include <linux/overflow.h>
 #include <linux/sched.h>
+#include <linux/sizes.h>
 #include <linux/string.h>
 #include <linux/err.h>
 #include <linux/timex.h>
@@ -40,6 +52,7 @@
 #define KB_RANDOM	BIT(0)
 #define KB_MICRO	BIT(1)
 #define KB_HEAPEFF	BIT(2)
+#define KB_REGIONS	BIT(3)
 
 #define KB_TALC		BIT(0)
 #define KB_GP_FIRST	BIT(1)
@@ -50,9 +63,9 @@
 #define KB_MAX_LIVE	65536U
 #define KB_HIST_MAX	1048576U
 
-static unsigned int run_mask = KB_RANDOM | KB_MICRO | KB_HEAPEFF;
+static unsigned int run_mask = KB_RANDOM | KB_MICRO | KB_HEAPEFF | KB_REGIONS;
 module_param(run_mask, uint, 0444);
-MODULE_PARM_DESC(run_mask, "workloads: 1 random actions, 2 microbench, 4 heap efficiency (default 7)");
+MODULE_PARM_DESC(run_mask, "workloads: 1 random actions, 2 microbench, 4 heap efficiency, 8 region scale (default 15)");
 
 static unsigned int allocs = KB_TALC | KB_GP_FIRST | KB_GP_BEST | KB_KMALLOC;
 module_param(allocs, uint, 0444);
@@ -82,6 +95,22 @@ MODULE_PARM_DESC(micro_steps, "microbench: timed allocation steps (default 20000
 static unsigned int he_rounds = 10;
 module_param(he_rounds, uint, 0444);
 MODULE_PARM_DESC(he_rounds, "heap efficiency: rounds per allocator (default 10)");
+
+static unsigned int rs_start_kb = 64;
+module_param(rs_start_kb, uint, 0444);
+MODULE_PARM_DESC(rs_start_kb, "region scale: first region of the growing heap in KiB; its grow step is the default, max(this, 64 KiB) (default 64)");
+
+static unsigned int rs_max_mb = 256;
+module_param(rs_max_mb, uint, 0444);
+MODULE_PARM_DESC(rs_max_mb, "region scale: max size of both heaps, size of the full one, in MiB (default 256)");
+
+static unsigned int rs_live_mb = 128;
+module_param(rs_live_mb, uint, 0444);
+MODULE_PARM_DESC(rs_live_mb, "region scale: live set in MiB of requested bytes (default 128)");
+
+static unsigned int rs_block = 256;
+module_param(rs_block, uint, 0444);
+MODULE_PARM_DESC(rs_block, "region scale: block size in bytes (default 256)");
 
 struct kb_slot {
 	void *p;
@@ -539,12 +568,119 @@ static void kb_heapeff(const struct kb_alloc *a, struct kb_ctx *c)
 	}
 }
 
+/* ---- region scale ---- */
+
+/*
+ * Fill @heap (created with @size bytes) with @n blocks of rs_block bytes,
+ * each written once; run random free+alloc of a random slot for 2 ms, then
+ * for duration_ms; free everything and print one CSV line.
+ */
+static void kb_regions_run(struct kb_ctx *c, struct talc_heap *heap,
+			   const char *name, size_t size, unsigned int t,
+			   void **slot, size_t n)
+{
+	struct talc_stats before, after;
+	u64 ns = 0, cycles = 0, ops = 0, end, i;
+	size_t live, k;
+	int run;
+
+	for (live = 0; live < n; live++) {
+		slot[live] = talc_heap_alloc(heap, rs_block, GFP_KERNEL);
+		if (!slot[live]) {
+			pr_warn("regions: %s: fill failed at block %zu of %zu\n",
+				name, live, n);
+			goto out;
+		}
+		memset(slot[live], 0x5a, rs_block);
+		if (!(live & 4095))
+			cond_resched();
+	}
+	talc_heap_stats(heap, &before);
+	c->rng = 0x5eed0000ULL + t;
+	/* run 0: 2 ms warm-up; run 1: timed */
+	for (run = 0; run < 2; run++) {
+		u64 t0 = ktime_get_ns(), cy0 = kb_cycles();
+
+		end = t0 + (run ? (u64)duration_ms * NSEC_PER_MSEC :
+				  2 * NSEC_PER_MSEC);
+		for (i = 0;; i++) {
+			void *p;
+
+			if (!(i & 31) && ktime_get_ns() >= end)
+				break;
+			k = kb_range(c, 0, live);
+			talc_heap_free(heap, slot[k]);
+			p = talc_heap_alloc(heap, rs_block, GFP_KERNEL);
+			if (unlikely(!p)) {
+				pr_warn("regions: %s: allocation failed\n",
+					name);
+				slot[k] = slot[--live];
+				goto out;
+			}
+			slot[k] = p;
+		}
+		cycles = kb_cycles() - cy0;
+		ns = ktime_get_ns() - t0;
+		ops = i;
+		cond_resched();
+	}
+	talc_heap_stats(heap, &after);
+	/* heap,trial,ops,ns,cycles,regions,regions_after,claimed,blocks,block,size,max */
+	pr_info("csv,kernel-regions,%s,%u,%llu,%llu,%llu,%zu,%zu,%zu,%zu,%u,%zu,%zu\n",
+		name, t, ops, ns, cycles, before.region_count,
+		after.region_count, before.claimed_bytes, live, rs_block, size,
+		(size_t)rs_max_mb << 20);
+out:
+	for (k = 0; k < live; k++) {
+		talc_heap_free(heap, slot[k]);
+		if (!(k & 4095))
+			cond_resched();
+	}
+}
+
+static void kb_regions(struct kb_ctx *c, unsigned int t)
+{
+	static const char *const names[2] = { "grown", "full" };
+	size_t n = div_u64((u64)rs_live_mb << 20, rs_block);
+	void **slot = vmalloc(array_size(n, sizeof(*slot)));
+	unsigned int h;
+
+	if (!slot) {
+		pr_warn("regions: no memory for %zu slots\n", n);
+		return;
+	}
+	/* which heap goes first alternates between trials */
+	for (h = t & 1; h < (t & 1) + 2; h++) {
+		size_t size = h & 1 ? (size_t)rs_max_mb << 20 :
+				      (size_t)rs_start_kb << 10;
+		struct talc_heap *heap;
+
+		heap = talc_heap_create(h & 1 ? "talc_bench_full" :
+						"talc_bench_grown", size,
+					(size_t)rs_max_mb << 20);
+		if (IS_ERR(heap)) {
+			pr_warn("regions: %s: create failed: %ld\n",
+				names[h & 1], PTR_ERR(heap));
+			break;
+		}
+		kb_regions_run(c, heap, names[h & 1], size, t, slot, n);
+		if (talc_heap_destroy(heap))
+			pr_warn("talc heap still busy\n");
+	}
+	vfree(slot);
+}
+
 static int __init talc_bench_init(void)
 {
 	struct kb_ctx c = { .arena_size = (size_t)arena_mb << 20 };
 	unsigned int i, t;
 
 	if (!arena_mb || nr_max_sizes == 0)
+		return -EINVAL;
+	if ((run_mask & KB_REGIONS) &&
+	    (rs_block < 8 || rs_block > SZ_1M || !rs_live_mb || !rs_start_kb ||
+	     (u64)rs_start_kb << 10 > (u64)rs_max_mb << 20 ||
+	     rs_live_mb >= rs_max_mb))
 		return -EINVAL;
 	for (i = 0; i < nr_max_sizes; i++)
 		if (max_sizes[i] < 17)
@@ -569,6 +705,9 @@ static int __init talc_bench_init(void)
 		if ((run_mask & KB_HEAPEFF) && a->bit != KB_KMALLOC)
 			kb_heapeff(a, &c);
 	}
+	/* both heaps in every trial, the first one alternating */
+	for (t = 0; (run_mask & KB_REGIONS) && t < trials; t++)
+		kb_regions(&c, t);
 	vfree(c.live);
 	pr_info("done\n");
 	return 0;

@@ -231,6 +231,67 @@ if kh:
         emit("| %s | %s | %d | %.2f | %.2f | %.2f |" % (p, a, len(v), mean(v), min(v), max(v)))
     emit()
 
+
+def kernel_regions():
+    """In-kernel region scale (talc_bench run_mask 8): a heap created at
+    64 KiB that grew to thousands of regions against one created at full
+    size, same live set; target: grown / full >= 0.8x with >= 2000 regions."""
+    kg = rows("kernel-regions.csv")
+    if not kg:
+        return
+    plats = []
+    for r in kg:
+        if r["platform"] not in plats:
+            plats.append(r["platform"])
+    r0 = kg[0]
+    emit("### In-kernel region scale (talc only: random free + alloc of a random live slot, %s B blocks)"
+         % r0["block"])
+    emit()
+    head("| platform | live set | grown: created at | grown: regions | grown: ops/s | full: created at | "
+         "full: regions | full: ops/s | ns per op, grown / full | grown / full, trials | "
+         "grown / full, median (>= 0.8x at >= 2000 regions) |")
+
+    def mib(b):
+        b = int(b)
+        return "%d KiB" % (b >> 10) if b < 1 << 20 else "%.0f MiB" % (b / (1 << 20))
+
+    for p in plats:
+        by = {}
+        for r in kg:
+            if r["platform"] == p:
+                by.setdefault(r["heap"], {})[int(r["trial"])] = r
+        g, f = by.get("grown", {}), by.get("full", {})
+        if not g or not f:
+            continue
+
+        def rate(r):
+            return int(r["ops"]) * 1e9 / int(r["ns"])
+
+        gr, fr = mean([rate(r) for r in g.values()]), mean([rate(r) for r in f.values()])
+        paired = [rate(g[t]) / rate(f[t]) for t in sorted(g) if t in f]
+        if not paired:
+            continue
+        ratio = st.median(paired)  # per-trial pairs: robust to load drift
+        regs = min(int(r["regions"]) for r in g.values())
+        anyg, anyf = next(iter(g.values())), next(iter(f.values()))
+        live = "%s x %s B (%s)" % ("{:,}".format(int(anyg["blocks"])), anyg["block"],
+                                   mib(int(anyg["blocks"]) * int(anyg["block"])))
+        spread = ("%.2f–%.2fx" % (min(paired), max(paired))) if len(paired) > 1 else "%.2fx" % paired[0]
+        ok = "%.2fx %s" % (ratio, verdict(ratio >= 0.8 and regs >= 2000)) if p == "uml" else "%.2fx" % ratio
+        emit("| %s | %s | %s | %d | {:,.0f} | %s | %d | {:,.0f} | %.0f / %.0f | %s | %s |".format(gr, fr) % (
+            p, live, mib(anyg["heap_size"]), regs, mib(anyf["heap_size"]), int(anyf["regions"]),
+            1e9 / gr, 1e9 / fr, spread, ok))
+    emit()
+    emit("Both heaps have max size %s; the grown one grows by its default step (64 KiB for a 64 KiB heap). "
+         "One op = one free plus one allocation; ops/s is the mean over trials of ops / elapsed time, each "
+         "trial running duration_ms after a 2 ms warm-up for each heap; which heap runs first alternates "
+         "between trials. The ratio judged is the median over trials of grown / full within a trial."
+         % mib(r0["max_size"]))
+    emit()
+
+
+kernel_regions()
+
 text = "\n".join(lines)
 print(text)
 with open(os.path.join(out, "summary.md"), "w") as f:

@@ -13,8 +13,12 @@
 #    loaded by an init script from a read-only hostfs root.
 # 2. QEMU (TCG, emulated: numbers marked "emulated"), Debian's 6.1 kernel,
 #    shorter parameters; skipped with BENCH_QEMU=0.
-# Writes RESULTS_DIR/kernel-{random,micro,heapeff}.csv (platform column uml
-# or qemu-tcg-emulated) and kernel-*.log.  Environment: TALC_CACHE,
+# Writes RESULTS_DIR/kernel-{random,micro,heapeff,regions}.csv (platform
+# column uml or qemu-tcg-emulated) and kernel-*.log.  kernel-regions.csv is
+# the region-scale case (talc_bench run_mask bit 8, in the default mask): a
+# heap created at 64 KiB grown to thousands of 64 KiB regions against one
+# created at full size, same live set; its verdict is judged on the UML
+# rows.  Environment: TALC_CACHE,
 # BENCH_KPARAMS (extra talc_bench parameters for UML), BENCH_QUICK, BENCH_QEMU.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd -P)
@@ -146,14 +150,14 @@ timeout 900 "$kb/linux" mem=1G uml_dir="$cache/uml" root=/dev/root rootfstype=ho
 	rootflags=/ ro init="$init" console=tty </dev/null > "$log" 2>&1
 grep -aq 'TALC-BENCH-END rc=0' "$log" || { tail -30 "$log"; die "UML run failed (log: $log)"; }
 if sed -n '/TALC-BENCH-START/,$p' "$log" |
-	grep -aE 'BUG:|Oops|Call Trace|kernel BUG|WARNING:|talc_bench: talc heap'; then
+	grep -aE 'BUG:|Oops|Call Trace|kernel BUG|WARNING:|talc_bench: (talc heap|regions:)'; then
 	die "kernel warnings during the UML run (log: $log)"
 fi
 
 # csv PLATFORM LOG - append the module's CSV lines to the kernel-*.csv files
 csv() {
 	local plat=$1 f=$2 k
-	for k in random micro heapeff; do
+	for k in random micro heapeff regions; do
 		grep -ao "talc_bench: csv,kernel-$k,.*" "$f" | sed "s/^talc_bench: csv,kernel-$k,/kernel-$k,$plat,/" |
 			tr -d '\r' >> "$out/kernel-$k.csv"
 	done
@@ -161,6 +165,8 @@ csv() {
 echo "kind,platform,allocator,max_size,trial,ops,duration_ms" > "$out/kernel-random.csv"
 echo "kind,platform,allocator,op,samples,p1,p25,p50,p75,p99" > "$out/kernel-micro.csv"
 echo "kind,platform,allocator,round,live_bytes,capacity_bytes,percent,steps" > "$out/kernel-heapeff.csv"
+echo "kind,platform,heap,trial,ops,ns,cycles,regions,regions_after,claimed_bytes,blocks,block,heap_size,max_size" \
+	> "$out/kernel-regions.csv"
 csv uml "$log"
 {
 	echo "uml: linux-source-6.1 $(make -s -C "$ksrc" kernelversion 2>/dev/null), ARCH=um, SLUB, PREEMPT_NONE, UP"
@@ -186,7 +192,7 @@ EOF
 			"$out/kernel-qemu.log" &&
 		csv qemu-tcg-emulated "$out/kernel-qemu.log"
 		"$top/scripts/vm/scan-log" "$out/kernel-qemu.log" &&
-			! grep -a 'talc_bench: talc heap' "$out/kernel-qemu.log" ||
+			! grep -aE 'talc_bench: (talc heap|regions:)' "$out/kernel-qemu.log" ||
 			die "QEMU run not clean (log: $out/kernel-qemu.log)"
 		echo "qemu: Debian $kver, TCG (emulated), 2 vCPUs; params: $qemu_params" >> "$out/machine-kernel.txt"
 	else
