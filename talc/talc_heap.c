@@ -48,6 +48,7 @@
 #include <linux/err.h>
 #include <linux/export.h>
 #include <linux/gfp.h>
+#include <linux/hardirq.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -200,6 +201,15 @@ static noinline void *talc_heap_reject_gfp(struct talc_heap *heap, gfp_t gfp)
 		WARN(1, "talc: heap %s: gfp flags %pGg not supported (__GFP_NOFAIL and zone modifiers)\n",
 		     heap->name, &gfp);
 	return NULL;
+}
+
+/*
+ * NMI context: the heap's lock may be held by the code the NMI interrupted,
+ * so taking it could deadlock.  Refused with a WARN instead.
+ */
+static __always_inline bool talc_heap_in_nmi(void)
+{
+	return WARN_ON_ONCE(in_nmi());
 }
 
 /* ---- growth ---- */
@@ -356,7 +366,7 @@ static void *talc_heap_do_alloc(struct talc_heap *heap, size_t size,
 	bool grow;
 	void *p;
 
-	if (!heap)
+	if (!heap || talc_heap_in_nmi())
 		return NULL;
 	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
@@ -397,7 +407,8 @@ static void *talc_heap_do_alloc(struct talc_heap *heap, size_t size,
  *
  * Context: Any context but NMI with GFP_ATOMIC or GFP_NOWAIT; process
  * context (may sleep) with flags that allow blocking.  On PREEMPT_RT, not
- * with interrupts or preemption disabled nor from hardirq context.
+ * with interrupts or preemption disabled nor from hardirq context.  From
+ * NMI it WARNs and returns NULL (the heap's lock might be held already).
  * Return: the memory, ZERO_SIZE_PTR if @size is 0, or NULL on failure.
  */
 void *talc_heap_alloc(struct talc_heap *heap, size_t size, gfp_t gfp)
@@ -437,8 +448,9 @@ EXPORT_SYMBOL_GPL(talc_heap_alloc_aligned);
  * ignored: the heap stays consistent.  May schedule the release of idle
  * regions (see reclaim_threshold), which happens in a work item.
  *
- * Context: Any context but NMI.  On PREEMPT_RT, not with interrupts or
- * preemption disabled nor from hardirq context.
+ * Context: Any context but NMI (from NMI it WARNs and leaks @ptr).  On
+ * PREEMPT_RT, not with interrupts or preemption disabled nor from hardirq
+ * context.
  * Return: nothing; a bad pointer shows in the heap's bad_frees counter.
  */
 void talc_heap_free(struct talc_heap *heap, void *ptr)
@@ -446,7 +458,7 @@ void talc_heap_free(struct talc_heap *heap, void *ptr)
 	struct talc_hold hold;
 	bool reclaim;
 
-	if (!heap || ZERO_OR_NULL_PTR(ptr))
+	if (!heap || ZERO_OR_NULL_PTR(ptr) || talc_heap_in_nmi())
 		return;
 	talc_heap_lock(heap, &hold);
 	talc_free(&heap->core, ptr);
@@ -490,7 +502,7 @@ void *talc_heap_realloc(struct talc_heap *heap, void *ptr, size_t size,
 
 	if (ZERO_OR_NULL_PTR(ptr))
 		return talc_heap_alloc(heap, size, gfp);
-	if (!heap)
+	if (!heap || talc_heap_in_nmi())
 		return NULL;
 	if (!size) {
 		talc_heap_free(heap, ptr);
@@ -546,7 +558,7 @@ size_t talc_heap_usable_size(struct talc_heap *heap, const void *ptr)
 	struct talc_hold hold;
 	size_t n;
 
-	if (!heap || ZERO_OR_NULL_PTR(ptr))
+	if (!heap || ZERO_OR_NULL_PTR(ptr) || talc_heap_in_nmi())
 		return 0;
 	talc_heap_lock(heap, &hold);
 	n = talc_usable_size(&heap->core, ptr);
@@ -568,7 +580,7 @@ int talc_heap_stats(struct talc_heap *heap, struct talc_stats *st)
 {
 	struct talc_hold hold;
 
-	if (!heap || !st)
+	if (!heap || !st || talc_heap_in_nmi())
 		return -EINVAL;
 	talc_heap_lock(heap, &hold);
 	talc_get_stats(&heap->core, st);
