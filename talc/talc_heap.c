@@ -222,20 +222,28 @@ static void *talc_core_alloc(struct talc_heap *heap, size_t size,
 				     talc_malloc_aligned(&heap->core, size, align);
 }
 
+/* Whole pages the heap may still claim under its max_size. */
+static size_t talc_heap_room(struct talc_heap *heap)
+{
+	struct talc_stats st;
+
+	lockdep_assert_held(&heap->lock);
+	talc_get_stats(&heap->core, &st);
+	if (heap->max_size <= st.claimed_bytes)
+		return 0;
+	return min(round_down(heap->max_size - st.claimed_bytes, PAGE_SIZE),
+		   TALC_HEAP_MAX_BYTES);
+}
+
 /* Bytes of the region to add for a request needing @need, or 0: no room. */
 static size_t talc_heap_grow_size(struct talc_heap *heap, size_t need)
 {
-	struct talc_stats st;
-	size_t room, want;
+	size_t want;
 
-	lockdep_assert_held(&heap->lock);
 	if (!need)
 		return 0;
-	talc_get_stats(&heap->core, &st);
-	room = heap->max_size > st.claimed_bytes ?
-	       round_down(heap->max_size - st.claimed_bytes, PAGE_SIZE) : 0;
-	want = max(PAGE_ALIGN(need), heap->grow_step);
-	want = min3(want, room, TALC_HEAP_MAX_BYTES);
+	want = min(max(PAGE_ALIGN(need), heap->grow_step),
+		   talc_heap_room(heap));
 	return want >= PAGE_ALIGN(need) ? want : 0;
 }
 
@@ -281,7 +289,8 @@ static void *talc_heap_grow(struct talc_heap *heap, size_t size, size_t align,
 
 	talc_heap_lock(heap, &hold);
 	heap->growing = 0;
-	if (!base || (index_bytes && !index))
+	/* max_size may have been lowered while the lock was dropped */
+	if (!base || (index_bytes && !index) || talc_heap_room(heap) < want)
 		goto fail_grow;
 	/* Only growers claim, and we are the only one: the index is as seen. */
 	if (index_bytes) {
