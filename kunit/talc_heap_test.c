@@ -2,25 +2,37 @@
 /*
  * talc_heap_test.c - KUnit suite for the talc heap API (talc_heap.h): heap
  * life cycle, growth and its limits, GFP semantics, realloc, aligned
- * allocation, bad frees and reclaim of free regions.
+ * allocation, bad frees and reclaim of free regions; then one
+ * talc_heap_regress_<n>_<what> case per finding of the heap layer's review,
+ * each with a comment on why the design before the redesign (commit
+ * ccc6f91) failed it.
  *
  * Every test creates its own heap and destroys it; .exit destroys a heap a
  * failed test left behind, and checks debug_locks (see talc_kunit.h).
  */
 #include <kunit/test.h>
 #include <linux/completion.h>
+#include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/jiffies.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/limits.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timer.h>
 #include "../talc/talc_heap.h"
-#include "../talc/talc_internal.h"	/* talc_heap_check() */
+#include "../talc/talc_internal.h"	/* talc_heap_check(), info, hooks */
 #include "talc_kunit.h"
 #include "talc_pattern.h"
 
 #define KT_KB		1024UL
 #define KT_SIZE		(64 * KT_KB)
+#define KT_GB		(1024 * 1024 * KT_KB)
 
 static struct talc_heap *kt_create(struct kunit *test, const char *name,
 				   size_t size, size_t max_size)
@@ -52,13 +64,71 @@ static struct talc_stats kt_stats(struct kunit *test, struct talc_heap *h)
 	return st;
 }
 
-/* The full consistency check of the heap's core, under its lock. */
+/* The heap layer's own counters and policy (talc_internal.h). */
+static struct talc_heap_info kt_info(struct talc_heap *h)
+{
+	struct talc_heap_info info;
+
+	memset(&info, 0, sizeof(info));
+	talc_heap_get_info(h, &info);
+	return info;
+}
+
+/* Kinds of problem the heap has WARNed about (bits of enum talc_event). */
+static unsigned long kt_warned(struct talc_heap *h)
+{
+	return READ_ONCE(h->warned);
+}
+
+/* The full consistency check of the heap's core, in bounded steps. */
 static void kt_check(struct kunit *test, struct talc_heap *h)
 {
 	char msg[TALC_CHECK_MSG_LEN] = "";
 
 	KUNIT_EXPECT_EQ_MSG(test, talc_heap_check(h, msg, sizeof(msg)), 0,
 			    "heap %s: %s", talc_heap_name(h), msg);
+}
+
+/* Blocks that fill a heap's current regions (see kt_fill()). */
+struct kt_fill {
+	void **p;
+	size_t n;
+	size_t cap;
+};
+
+/*
+ * Allocate with GFP_ATOMIC (no growth) until nothing fits any more, big
+ * blocks first, down to the smallest chunk: afterwards the heap has no
+ * free chunk left and any allocation needs a new region.  Counts one
+ * failed allocation per block size.
+ */
+static void kt_fill(struct kunit *test, struct talc_heap *h,
+		    struct kt_fill *f)
+{
+	static const size_t sizes[] = { 4096, 512, 64, 8 };
+	struct talc_stats st = kt_stats(test, h);
+	unsigned int i;
+	void *q;
+
+	f->cap = st.claimed_bytes / TALC_MIN_CHUNK + 1;
+	f->n = 0;
+	f->p = talc_kunit_vzalloc(test, f->cap * sizeof(*f->p));
+	KUNIT_ASSERT_NOT_NULL(test, f->p);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++)
+		while (f->n < f->cap &&
+		       (q = talc_heap_alloc(h, sizes[i], GFP_ATOMIC)))
+			f->p[f->n++] = q;
+	KUNIT_ASSERT_LT(test, f->n, f->cap);
+	st = kt_stats(test, h);
+	KUNIT_ASSERT_EQ_MSG(test, st.fragment_count, (size_t)0,
+			    "heap %s not full: %zu bytes free",
+			    talc_heap_name(h), st.available_bytes);
+}
+
+static void kt_unfill(struct talc_heap *h, struct kt_fill *f)
+{
+	while (f->n)
+		talc_heap_free(h, f->p[--f->n]);
 }
 
 static int kt_init(struct kunit *test)
@@ -71,8 +141,11 @@ static void kt_exit(struct kunit *test)
 	struct talc_kunit_ctx *ctx = test->priv;
 
 	if (ctx && ctx->priv) {
-		int ret = talc_heap_destroy(ctx->priv);
+		struct talc_heap *h = ctx->priv;
+		int ret;
 
+		h->test_unlocked = NULL;
+		ret = talc_heap_destroy(h);
 		if (ret)
 			kunit_info(test, "leftover heap not destroyed: %d\n",
 				   ret);
@@ -169,7 +242,7 @@ static void talc_heap_get_put_test(struct kunit *test)
 	talc_heap_put(g2);
 	KUNIT_EXPECT_EQ(test, talc_heap_destroy(h), -EBUSY);
 	/* Still usable after a refused destroy. */
-	talc_free(h, talc_alloc(h, 64, GFP_KERNEL));
+	talc_heap_free(h, talc_heap_alloc(h, 64, GFP_KERNEL));
 	talc_heap_put(g);
 	kt_destroy(test, h);
 	KUNIT_EXPECT_TRUE(test, IS_ERR_OR_NULL(talc_heap_get("kt_getput")));
@@ -181,18 +254,18 @@ static void talc_heap_destroy_busy_test(struct kunit *test)
 	struct talc_heap *h = kt_create(test, "kt_busy", KT_SIZE, KT_SIZE);
 	void *p, *q;
 
-	p = talc_alloc(h, 100, GFP_KERNEL);
+	p = talc_heap_alloc(h, 100, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	talc_pattern_fill(p, 100, 1);
 	KUNIT_EXPECT_EQ(test, talc_heap_destroy(h), -EBUSY);
 	/* Unchanged and still usable. */
 	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p, 100, 1));
 	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)1);
-	q = talc_alloc(h, 200, GFP_KERNEL);
+	q = talc_heap_alloc(h, 200, GFP_KERNEL);
 	KUNIT_EXPECT_NOT_NULL(test, q);
-	talc_free(h, p);
+	talc_heap_free(h, p);
 	KUNIT_EXPECT_EQ(test, talc_heap_destroy(h), -EBUSY);
-	talc_free(h, q);
+	talc_heap_free(h, q);
 	kt_destroy(test, h);
 }
 
@@ -202,25 +275,25 @@ static void talc_heap_alloc_free_test(struct kunit *test)
 	struct talc_stats st0 = kt_stats(test, h), st;
 	void *p, *q;
 
-	p = talc_alloc(h, 100, GFP_KERNEL);
+	p = talc_heap_alloc(h, 100, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_EXPECT_EQ(test, (unsigned long)p % TALC_ALIGN, 0UL);
-	KUNIT_EXPECT_GE(test, talc_usable_size(h, p), (size_t)100);
-	talc_pattern_fill(p, talc_usable_size(h, p), 3);
-	q = talc_alloc(h, 1000, GFP_KERNEL);
+	KUNIT_EXPECT_GE(test, talc_heap_usable_size(h, p), (size_t)100);
+	talc_pattern_fill(p, talc_heap_usable_size(h, p), 3);
+	q = talc_heap_alloc(h, 1000, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, q);
 	talc_pattern_fill(q, 1000, 4);
-	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p, talc_usable_size(h, p), 3));
+	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p, talc_heap_usable_size(h, p), 3));
 	st = kt_stats(test, h);
 	KUNIT_EXPECT_EQ(test, st.allocation_count, (size_t)2);
 	KUNIT_EXPECT_EQ(test, st.allocated_bytes, (size_t)1100);
 	KUNIT_EXPECT_EQ(test, st.total_allocation_count,
 			st0.total_allocation_count + 2);
 	KUNIT_EXPECT_LT(test, st.available_bytes, st0.available_bytes);
-	talc_free(h, p);
+	talc_heap_free(h, p);
 	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(q, 1000, 4));
-	talc_free(h, q);
-	talc_free(h, NULL);
+	talc_heap_free(h, q);
+	talc_heap_free(h, NULL);
 	st = kt_stats(test, h);
 	KUNIT_EXPECT_EQ(test, st.allocation_count, (size_t)0);
 	KUNIT_EXPECT_EQ(test, st.allocated_bytes, (size_t)0);
@@ -233,10 +306,10 @@ static void talc_heap_alloc_free_test(struct kunit *test)
 static void talc_heap_zero_size_test(struct kunit *test)
 {
 	struct talc_heap *h = kt_create(test, "kt_zerosize", KT_SIZE, KT_SIZE);
-	void *p = talc_alloc(h, 0, GFP_KERNEL);
+	void *p = talc_heap_alloc(h, 0, GFP_KERNEL);
 
 	/* Whatever a zero-size allocation returns, freeing it is fine. */
-	talc_free(h, p);
+	talc_heap_free(h, p);
 	KUNIT_EXPECT_EQ(test, kt_stats(test, h).bad_frees, 0ULL);
 	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)0);
 	kt_destroy(test, h);
@@ -251,7 +324,7 @@ static void talc_heap_grow_test(struct kunit *test)
 	int n, i;
 
 	/* Bigger than the first region: needs a new one. */
-	p[0] = talc_alloc(h, chunk, GFP_KERNEL);
+	p[0] = talc_heap_alloc(h, chunk, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p[0]);
 	talc_pattern_fill(p[0], chunk, 9);
 	st = kt_stats(test, h);
@@ -259,7 +332,7 @@ static void talc_heap_grow_test(struct kunit *test)
 	KUNIT_EXPECT_LE(test, st.claimed_bytes, max);
 	/* Grow until max_size stops it. */
 	for (n = 1; n < ARRAY_SIZE(p); n++) {
-		p[n] = talc_alloc(h, chunk, GFP_KERNEL);
+		p[n] = talc_heap_alloc(h, chunk, GFP_KERNEL);
 		if (!p[n])
 			break;
 		talc_pattern_fill(p[n], chunk, 9 + n);
@@ -273,7 +346,7 @@ static void talc_heap_grow_test(struct kunit *test)
 	kt_check(test, h);
 	for (i = 0; i < n; i++) {
 		KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p[i], chunk, 9 + i));
-		talc_free(h, p[i]);
+		talc_heap_free(h, p[i]);
 	}
 	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)0);
 	kt_destroy(test, h);
@@ -305,22 +378,22 @@ static void talc_heap_nogrow_test(struct kunit *test)
 	void *p;
 
 	/* Does not fit the first region and must not vmalloc. */
-	p = talc_alloc(h, 2 * KT_SIZE, g->gfp);
+	p = talc_heap_alloc(h, 2 * KT_SIZE, g->gfp);
 	KUNIT_EXPECT_NULL(test, p);
 	st = kt_stats(test, h);
 	KUNIT_EXPECT_EQ(test, st.region_count, st0.region_count);
 	KUNIT_EXPECT_EQ(test, st.claimed_bytes, st0.claimed_bytes);
 	KUNIT_EXPECT_EQ(test, st.failed_allocations,
 			st0.failed_allocations + 1);
-	talc_free(h, p);
+	talc_heap_free(h, p);
 	/* What fits is served. */
-	p = talc_alloc(h, 1000, g->gfp);
+	p = talc_heap_alloc(h, 1000, g->gfp);
 	KUNIT_EXPECT_NOT_NULL(test, p);
-	talc_free(h, p);
+	talc_heap_free(h, p);
 	/* The same request may grow the heap when blocking is allowed. */
-	p = talc_alloc(h, 2 * KT_SIZE, GFP_KERNEL);
+	p = talc_heap_alloc(h, 2 * KT_SIZE, GFP_KERNEL);
 	KUNIT_EXPECT_NOT_NULL(test, p);
-	talc_free(h, p);
+	talc_heap_free(h, p);
 	kt_destroy(test, h);
 }
 
@@ -334,14 +407,14 @@ struct kt_timer_ctx {
 static void kt_timer_fn(struct timer_list *t)
 {
 	struct kt_timer_ctx *c = from_timer(c, t, timer);
-	void *p = talc_alloc(c->heap, 256, GFP_ATOMIC);
-	void *q = talc_alloc_aligned(c->heap, 64, 256, GFP_ATOMIC | __GFP_ZERO);
+	void *p = talc_heap_alloc(c->heap, 256, GFP_ATOMIC);
+	void *q = talc_heap_alloc_aligned(c->heap, 64, 256, GFP_ATOMIC | __GFP_ZERO);
 
 	c->ok = p && q && !((unsigned long)q & 255);
 	if (p)
-		p = talc_realloc(c->heap, p, 512, GFP_ATOMIC);
-	talc_free(c->heap, p);
-	talc_free(c->heap, q);
+		p = talc_heap_realloc(c->heap, p, 512, GFP_ATOMIC);
+	talc_heap_free(c->heap, p);
+	talc_heap_free(c->heap, q);
 	complete(&c->done);
 }
 
@@ -355,7 +428,7 @@ static void talc_heap_softirq_test(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	c->heap = h;
 	init_completion(&c->done);
-	p = talc_alloc(h, 128, GFP_KERNEL);
+	p = talc_heap_alloc(h, 128, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	timer_setup_on_stack(&c->timer, kt_timer_fn, 0);
 	mod_timer(&c->timer, jiffies + 1);
@@ -364,7 +437,7 @@ static void talc_heap_softirq_test(struct kunit *test)
 	del_timer_sync(&c->timer);
 	destroy_timer_on_stack(&c->timer);
 	KUNIT_EXPECT_EQ(test, c->ok, 1);
-	talc_free(h, p);
+	talc_heap_free(h, p);
 	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)0);
 	kt_destroy(test, h);
 }
@@ -391,24 +464,24 @@ static void talc_heap_gfp_zero_test(struct kunit *test)
 	void *p, *q;
 
 	/* Dirty the memory first, so zeroes are not there by chance. */
-	p = talc_alloc(h, size, GFP_KERNEL);
+	p = talc_heap_alloc(h, size, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	memset(p, 0xa5, talc_usable_size(h, p));
-	talc_free(h, p);
-	p = talc_alloc(h, size, GFP_KERNEL | __GFP_ZERO);
+	memset(p, 0xa5, talc_heap_usable_size(h, p));
+	talc_heap_free(h, p);
+	p = talc_heap_alloc(h, size, GFP_KERNEL | __GFP_ZERO);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_EXPECT_TRUE(test, kt_all_zero(p, size));
 	memset(p, 0x5a, size);
-	talc_free(h, p);
-	q = talc_alloc_aligned(h, size, 64, GFP_KERNEL | __GFP_ZERO);
+	talc_heap_free(h, p);
+	q = talc_heap_alloc_aligned(h, size, 64, GFP_KERNEL | __GFP_ZERO);
 	KUNIT_ASSERT_NOT_NULL(test, q);
 	KUNIT_EXPECT_TRUE(test, kt_all_zero(q, size));
-	talc_free(h, q);
+	talc_heap_free(h, q);
 	/* In a freshly grown region too. */
-	q = talc_alloc(h, KT_SIZE + size, GFP_KERNEL | __GFP_ZERO);
+	q = talc_heap_alloc(h, KT_SIZE + size, GFP_KERNEL | __GFP_ZERO);
 	KUNIT_ASSERT_NOT_NULL(test, q);
 	KUNIT_EXPECT_TRUE(test, kt_all_zero(q, KT_SIZE + size));
-	talc_free(h, q);
+	talc_heap_free(h, q);
 	kt_destroy(test, h);
 }
 
@@ -420,36 +493,36 @@ static void talc_heap_realloc_test(struct kunit *test)
 	void *p, *q;
 
 	/* NULL acts as alloc. */
-	p = talc_realloc(h, NULL, 64, GFP_KERNEL);
+	p = talc_heap_realloc(h, NULL, 64, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	talc_pattern_fill(p, 64, 21);
 	/* Grow, shrink: contents kept up to the smaller size. */
-	p = talc_realloc(h, p, 4096, GFP_KERNEL);
+	p = talc_heap_realloc(h, p, 4096, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p, 64, 21));
-	KUNIT_EXPECT_GE(test, talc_usable_size(h, p), (size_t)4096);
+	KUNIT_EXPECT_GE(test, talc_heap_usable_size(h, p), (size_t)4096);
 	talc_pattern_fill(p, 4096, 22);
-	p = talc_realloc(h, p, 16, GFP_KERNEL);
+	p = talc_heap_realloc(h, p, 16, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p, 16, 22));
 	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocated_bytes, (size_t)16);
 	/* Beyond the first region: the heap grows, contents move along. */
-	p = talc_realloc(h, p, 2 * KT_SIZE, GFP_KERNEL);
+	p = talc_heap_realloc(h, p, 2 * KT_SIZE, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p, 16, 22));
 	talc_pattern_fill(p, 2 * KT_SIZE, 23);
 	/* Too big: NULL, the old block untouched and still owned. */
-	q = talc_realloc(h, p, 1024 * KT_KB, GFP_KERNEL);
+	q = talc_heap_realloc(h, p, 1024 * KT_KB, GFP_KERNEL);
 	KUNIT_EXPECT_NULL(test, q);
 	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p, 2 * KT_SIZE, 23));
 	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)1);
 	/* No blocking: cannot grow past the current regions. */
-	q = talc_realloc(h, p, 6 * KT_SIZE, GFP_ATOMIC);
+	q = talc_heap_realloc(h, p, 6 * KT_SIZE, GFP_ATOMIC);
 	if (q)
 		p = q;
 	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p, 2 * KT_SIZE, 23));
 	/* Size 0 frees (krealloc semantics). */
-	q = talc_realloc(h, p, 0, GFP_KERNEL);
+	q = talc_heap_realloc(h, p, 0, GFP_KERNEL);
 	KUNIT_EXPECT_TRUE(test, ZERO_OR_NULL_PTR(q));
 	st = kt_stats(test, h);
 	KUNIT_EXPECT_EQ(test, st.allocation_count, (size_t)0);
@@ -478,25 +551,25 @@ static void talc_heap_aligned_test(struct kunit *test)
 	int i;
 
 	/* Offset the heap so alignment is not free. */
-	r = talc_alloc(h, 40, GFP_KERNEL);
+	r = talc_heap_alloc(h, 40, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
-		p[i] = talc_alloc_aligned(h, sizes[i], align, GFP_KERNEL);
+		p[i] = talc_heap_alloc_aligned(h, sizes[i], align, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, p[i]);
 		KUNIT_EXPECT_EQ(test, (unsigned long)p[i] & (align - 1), 0UL);
-		KUNIT_EXPECT_GE(test, talc_usable_size(h, p[i]), sizes[i]);
+		KUNIT_EXPECT_GE(test, talc_heap_usable_size(h, p[i]), sizes[i]);
 		talc_pattern_fill(p[i], sizes[i], i);
 	}
 	/* realloc keeps the alignment (when it moves) */
-	p[0] = talc_realloc(h, p[0], 20000, GFP_KERNEL);
+	p[0] = talc_heap_realloc(h, p[0], 20000, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p[0]);
 	KUNIT_EXPECT_EQ(test, (unsigned long)p[0] & (align - 1), 0UL);
 	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p[0], sizes[0], 0));
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p[i], sizes[i], i));
-		talc_free(h, p[i]);
+		talc_heap_free(h, p[i]);
 	}
-	talc_free(h, r);
+	talc_heap_free(h, r);
 	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)0);
 	KUNIT_EXPECT_EQ(test, kt_stats(test, h).bad_frees, 0ULL);
 	kt_destroy(test, h);
@@ -509,16 +582,16 @@ static void talc_heap_aligned_invalid_test(struct kunit *test)
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		void *p = talc_alloc_aligned(h, 64, bad[i], GFP_KERNEL);
+		void *p = talc_heap_alloc_aligned(h, 64, bad[i], GFP_KERNEL);
 
 		KUNIT_EXPECT_NULL_MSG(test, p, "align=%zu", bad[i]);
-		talc_free(h, p);
+		talc_heap_free(h, p);
 	}
 	/* Bigger than the heap may ever get. */
-	KUNIT_EXPECT_NULL(test, talc_alloc_aligned(h, 64, 1UL << 20,
+	KUNIT_EXPECT_NULL(test, talc_heap_alloc_aligned(h, 64, 1UL << 20,
 						   GFP_KERNEL));
-	KUNIT_EXPECT_NULL(test, talc_alloc(h, SIZE_MAX, GFP_KERNEL));
-	KUNIT_EXPECT_NULL(test, talc_alloc(h, SIZE_MAX - 4096, GFP_KERNEL));
+	KUNIT_EXPECT_NULL(test, talc_heap_alloc(h, SIZE_MAX, GFP_KERNEL));
+	KUNIT_EXPECT_NULL(test, talc_heap_alloc(h, SIZE_MAX - 4096, GFP_KERNEL));
 	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)0);
 	kt_destroy(test, h);
 }
@@ -537,6 +610,16 @@ static const char * const kt_bad_names[] = {
 	"misaligned pointer", "into a free chunk", "from another heap",
 };
 
+/* The report each kind of bad pointer gets (enum talc_event). */
+static const enum talc_event kt_bad_events[] = {
+	[KT_BAD_DOUBLE] = TALC_EV_FREE_DOUBLE,
+	[KT_BAD_OUTSIDE] = TALC_EV_FREE_OUTSIDE,
+	[KT_BAD_INTERIOR] = TALC_EV_FREE_INVALID,
+	[KT_BAD_MISALIGNED] = TALC_EV_FREE_MISALIGNED,
+	[KT_BAD_IN_FREE] = TALC_EV_FREE_INVALID,
+	[KT_BAD_OTHER_HEAP] = TALC_EV_FREE_OUTSIDE,
+};
+
 static const int kt_bad_kinds[] = {
 	KT_BAD_DOUBLE, KT_BAD_OUTSIDE, KT_BAD_INTERIOR, KT_BAD_MISALIGNED,
 	KT_BAD_IN_FREE, KT_BAD_OTHER_HEAP,
@@ -549,154 +632,294 @@ static void kt_bad_desc(const int *k, char *desc)
 
 KUNIT_ARRAY_PARAM(kt_bad, kt_bad_kinds, kt_bad_desc);
 
+/* Three live blocks a, b, c and a bad pointer of one kind near them. */
+struct kt_bad {
+	struct talc_heap *h;
+	struct talc_heap *other;
+	void *a, *b, *c;
+	void *bad;
+	void *ext;
+};
+
+static void kt_bad_setup(struct kunit *test, struct talc_heap *h, int kind,
+			 struct kt_bad *s, const char *other_name)
+{
+	memset(s, 0, sizeof(*s));
+	s->h = h;
+	s->a = talc_heap_alloc(h, 256, GFP_KERNEL);
+	s->b = talc_heap_alloc(h, 1024, GFP_KERNEL);
+	s->c = talc_heap_alloc(h, 256, GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, s->a && s->b && s->c);
+	talc_pattern_fill(s->a, 256, 31);
+	talc_pattern_fill(s->c, 256, 33);
+
+	switch (kind) {
+	case KT_BAD_DOUBLE:
+		talc_heap_free(h, s->b);
+		s->bad = s->b;
+		s->b = NULL;
+		break;
+	case KT_BAD_OUTSIDE:
+		s->ext = kmalloc(64, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, s->ext);
+		s->bad = s->ext;
+		break;
+	case KT_BAD_INTERIOR:
+		s->bad = (char *)s->b + 64;
+		break;
+	case KT_BAD_MISALIGNED:
+		s->bad = (char *)s->b + 1;
+		break;
+	case KT_BAD_IN_FREE:
+		talc_heap_free(h, s->b);
+		s->bad = (char *)s->b + 256;
+		s->b = NULL;
+		break;
+	case KT_BAD_OTHER_HEAP:
+		s->other = talc_heap_create(other_name, KT_SIZE, KT_SIZE);
+		KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(s->other));
+		s->bad = talc_heap_alloc(s->other, 128, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, s->bad);
+		break;
+	}
+}
+
+/* Neighbours intact, the heap works, everything frees cleanly. */
+static void kt_bad_teardown(struct kunit *test, struct kt_bad *s,
+			    const struct talc_stats *st_init)
+{
+	struct talc_heap *h = s->h;
+	struct talc_stats st;
+
+	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(s->a, 256, 31));
+	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(s->c, 256, 33));
+	talc_heap_free(h, talc_heap_alloc(h, 2000, GFP_KERNEL));
+	talc_heap_free(h, s->a);
+	talc_heap_free(h, s->b);
+	talc_heap_free(h, s->c);
+	st = kt_stats(test, h);
+	KUNIT_EXPECT_EQ(test, st.allocation_count, (size_t)0);
+	KUNIT_EXPECT_EQ(test, st.available_bytes, st_init->available_bytes);
+	kt_check(test, h);
+	kfree(s->ext);
+	if (s->other) {
+		KUNIT_EXPECT_EQ(test, kt_stats(test, s->other).bad_frees, 0ULL);
+		talc_heap_free(s->other, s->bad);
+		KUNIT_EXPECT_EQ(test, talc_heap_destroy(s->other), 0);
+	}
+}
+
 static void talc_heap_bad_free_test(struct kunit *test)
 {
 	int kind = *(const int *)test->param_value;
 	struct talc_heap *h = kt_create(test, "kt_badfree", KT_SIZE, KT_SIZE);
 	struct talc_stats st_init = kt_stats(test, h), st0, st;
-	struct talc_heap *other = NULL;
-	void *a, *b, *c, *bad = NULL, *ext = NULL;
+	struct kt_bad s;
 
-	a = talc_alloc(h, 256, GFP_KERNEL);
-	b = talc_alloc(h, 1024, GFP_KERNEL);
-	c = talc_alloc(h, 256, GFP_KERNEL);
-	KUNIT_ASSERT_TRUE(test, a && b && c);
-	talc_pattern_fill(a, 256, 31);
-	talc_pattern_fill(c, 256, 33);
-
-	switch (kind) {
-	case KT_BAD_DOUBLE:
-		talc_free(h, b);
-		bad = b;
-		b = NULL;
-		break;
-	case KT_BAD_OUTSIDE:
-		ext = kmalloc(64, GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, ext);
-		bad = ext;
-		break;
-	case KT_BAD_INTERIOR:
-		bad = (char *)b + 64;
-		break;
-	case KT_BAD_MISALIGNED:
-		bad = (char *)b + 1;
-		break;
-	case KT_BAD_IN_FREE:
-		talc_free(h, b);
-		bad = (char *)b + 256;
-		b = NULL;
-		break;
-	case KT_BAD_OTHER_HEAP:
-		other = talc_heap_create("kt_badfree2", KT_SIZE, KT_SIZE);
-		KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(other));
-		bad = talc_alloc(other, 128, GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, bad);
-		break;
-	}
+	kt_bad_setup(test, h, kind, &s, "kt_badfree2");
 	st0 = kt_stats(test, h);
-	talc_free(h, bad);
+	talc_heap_free(h, s.bad);
 	st = kt_stats(test, h);
 	KUNIT_EXPECT_EQ(test, st.bad_frees, st0.bad_frees + 1);
 	KUNIT_EXPECT_EQ(test, st.available_bytes, st0.available_bytes);
 	KUNIT_EXPECT_EQ(test, st.allocation_count, st0.allocation_count);
 	KUNIT_EXPECT_EQ(test, st.allocated_bytes, st0.allocated_bytes);
 	KUNIT_EXPECT_EQ(test, st.fragment_count, st0.fragment_count);
+	/* Reported as its kind (one WARN per heap and kind). */
+	KUNIT_EXPECT_EQ(test, kt_warned(h), BIT(kt_bad_events[kind]));
 	kt_check(test, h);
 	/* The same bad pointer through realloc is refused too. */
 	if (kind != KT_BAD_DOUBLE && kind != KT_BAD_IN_FREE) {
-		KUNIT_EXPECT_NULL(test, talc_realloc(h, bad, 64, GFP_KERNEL));
+		KUNIT_EXPECT_NULL(test, talc_heap_realloc(h, s.bad, 64,
+							  GFP_KERNEL));
 		st = kt_stats(test, h);
 		KUNIT_EXPECT_EQ(test, st.bad_frees, st0.bad_frees + 2);
 		KUNIT_EXPECT_EQ(test, st.allocation_count,
 				st0.allocation_count);
 	}
-	/* Neighbours intact, heap still works, everything frees cleanly. */
-	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(a, 256, 31));
-	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(c, 256, 33));
-	talc_free(h, talc_alloc(h, 2000, GFP_KERNEL));
-	talc_free(h, a);
-	talc_free(h, b);
-	talc_free(h, c);
-	st = kt_stats(test, h);
-	KUNIT_EXPECT_EQ(test, st.allocation_count, (size_t)0);
-	KUNIT_EXPECT_EQ(test, st.available_bytes, st_init.available_bytes);
-	kt_check(test, h);
-	kfree(ext);
-	if (other) {
-		KUNIT_EXPECT_EQ(test, kt_stats(test, other).bad_frees, 0ULL);
-		talc_free(other, bad);
-		KUNIT_EXPECT_EQ(test, talc_heap_destroy(other), 0);
-	}
+	kt_bad_teardown(test, &s, &st_init);
 	kt_destroy(test, h);
 }
 
+/*
+ * The reclaim rule (talc_heap.c): after the work ran, no idle region but
+ * the first is releasable, i.e. for each, the free bytes without it are
+ * below reclaim_threshold plus its size.  (The work looks at the most
+ * recently idle region only: callers grow regions of one size.)
+ */
+static void kt_expect_reclaim_settled(struct kunit *test,
+				      struct talc_heap *h)
+{
+	struct talc_region_info ri[TALC_REGION_BATCH];
+	struct talc_heap_info info;
+	struct talc_stats st;
+	const void *after = NULL;
+	int i, n;
+
+	talc_heap_flush_reclaim(h);
+	info = kt_info(h);
+	st = kt_stats(test, h);
+	do {
+		n = talc_heap_regions(h, after, ri, ARRAY_SIZE(ri));
+		for (i = 0; i < n; i++) {
+			size_t rest;
+
+			after = ri[i].base;
+			if (!ri[i].idle || ri[i].base == h->first)
+				continue;
+			rest = st.available_bytes > ri[i].size ?
+			       st.available_bytes - ri[i].size : 0;
+			KUNIT_EXPECT_LT_MSG(test, rest,
+					    info.reclaim_threshold + ri[i].size,
+					    "idle region of %zu bytes kept with %zu bytes free",
+					    ri[i].size, st.available_bytes);
+		}
+	} while (n == ARRAY_SIZE(ri));
+}
+
+/*
+ * Reclaim with hysteresis: idle regions go, one at a time, while the heap
+ * keeps reclaim_threshold (by default the first region's size) plus one
+ * region's worth free without the region released.
+ */
 static void talc_heap_reclaim_test(struct kunit *test)
 {
 	const size_t chunk = 200 * KT_KB, max = 4096 * KT_KB;
 	struct talc_heap *h = kt_create(test, "kt_reclaim", KT_SIZE, max);
 	struct talc_stats st0 = kt_stats(test, h), st;
+	struct talc_heap_info info0 = kt_info(h), info;
+	size_t grown;
 	void *p[16];
 	int i, n = 0;
 
+	KUNIT_EXPECT_EQ(test, info0.reclaim_threshold, st0.claimed_bytes);
 	for (i = 0; i < ARRAY_SIZE(p); i++) {
-		p[i] = talc_alloc(h, chunk, GFP_KERNEL);
+		p[i] = talc_heap_alloc(h, chunk, GFP_KERNEL);
 		if (p[i])
 			n++;
 	}
 	KUNIT_EXPECT_EQ(test, n, (int)ARRAY_SIZE(p));
+	/* One region of the same size per block: the first holds none. */
 	st = kt_stats(test, h);
-	KUNIT_EXPECT_GT(test, st.region_count, (size_t)1);
+	KUNIT_EXPECT_EQ(test, st.region_count, (size_t)ARRAY_SIZE(p) + 1);
 	KUNIT_EXPECT_GT(test, st.claimed_bytes, (size_t)ARRAY_SIZE(p) * chunk);
+	grown = (st.claimed_bytes - st0.claimed_bytes) / ARRAY_SIZE(p);
 	for (i = 0; i < ARRAY_SIZE(p); i++)
-		talc_free(h, p[i]);
-	/* Fully free regions beyond the first are given back. */
+		talc_heap_free(h, p[i]);
+	kt_expect_reclaim_settled(test, h);
+	/*
+	 * The first region (64K) holds less than the threshold (64K) plus a
+	 * grown region (200K and an eighth): two grown regions stay,
+	 * fourteen go.
+	 */
 	st = kt_stats(test, h);
+	info = kt_info(h);
 	KUNIT_EXPECT_EQ(test, st.allocation_count, (size_t)0);
-	KUNIT_EXPECT_EQ(test, st.region_count, (size_t)1);
-	KUNIT_EXPECT_EQ(test, st.claimed_bytes, st0.claimed_bytes);
-	KUNIT_EXPECT_EQ(test, st.available_bytes, st0.available_bytes);
-	KUNIT_EXPECT_GE(test, st.total_region_count, 2ULL);
+	KUNIT_EXPECT_EQ(test, st.region_count, (size_t)3);
+	KUNIT_EXPECT_EQ(test, st.claimed_bytes, st0.claimed_bytes + 2 * grown);
+	KUNIT_EXPECT_EQ(test, info.stat[TALC_HEAP_RECLAIMS],
+			info0.stat[TALC_HEAP_RECLAIMS] + ARRAY_SIZE(p) - 2);
+	KUNIT_EXPECT_EQ(test, info.stat[TALC_HEAP_GROWS],
+			info0.stat[TALC_HEAP_GROWS] + ARRAY_SIZE(p));
+	KUNIT_EXPECT_GE(test, st.total_region_count, (u64)ARRAY_SIZE(p) + 1);
+	KUNIT_EXPECT_GE(test, st.available_bytes, info.reclaim_threshold);
 	kt_check(test, h);
-	/* And the heap can grow again afterwards. */
-	p[0] = talc_alloc(h, chunk, GFP_KERNEL);
+	/*
+	 * Threshold 0: the heap still keeps one region's worth free without
+	 * the region, which the 64K first region cannot: one grown region
+	 * stays.
+	 */
+	KUNIT_EXPECT_EQ(test, talc_heap_set_reclaim_threshold(h, 0), 0);
+	kt_expect_reclaim_settled(test, h);
+	st = kt_stats(test, h);
+	KUNIT_EXPECT_EQ(test, st.region_count, (size_t)2);
+	KUNIT_EXPECT_EQ(test, st.claimed_bytes, st0.claimed_bytes + grown);
+	kt_check(test, h);
+	/* The idle region serves the next block; then the heap grows again. */
+	info0 = kt_info(h);
+	p[0] = talc_heap_alloc(h, chunk, GFP_KERNEL);
 	KUNIT_EXPECT_NOT_NULL(test, p[0]);
-	talc_free(h, p[0]);
+	p[1] = talc_heap_alloc(h, chunk, GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL(test, p[1]);
+	KUNIT_EXPECT_EQ(test, kt_info(h).stat[TALC_HEAP_GROWS],
+			info0.stat[TALC_HEAP_GROWS] + 1);
+	talc_heap_free(h, p[0]);
+	talc_heap_free(h, p[1]);
+	kt_expect_reclaim_settled(test, h);
 	kt_destroy(test, h);
 }
 
 /* The debugfs tunables, through the functions debugfs calls. */
 static void talc_heap_tunables_test(struct kunit *test)
 {
-	const size_t chunk = 256 * KT_KB;
-	struct talc_heap *h = kt_create(test, "kt_tunables", KT_SIZE,
-					1024 * KT_KB);
-	void *p;
+	const size_t first = 256 * KT_KB, max = 1024 * KT_KB;
+	struct talc_heap *h = kt_create(test, "kt_tunables", first, max);
+	struct talc_heap_info info = kt_info(h);
+	void *p, *q;
+
+	KUNIT_EXPECT_EQ(test, info.size, first);
+	KUNIT_EXPECT_EQ(test, info.max_size, max);
+	KUNIT_EXPECT_EQ(test, info.grow_step, first);
+	KUNIT_EXPECT_EQ(test, info.reclaim_threshold, first);
 
 	/* max_size: never below the first region; growth obeys it. */
-	KUNIT_EXPECT_EQ(test, talc_heap_set_max_size(h, KT_SIZE / 2), -EINVAL);
-	KUNIT_EXPECT_EQ(test, talc_heap_set_max_size(h, 2 * KT_SIZE), 0);
-	KUNIT_EXPECT_NULL(test, talc_alloc(h, chunk, GFP_KERNEL));
-	KUNIT_EXPECT_LE(test, kt_stats(test, h).claimed_bytes, 2 * KT_SIZE);
-	KUNIT_EXPECT_EQ(test, talc_heap_set_max_size(h, 1024 * KT_KB), 0);
-	p = talc_alloc(h, chunk, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	KUNIT_EXPECT_GE(test, kt_stats(test, h).region_count, (size_t)2);
+	KUNIT_EXPECT_EQ(test, talc_heap_set_max_size(h, first / 2), -EINVAL);
+	KUNIT_EXPECT_EQ(test, talc_heap_set_max_size(h, first), 0);
+	KUNIT_EXPECT_NULL(test, talc_heap_alloc(h, 2 * first, GFP_KERNEL));
+	KUNIT_EXPECT_LE(test, kt_stats(test, h).claimed_bytes, first);
+	KUNIT_EXPECT_EQ(test, talc_heap_set_max_size(h, max), 0);
 
-	/* reclaim_threshold: at most max_size; idle regions stay while the
-	 * free bytes are within it, and go once it is lowered.
-	 */
-	KUNIT_EXPECT_EQ(test,
-			talc_heap_set_reclaim_threshold(h, 2048 * KT_KB),
+	/* grow_step: a page up to max_size, rounded up to pages. */
+	KUNIT_EXPECT_EQ(test, talc_heap_set_grow_step(h, PAGE_SIZE - 1),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, talc_heap_set_reclaim_threshold(h, 1024 * KT_KB),
-			0);
-	talc_free(h, p);
-	KUNIT_EXPECT_GE(test, kt_stats(test, h).region_count, (size_t)2);
-	kt_check(test, h);
-	KUNIT_EXPECT_EQ(test, talc_heap_set_reclaim_threshold(h, 0), 0);
+	KUNIT_EXPECT_EQ(test, talc_heap_set_grow_step(h, max + 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, talc_heap_set_grow_step(h, 60 * KT_KB + 1), 0);
+	KUNIT_EXPECT_EQ(test, kt_info(h).grow_step, 64 * KT_KB);
+
+	/* A block in the first region, one more in a 64K grown region. */
+	q = talc_heap_alloc(h, 201 * KT_KB, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, q);
 	KUNIT_EXPECT_EQ(test, kt_stats(test, h).region_count, (size_t)1);
-	KUNIT_EXPECT_LE(test, kt_stats(test, h).claimed_bytes, KT_SIZE);
+	p = talc_heap_alloc(h, 56 * KT_KB, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).region_count, (size_t)2);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).claimed_bytes,
+			first + 64 * KT_KB);
+
+	/*
+	 * reclaim_threshold: at most max_size; an idle region stays while
+	 * the free bytes without it are below the threshold plus its size,
+	 * and goes once the threshold is lowered.
+	 */
+	KUNIT_EXPECT_EQ(test, talc_heap_set_reclaim_threshold(h, 2 * max),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, talc_heap_set_reclaim_threshold(h, max), 0);
+	talc_heap_free(h, p);
+	talc_heap_free(h, q);
+	kt_expect_reclaim_settled(test, h);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).region_count, (size_t)2);
 	kt_check(test, h);
+	/* 256K free without the region: enough for 128K + 64K, not 256K + 64K */
+	KUNIT_EXPECT_EQ(test, talc_heap_set_reclaim_threshold(h, first), 0);
+	kt_expect_reclaim_settled(test, h);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).region_count, (size_t)2);
+	KUNIT_EXPECT_EQ(test, talc_heap_set_reclaim_threshold(h, first / 2),
+			0);
+	kt_expect_reclaim_settled(test, h);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).region_count, (size_t)1);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).claimed_bytes, first);
+	KUNIT_EXPECT_EQ(test, kt_info(h).stat[TALC_HEAP_RECLAIMS], 1ULL);
+	kt_check(test, h);
+
+	/* quick_depth: up to TALC_QUICK_DEPTH_MAX. */
+	KUNIT_EXPECT_EQ(test, talc_heap_set_quick_depth(h,
+						TALC_QUICK_DEPTH_MAX + 1),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, talc_heap_set_quick_depth(h, 0), 0);
+	KUNIT_EXPECT_EQ(test, kt_info(h).quick_depth, 0U);
+	KUNIT_EXPECT_EQ(test,
+			talc_heap_set_quick_depth(h, TALC_DEFAULT_QUICK_DEPTH),
+			0);
 	kt_destroy(test, h);
 }
 
@@ -707,20 +930,20 @@ static void talc_heap_poison_test(struct kunit *test)
 	char *a, *p, *c, *q;
 
 	talc_heap_set_poison(h, true);
-	a = talc_alloc(h, 200, GFP_KERNEL);
-	p = talc_alloc(h, 200, GFP_KERNEL);
-	c = talc_alloc(h, 200, GFP_KERNEL);
+	a = talc_heap_alloc(h, 200, GFP_KERNEL);
+	p = talc_heap_alloc(h, 200, GFP_KERNEL);
+	c = talc_heap_alloc(h, 200, GFP_KERNEL);
 	KUNIT_ASSERT_TRUE(test, a && p && c);
-	talc_free(h, p);
+	talc_heap_free(h, p);
 	KUNIT_EXPECT_EQ(test, kt_stats(test, h).poison_errors, 0ULL);
 	p[50] = 1;			/* write after free */
-	q = talc_alloc(h, 200, GFP_KERNEL);
+	q = talc_heap_alloc(h, 200, GFP_KERNEL);
 	KUNIT_ASSERT_PTR_EQ(test, q, p);	/* exact fit: the same chunk */
 	KUNIT_EXPECT_EQ(test, kt_stats(test, h).poison_errors, 1ULL);
 	KUNIT_EXPECT_EQ(test, kt_stats(test, h).bad_frees, 0ULL);
-	talc_free(h, a);
-	talc_free(h, q);
-	talc_free(h, c);
+	talc_heap_free(h, a);
+	talc_heap_free(h, q);
+	talc_heap_free(h, c);
 	kt_check(test, h);
 	talc_heap_set_poison(h, false);
 	kt_destroy(test, h);
@@ -728,8 +951,8 @@ static void talc_heap_poison_test(struct kunit *test)
 
 /*
  * Heaps from the heaps= parameter: scripts/kunit.sh boots the UML kernel
- * with talc_heap.heaps=kt_boot:64K,kt_boot2:128K:1M (the built-in
- * parameter's name; talc.heaps= for the module).
+ * with talc.heaps=kt_boot:64K,kt_boot2:128K:1M (talc_heap.c sets the
+ * parameter prefix, so the name is the same built in and as a module).
  */
 static void talc_heap_param_test(struct kunit *test)
 {
@@ -739,23 +962,23 @@ static void talc_heap_param_test(struct kunit *test)
 	void *p;
 
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR_OR_NULL(h),
-			       "no heap kt_boot: boot with talc_heap.heaps=kt_boot:64K,kt_boot2:128K:1M");
+			       "no heap kt_boot: boot with talc.heaps=kt_boot:64K,kt_boot2:128K:1M");
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(h2));
 	KUNIT_EXPECT_STREQ(test, talc_heap_name(h), "kt_boot");
 	st = kt_stats(test, h);
 	KUNIT_EXPECT_EQ(test, st.region_count, (size_t)1);
 	KUNIT_EXPECT_LE(test, st.claimed_bytes, 64 * KT_KB);
 	/* max = size: cannot grow */
-	KUNIT_EXPECT_NULL(test, talc_alloc(h, 64 * KT_KB, GFP_KERNEL));
-	p = talc_alloc(h, 1000, GFP_KERNEL);
+	KUNIT_EXPECT_NULL(test, talc_heap_alloc(h, 64 * KT_KB, GFP_KERNEL));
+	p = talc_heap_alloc(h, 1000, GFP_KERNEL);
 	KUNIT_EXPECT_NOT_NULL(test, p);
-	talc_free(h, p);
+	talc_heap_free(h, p);
 	/* kt_boot2 grows up to 1M */
-	p = talc_alloc(h2, 512 * KT_KB, GFP_KERNEL);
+	p = talc_heap_alloc(h2, 512 * KT_KB, GFP_KERNEL);
 	KUNIT_EXPECT_NOT_NULL(test, p);
 	KUNIT_EXPECT_LE(test, kt_stats(test, h2).claimed_bytes, 1024 * KT_KB);
-	talc_free(h2, p);
-	KUNIT_EXPECT_NULL(test, talc_alloc(h2, 1024 * KT_KB, GFP_KERNEL));
+	talc_heap_free(h2, p);
+	KUNIT_EXPECT_NULL(test, talc_heap_alloc(h2, 1024 * KT_KB, GFP_KERNEL));
 	/* The module owns them: still busy while we hold a reference. */
 	KUNIT_EXPECT_NE(test, talc_heap_destroy(h), 0);
 	kt_check(test, h);
@@ -785,18 +1008,18 @@ static void talc_heap_mixed_test(struct kunit *test)
 				break;
 			}
 			if (seed & 1) {
-				talc_free(h, p[i]);
+				talc_heap_free(h, p[i]);
 				p[i] = NULL;
 				continue;
 			}
 			sz[i] = 1 + (seed >> 16) % 3000;
-			p[i] = talc_realloc(h, p[i], sz[i], GFP_KERNEL);
+			p[i] = talc_heap_realloc(h, p[i], sz[i], GFP_KERNEL);
 		} else {
 			sz[i] = 1 + (seed >> 16) % 3000;
 			p[i] = (seed & 2) ?
-			       talc_alloc_aligned(h, sz[i], 8UL << (seed % 6),
+			       talc_heap_alloc_aligned(h, sz[i], 8UL << (seed % 6),
 						  GFP_KERNEL) :
-			       talc_alloc(h, sz[i], GFP_KERNEL);
+			       talc_heap_alloc(h, sz[i], GFP_KERNEL);
 		}
 		KUNIT_ASSERT_NOT_NULL(test, p[i]);
 		talc_pattern_fill(p[i], sz[i], i);
@@ -804,12 +1027,832 @@ static void talc_heap_mixed_test(struct kunit *test)
 	for (i = 0; i < n; i++) {
 		if (p[i])
 			KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p[i], sz[i], i));
-		talc_free(h, p[i]);
+		talc_heap_free(h, p[i]);
 	}
 	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)0);
 	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocated_bytes, (size_t)0);
 	KUNIT_EXPECT_EQ(test, kt_stats(test, h).bad_frees, 0ULL);
 	kt_check(test, h);
+	kt_destroy(test, h);
+}
+
+
+/*
+ * max_size lowered while a grower is out of the lock (the test_unlocked
+ * hook): the grower checks the room again when it retakes the lock and
+ * fails the allocation rather than claim past the new max_size.
+ */
+static void kt_lower_max_in_window(struct talc_heap *heap, void *data)
+{
+	int *calls = data;
+
+	if (!(*calls)++)
+		WARN_ON(talc_heap_set_max_size(heap, KT_SIZE));
+}
+
+static void talc_heap_grow_window_max_size_test(struct kunit *test)
+{
+	struct talc_heap *h = kt_create(test, "kt_growmax", KT_SIZE,
+					1024 * KT_KB);
+	struct talc_heap_info info0, info;
+	struct talc_stats st0, st;
+	struct kt_fill f;
+	int calls = 0;
+
+	kt_fill(test, h, &f);
+	st0 = kt_stats(test, h);
+	info0 = kt_info(h);
+	h->test_data = &calls;
+	h->test_unlocked = kt_lower_max_in_window;
+	KUNIT_EXPECT_NULL(test, talc_heap_alloc(h, 2 * KT_SIZE, GFP_KERNEL));
+	h->test_unlocked = NULL;
+	h->test_data = NULL;
+	KUNIT_EXPECT_EQ(test, calls, 1);
+	info = kt_info(h);
+	st = kt_stats(test, h);
+	KUNIT_EXPECT_EQ(test, info.max_size, KT_SIZE);
+	KUNIT_EXPECT_EQ(test, info.stat[TALC_HEAP_GROWS],
+			info0.stat[TALC_HEAP_GROWS]);
+	KUNIT_EXPECT_EQ(test, info.stat[TALC_HEAP_GROW_FAILS],
+			info0.stat[TALC_HEAP_GROW_FAILS] + 1);
+	KUNIT_EXPECT_EQ(test, st.failed_allocations,
+			st0.failed_allocations + 1);
+	KUNIT_EXPECT_EQ(test, st.region_count, (size_t)1);
+	KUNIT_EXPECT_EQ(test, st.claimed_bytes, st0.claimed_bytes);
+	KUNIT_EXPECT_EQ(test, info.growing, (size_t)0);
+	kt_check(test, h);
+	kt_unfill(h, &f);
+	kt_destroy(test, h);
+}
+
+/*
+ * ---- Regressions: one case per finding of the heap layer's review ----
+ *
+ * Each comment says why the design before the redesign (commit ccc6f91:
+ * growth in the core's OOM hook, reclaim inside free, the check under one
+ * hold of the lock) failed the case.
+ */
+
+/*
+ * Regression 1: realloc across the unlocked growth window.
+ *
+ * A realloc that must move and grow the heap drops the heap's lock to
+ * vmalloc a region; the hook plays another CPU that frees the block
+ * meanwhile (the caller's double free).  The heap must count exactly one
+ * bad free (the realloc's own free of the old block, refused as a double
+ * free) and stay consistent.
+ *
+ * Old design: the core's talc_realloc() validated @ptr once, then called
+ * alloc(), whose OOM hook dropped the lock around vmalloc(); afterwards it
+ * freed the old chunk through the header pointer found before the window,
+ * without validating it again.  The chunk was freed twice: bad_frees
+ * stayed 0, allocation_count was one too low and the chunk sat twice on
+ * its quick list (talc_check() failed).  Now talc_heap_realloc() frees the
+ * old block with talc_heap_free(), which validates it under the lock.
+ */
+struct kt_r1_ctx {
+	void *victim;
+	int calls;
+};
+
+static void kt_r1_free_in_window(struct talc_heap *heap, void *data)
+{
+	struct kt_r1_ctx *c = data;
+
+	if (!c->calls++)
+		talc_heap_free(heap, c->victim);
+}
+
+static void talc_heap_regress_1_realloc_window(struct kunit *test)
+{
+	const size_t old_size = 1000, new_size = 128 * KT_KB;
+	struct talc_heap *h = kt_create(test, "kt_r1", KT_SIZE, 1024 * KT_KB);
+	struct talc_heap_info info0;
+	struct kt_r1_ctx c = { };
+	struct talc_stats st0, st;
+	struct kt_fill f;
+	void *p, *q;
+
+	p = talc_heap_alloc(h, old_size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	talc_pattern_fill(p, old_size, 41);
+	kt_fill(test, h, &f);
+	st0 = kt_stats(test, h);
+	info0 = kt_info(h);
+
+	c.victim = p;
+	h->test_data = &c;
+	h->test_unlocked = kt_r1_free_in_window;
+	q = talc_heap_realloc(h, p, new_size, GFP_KERNEL);
+	h->test_unlocked = NULL;
+	h->test_data = NULL;
+
+	/* It went through the growth window exactly once. */
+	KUNIT_EXPECT_EQ(test, c.calls, 1);
+	KUNIT_EXPECT_EQ(test, kt_info(h).stat[TALC_HEAP_GROWS],
+			info0.stat[TALC_HEAP_GROWS] + 1);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_PTR_NE(test, q, p);
+	st = kt_stats(test, h);
+	/* p was freed once (by the hook); the realloc's free is refused. */
+	KUNIT_EXPECT_EQ(test, st.bad_frees, st0.bad_frees + 1);
+	KUNIT_EXPECT_EQ(test, kt_warned(h), BIT(TALC_EV_FREE_DOUBLE));
+	KUNIT_EXPECT_EQ(test, st.allocation_count, st0.allocation_count);
+	KUNIT_EXPECT_EQ(test, st.allocated_bytes,
+			st0.allocated_bytes - old_size + new_size);
+	KUNIT_EXPECT_GE(test, talc_heap_usable_size(h, q), new_size);
+	KUNIT_EXPECT_EQ(test, talc_heap_usable_size(h, p), (size_t)0);
+	kt_check(test, h);
+
+	talc_heap_free(h, q);
+	kt_unfill(h, &f);
+	st = kt_stats(test, h);
+	KUNIT_EXPECT_EQ(test, st.allocation_count, (size_t)0);
+	KUNIT_EXPECT_EQ(test, st.allocated_bytes, (size_t)0);
+	/* the usable_size() of p above is the only other bad pointer */
+	KUNIT_EXPECT_EQ(test, st.bad_frees, st0.bad_frees + 2);
+	kt_check(test, h);
+	kt_destroy(test, h);
+}
+
+/*
+ * Regression 2: concurrent growers.
+ *
+ * Heap of 1M growing to 2M, the first region full.  Grower A asks for
+ * 512K and grows the heap by 1M; in A's unlocked window (the hook) grower
+ * B, a kthread, asks for 64K with GFP_KERNEL.  B must wait for A (on
+ * grow_lock) and then be served from A's region, not fail.
+ *
+ * Old design: B's OOM hook saw A's bytes as pending, found no room below
+ * max_size (1M claimed + 1M pending) and returned -ENOMEM: B got NULL at
+ * once, while A's region was about to have 512K free.
+ */
+struct kt_r2_ctx {
+	struct talc_heap *heap;
+	struct task_struct *b;
+	struct completion b_done;
+	void *pb;
+	int hook_calls;
+	int b_err;
+	bool b_started;
+	bool b_finished;
+	bool b_blocked;		/* seen asleep while A was in its window */
+	bool b_finished_early;	/* B returned while A was in its window */
+};
+
+static int kt_r2_grower_b(void *data)
+{
+	struct kt_r2_ctx *c = data;
+
+	WRITE_ONCE(c->b_started, true);
+	c->pb = talc_heap_alloc(c->heap, KT_SIZE, GFP_KERNEL);
+	WRITE_ONCE(c->b_finished, true);
+	complete(&c->b_done);
+	return 0;
+}
+
+/* A's unlocked window: start B and wait until it sleeps or returns. */
+static void kt_r2_start_b(struct talc_heap *heap, void *data)
+{
+	struct kt_r2_ctx *c = data;
+	struct task_struct *t;
+	int i;
+
+	if (c->hook_calls++)
+		return;
+	t = kthread_create(kt_r2_grower_b, c, "kt_r2_b");
+	if (IS_ERR(t)) {
+		c->b_err = PTR_ERR(t);
+		return;
+	}
+	get_task_struct(t);
+	c->b = t;
+	wake_up_process(t);
+	/*
+	 * Before its allocation B sleeps only on grow_lock (uninterruptible,
+	 * no optimistic spinning on UP); 5 s at most.
+	 */
+	for (i = 0; i < 250; i++) {
+		if (READ_ONCE(c->b_finished))
+			break;
+		if (READ_ONCE(c->b_started) &&
+		    READ_ONCE(t->__state) == TASK_UNINTERRUPTIBLE) {
+			c->b_blocked = true;
+			break;
+		}
+		msleep(20);
+	}
+	/* A B that fails "at once" has returned by now. */
+	msleep(50);
+	c->b_finished_early = READ_ONCE(c->b_finished);
+}
+
+static void talc_heap_regress_2_concurrent_growers(struct kunit *test)
+{
+	const size_t first = 1024 * KT_KB;
+	struct talc_heap *h = kt_create(test, "kt_r2", first, 2 * first);
+	struct kt_r2_ctx *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct talc_heap_info info0, info;
+	struct kt_fill f;
+	void *pa;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	kt_fill(test, h, &f);
+	info0 = kt_info(h);
+	c->heap = h;
+	init_completion(&c->b_done);
+	h->test_data = c;
+	h->test_unlocked = kt_r2_start_b;
+	pa = talc_heap_alloc(h, 512 * KT_KB, GFP_KERNEL);	/* grower A */
+	h->test_unlocked = NULL;
+	h->test_data = NULL;
+
+	KUNIT_EXPECT_EQ(test, c->hook_calls, 1);
+	KUNIT_ASSERT_EQ(test, c->b_err, 0);
+	KUNIT_ASSERT_NOT_NULL(test, c->b);
+	/* A has released grow_lock: B cannot be stuck for good. */
+	if (!wait_for_completion_timeout(&c->b_done, 10 * HZ)) {
+		KUNIT_FAIL(test, "grower B still not done 10 s after A");
+		wait_for_completion(&c->b_done);	/* c is B's */
+	}
+	put_task_struct(c->b);
+
+	KUNIT_EXPECT_TRUE_MSG(test, c->b_blocked,
+			      "grower B did not wait for grower A");
+	KUNIT_EXPECT_FALSE_MSG(test, c->b_finished_early,
+			       "grower B returned (%p) while A was growing",
+			       c->pb);
+	KUNIT_EXPECT_NOT_NULL(test, pa);
+	KUNIT_EXPECT_NOT_NULL(test, c->pb);
+	info = kt_info(h);
+	KUNIT_EXPECT_GE(test, info.stat[TALC_HEAP_GROW_WAITS],
+			info0.stat[TALC_HEAP_GROW_WAITS] + 1);
+	/* B was served from A's region. */
+	KUNIT_EXPECT_EQ(test, info.stat[TALC_HEAP_GROWS],
+			info0.stat[TALC_HEAP_GROWS] + 1);
+	KUNIT_EXPECT_EQ(test, info.stat[TALC_HEAP_GROW_FAILS],
+			info0.stat[TALC_HEAP_GROW_FAILS]);
+	KUNIT_EXPECT_EQ(test, info.stat[TALC_HEAP_FAILURES],
+			info0.stat[TALC_HEAP_FAILURES]);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).region_count, (size_t)2);
+	kt_check(test, h);
+	talc_heap_free(h, pa);
+	talc_heap_free(h, c->pb);
+	kt_unfill(h, &f);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)0);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).bad_frees, 0ULL);
+	kt_destroy(test, h);
+}
+
+/*
+ * Regression 3: talc_heap_usable_size() validates its pointer as
+ * talc_heap_free() does: for each kind of bad pointer it returns 0, counts
+ * a bad free and reports the same kind of event (the heap's warned bits)
+ * as talc_heap_free() of the same pointer.
+ *
+ * Old design: talc_usable_size() returned 0 for a bad pointer without
+ * counting or reporting it (bad_frees unchanged, no warned bit).
+ */
+static void talc_heap_regress_3_usable_size_validates(struct kunit *test)
+{
+	int kind = *(const int *)test->param_value;
+	struct talc_heap *h = kt_create(test, "kt_r3", KT_SIZE, KT_SIZE);
+	struct talc_stats st_init = kt_stats(test, h), st0, st;
+	struct kt_bad s;
+
+	kt_bad_setup(test, h, kind, &s, "kt_r3b");
+	st0 = kt_stats(test, h);
+	KUNIT_EXPECT_EQ(test, kt_warned(h), 0UL);
+	KUNIT_EXPECT_EQ(test, talc_heap_usable_size(h, s.bad), (size_t)0);
+	st = kt_stats(test, h);
+	KUNIT_EXPECT_EQ(test, st.bad_frees, st0.bad_frees + 1);
+	KUNIT_EXPECT_EQ(test, kt_warned(h), BIT(kt_bad_events[kind]));
+	KUNIT_EXPECT_EQ(test, st.allocation_count, st0.allocation_count);
+	KUNIT_EXPECT_EQ(test, st.available_bytes, st0.available_bytes);
+	/* talc_heap_free() of it: counted again, as the same kind. */
+	talc_heap_free(h, s.bad);
+	st = kt_stats(test, h);
+	KUNIT_EXPECT_EQ(test, st.bad_frees, st0.bad_frees + 2);
+	KUNIT_EXPECT_EQ(test, kt_warned(h), BIT(kt_bad_events[kind]));
+	/* A live block reads its size and counts nothing. */
+	KUNIT_EXPECT_GE(test, talc_heap_usable_size(h, s.a), (size_t)256);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).bad_frees, st0.bad_frees + 2);
+	kt_check(test, h);
+	kt_bad_teardown(test, &s, &st_init);
+	kt_destroy(test, h);
+}
+
+/*
+ * Regression 4: names the debugfs directory needs for itself ("heaps",
+ * "control") are refused with -EINVAL; a module-owned heap (heaps=,
+ * control) is created and destroyed through talc_heap_create_owned() and
+ * talc_heap_destroy_owned(), and an API user cannot destroy it.
+ *
+ * Old design: "heaps" and "control" passed the name check; the heap was
+ * created and its debugfs directory silently not (the name was taken by
+ * the file), so it had no stats, check or tunables.
+ */
+static void talc_heap_regress_4_reserved_names(struct kunit *test)
+{
+	static const char *const reserved[] = { "heaps", "control" };
+	struct talc_heap *h, *g;
+	unsigned int i;
+	void *p;
+
+	for (i = 0; i < ARRAY_SIZE(reserved); i++) {
+		h = talc_heap_create(reserved[i], KT_SIZE, KT_SIZE);
+		KUNIT_EXPECT_TRUE_MSG(test, IS_ERR(h), "%s", reserved[i]);
+		if (!IS_ERR_OR_NULL(h)) {
+			talc_heap_destroy(h);
+			continue;
+		}
+		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR(h), -EINVAL, "%s",
+				    reserved[i]);
+		h = talc_heap_create_owned(reserved[i], KT_SIZE, KT_SIZE);
+		KUNIT_EXPECT_TRUE_MSG(test, IS_ERR(h), "%s", reserved[i]);
+		if (!IS_ERR_OR_NULL(h)) {
+			talc_heap_destroy_owned(reserved[i]);
+			continue;
+		}
+		KUNIT_EXPECT_EQ(test, PTR_ERR(h), -EINVAL);
+		KUNIT_EXPECT_NULL(test, talc_heap_get(reserved[i]));
+	}
+
+	h = talc_heap_create_owned("kt_r4own", KT_SIZE, 4 * KT_SIZE);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(h));
+	KUNIT_EXPECT_TRUE(test, kt_info(h).owned);
+	KUNIT_EXPECT_EQ(test, kt_info(h).refs, 1U);
+	p = talc_heap_alloc(h, KT_SIZE, GFP_KERNEL);	/* grows */
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).region_count, (size_t)2);
+	/* Busy while it holds memory; never the API user's to destroy. */
+	KUNIT_EXPECT_EQ(test, talc_heap_destroy_owned("kt_r4own"), -EBUSY);
+	talc_heap_free(h, p);
+	KUNIT_EXPECT_EQ(test, talc_heap_destroy(h), -EBUSY);
+	g = talc_heap_get("kt_r4own");
+	KUNIT_EXPECT_PTR_EQ(test, g, h);
+	KUNIT_EXPECT_EQ(test, talc_heap_destroy_owned("kt_r4own"), -EBUSY);
+	talc_heap_put(g);
+	kt_check(test, h);
+	KUNIT_EXPECT_EQ(test, talc_heap_destroy_owned("kt_r4own"), 0);
+	KUNIT_EXPECT_EQ(test, talc_heap_destroy_owned("kt_r4own"), -ENOENT);
+	KUNIT_EXPECT_NULL(test, talc_heap_get("kt_r4own"));
+}
+
+/*
+ * Regression 5: bounded hold of the heap's lock.  A 64 MiB heap with
+ * 200000 blocks (50000 under KASAN, see below), every other one freed;
+ * then the consistency check, the stats, every bin's count and the region
+ * list, as debugfs reads them.  The longest hold of the heap's lock must stay
+ * below 100 us (UML runs at native speed; 200 us under KASAN, whose
+ * instrumentation makes a step up to about twice as long).  Measured on a
+ * loaded 2-CPU host: 30-90 us, the longest in a check step or a bin's
+ * count of TALC_WALK_BUDGET chunks (random list order over 64 MiB: cache
+ * and TLB misses).
+ *
+ * The hold is the heap's own measurement (max_hold_ns), in wall-clock
+ * time: when the host deschedules UML in the middle of a hold (on a loaded
+ * 2-CPU host it does so every few ms, for a host tick of 4 ms, and the
+ * check holds the lock most of its 7 ms), that hold reads as
+ * milliseconds.  So each reader is run, after a short sleep (the host
+ * then lets UML run for a while), up to KT_HOLD_ROUNDS times until one
+ * round stays below the limit; under KASAN the heap has a quarter of the
+ * blocks, for rounds of the same length.
+ *
+ * Old design: talc_heap_check() ran talc_check() over every chunk in one
+ * hold of the lock (milliseconds for this heap, in every round), and the
+ * bins file walked whole bins under it.
+ */
+#define KT_HOLD_ROUNDS	50
+
+/* What one pass of a debugfs reader saw. */
+struct kt_r5_walk {
+	struct talc_stats st;
+	size_t bin_chunks;
+	size_t regions;
+};
+
+static void kt_r5_check(struct kunit *test, struct talc_heap *h,
+			struct kt_r5_walk *w)
+{
+	kt_check(test, h);
+}
+
+static void kt_r5_stats(struct kunit *test, struct talc_heap *h,
+			struct kt_r5_walk *w)
+{
+	w->st = kt_stats(test, h);
+}
+
+static void kt_r5_bins(struct kunit *test, struct talc_heap *h,
+		       struct kt_r5_walk *w)
+{
+	size_t chunks, bytes;
+	unsigned int bin;
+
+	w->bin_chunks = 0;
+	for (bin = 0; bin < TALC_BIN_COUNT; bin++) {
+		talc_heap_bin_stats(h, bin, &chunks, &bytes);
+		w->bin_chunks += chunks;
+	}
+}
+
+static void kt_r5_regions(struct kunit *test, struct talc_heap *h,
+			  struct kt_r5_walk *w)
+{
+	struct talc_region_info ri[TALC_REGION_BATCH];
+	const void *after = NULL;
+	int r;
+
+	w->regions = 0;
+	do {
+		r = talc_heap_regions(h, after, ri, ARRAY_SIZE(ri));
+		if (r > 0)
+			after = ri[r - 1].base;
+		w->regions += r;
+	} while (r == ARRAY_SIZE(ri));
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(struct kunit *test, struct talc_heap *h,
+		   struct kt_r5_walk *w);
+} kt_r5_phases[] = {
+	{ "check", kt_r5_check },
+	{ "stats", kt_r5_stats },
+	{ "bins", kt_r5_bins },
+	{ "regions", kt_r5_regions },
+};
+
+static void talc_heap_regress_5_bounded_lock_hold(struct kunit *test)
+{
+	const size_t heap_size = SZ_64M;
+	const unsigned int n = IS_ENABLED(CONFIG_KASAN) ? 50000 : 200000;
+	const u64 limit_ns = (IS_ENABLED(CONFIG_KASAN) ? 200 : 100) *
+			     NSEC_PER_USEC;
+	struct talc_heap *h = kt_create(test, "kt_r5", heap_size, heap_size);
+	void **p = talc_kunit_vzalloc(test, n * sizeof(*p));
+	u64 best, hold, worst = 0, t0, walk_ns;
+	unsigned int i, k, round;
+	struct kt_r5_walk w = { };
+	struct talc_stats st;
+	u32 seed = 1;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (i = 0; i < n; i++) {
+		seed = seed * 1103515245 + 12345;
+		p[i] = talc_heap_alloc(h, 16 + (seed >> 16) % 240, GFP_KERNEL);
+		if (!p[i]) {
+			KUNIT_FAIL(test, "allocation %u failed", i);
+			break;
+		}
+	}
+	for (i = 0; i < n; i += 2) {
+		talc_heap_free(h, p[i]);
+		p[i] = NULL;
+	}
+	st = kt_stats(test, h);
+	KUNIT_EXPECT_GE(test, st.fragment_count, (size_t)n / 2 - 1000);
+
+	for (k = 0; k < ARRAY_SIZE(kt_r5_phases); k++) {
+		unsigned long site = 0;
+
+		best = U64_MAX;
+		walk_ns = 0;
+		for (round = 0; round < KT_HOLD_ROUNDS && best >= limit_ns;
+		     round++) {
+			struct talc_heap_info info;
+
+			/* Sleep first: the host then runs UML for a while. */
+			msleep(20);
+			talc_heap_reset_max_hold(h);
+			t0 = ktime_get_ns();
+			kt_r5_phases[k].fn(test, h, &w);
+			walk_ns = ktime_get_ns() - t0;
+			info = kt_info(h);
+			hold = info.max_hold_ns;
+			if (hold < best) {
+				best = hold;
+				site = info.max_hold_site;
+			}
+		}
+		kunit_info(test,
+			   "%s: longest hold %llu ns at %pS (best of %u rounds, the last took %llu us)\n",
+			   kt_r5_phases[k].name, best, (void *)site, round,
+			   walk_ns / NSEC_PER_USEC);
+		KUNIT_EXPECT_LT_MSG(test, best, limit_ns, "%s",
+				    kt_r5_phases[k].name);
+		worst = max(worst, best);
+	}
+	kunit_info(test,
+		   "max_hold_ns %llu (limit %llu): check of %zu chunks, %zu chunks counted in %u bins, %zu regions\n",
+		   worst, limit_ns, w.st.allocation_count + w.st.fragment_count,
+		   w.bin_chunks, (unsigned int)TALC_BIN_COUNT, w.regions);
+	/* The check takes some time: a clock that reads 0 proves nothing. */
+	KUNIT_EXPECT_GT_MSG(test, worst, 0ULL,
+			    "the heap's hold clock does not advance");
+	KUNIT_EXPECT_EQ(test, w.st.allocation_count, (size_t)n / 2);
+	KUNIT_EXPECT_GE(test, w.bin_chunks, (size_t)TALC_WALK_BUDGET);
+	KUNIT_EXPECT_EQ(test, w.regions, (size_t)1);
+
+	for (i = 1; i < n; i += 2)
+		talc_heap_free(h, p[i]);
+	st = kt_stats(test, h);
+	KUNIT_EXPECT_EQ(test, st.allocation_count, (size_t)0);
+	KUNIT_EXPECT_EQ(test, st.bad_frees, 0ULL);
+	kt_check(test, h);
+	kt_destroy(test, h);
+}
+
+/*
+ * Regression 6: gfp flags.  __GFP_NOFAIL and the zone modifiers cannot be
+ * honoured by a bounded heap of vmalloc'd memory: NULL, counted in
+ * rejected_gfp and failed_allocations, one WARN per heap, no growth, even
+ * when the request would fit.  GFP_NOFS and GFP_NOIO may block, so they
+ * grow.  __GFP_NORETRY and __GFP_RETRY_MAYFAIL beyond the machine's
+ * memory fail fast, without vmalloc (no WARN, no OOM killer), and so does
+ * creating a heap larger than the available memory (-ENOMEM).
+ *
+ * Old design: the gfp flags were masked for vmalloc() and otherwise
+ * ignored: a __GFP_NOFAIL or __GFP_DMA request was served (non-NULL,
+ * nothing counted), and a NORETRY request or a heap creation larger than
+ * the available memory went to vmalloc(), which reclaims and may invoke
+ * the OOM killer before failing.
+ */
+static void talc_heap_regress_6_gfp(struct kunit *test)
+{
+	static const struct kt_gfp rejected[] = {
+		{ "__GFP_NOFAIL", GFP_KERNEL | __GFP_NOFAIL },
+		{ "GFP_ATOMIC|__GFP_NOFAIL", GFP_ATOMIC | __GFP_NOFAIL },
+		{ "__GFP_DMA", GFP_KERNEL | __GFP_DMA },
+		{ "__GFP_DMA32", GFP_KERNEL | __GFP_DMA32 },
+		{ "__GFP_HIGHMEM", GFP_KERNEL | __GFP_HIGHMEM },
+	};
+	static const struct kt_gfp growing[] = {
+		{ "GFP_NOFS", GFP_NOFS },
+		{ "GFP_NOIO", GFP_NOIO },
+		{ "GFP_KERNEL|__GFP_NORETRY", GFP_KERNEL | __GFP_NORETRY },
+		{ "GFP_KERNEL|__GFP_RETRY_MAYFAIL",
+		  GFP_KERNEL | __GFP_RETRY_MAYFAIL },
+	};
+	static const struct kt_gfp failing[] = {
+		{ "GFP_KERNEL|__GFP_NORETRY", GFP_KERNEL | __GFP_NORETRY },
+		{ "GFP_KERNEL|__GFP_RETRY_MAYFAIL",
+		  GFP_KERNEL | __GFP_RETRY_MAYFAIL },
+	};
+	const size_t ram = (size_t)totalram_pages() << PAGE_SHIFT;
+	const size_t sizes[] = { ram, 4 * ram };
+	struct talc_heap *h = kt_create(test, "kt_r6", KT_SIZE, 2048 * KT_KB);
+	struct talc_heap_info info0, info;
+	struct talc_stats st0, st;
+	struct talc_heap *big;
+	void *p, *q[ARRAY_SIZE(growing)];
+	unsigned int i, j;
+	u64 t0, dt;
+
+	p = talc_heap_alloc(h, 100, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	talc_pattern_fill(p, 100, 61);
+	for (i = 0; i < ARRAY_SIZE(rejected); i++) {
+		gfp_t gfp = rejected[i].gfp;
+
+		info0 = kt_info(h);
+		st0 = kt_stats(test, h);
+		KUNIT_EXPECT_NULL_MSG(test, talc_heap_alloc(h, 64, gfp), "%s",
+				      rejected[i].desc);
+		KUNIT_EXPECT_NULL_MSG(test, talc_heap_alloc(h, 2 * KT_SIZE, gfp),
+				      "%s", rejected[i].desc);
+		KUNIT_EXPECT_NULL_MSG(test,
+				      talc_heap_alloc_aligned(h, 64, 64, gfp),
+				      "%s", rejected[i].desc);
+		KUNIT_EXPECT_NULL_MSG(test, talc_heap_realloc(h, p, 4096, gfp),
+				      "%s", rejected[i].desc);
+		KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p, 100, 61));
+		info = kt_info(h);
+		st = kt_stats(test, h);
+		KUNIT_EXPECT_EQ_MSG(test, info.stat[TALC_HEAP_REJECTED_GFP],
+				    info0.stat[TALC_HEAP_REJECTED_GFP] + 4,
+				    "%s", rejected[i].desc);
+		KUNIT_EXPECT_EQ_MSG(test, info.stat[TALC_HEAP_FAILURES],
+				    info0.stat[TALC_HEAP_FAILURES] + 4,
+				    "%s", rejected[i].desc);
+		KUNIT_EXPECT_EQ(test, st.failed_allocations,
+				st0.failed_allocations + 4);
+		KUNIT_EXPECT_EQ(test, info.stat[TALC_HEAP_GROWS],
+				info0.stat[TALC_HEAP_GROWS]);
+		KUNIT_EXPECT_EQ(test, st.region_count, st0.region_count);
+		KUNIT_EXPECT_EQ(test, st.allocation_count, (size_t)1);
+	}
+	/* One WARN for all of them (a bit past the enum talc_event kinds). */
+	KUNIT_EXPECT_EQ(test, kt_warned(h), BIT(TALC_EV_CORRUPT + 1));
+
+	/* Flags that may block grow the heap, each by one region. */
+	for (i = 0; i < ARRAY_SIZE(growing); i++) {
+		info0 = kt_info(h);
+		q[i] = talc_heap_alloc(h, 2 * KT_SIZE, growing[i].gfp);
+		KUNIT_EXPECT_NOT_NULL_MSG(test, q[i], "%s", growing[i].desc);
+		KUNIT_EXPECT_EQ_MSG(test, kt_info(h).stat[TALC_HEAP_GROWS],
+				    info0.stat[TALC_HEAP_GROWS] + 1, "%s",
+				    growing[i].desc);
+	}
+	for (i = 0; i < ARRAY_SIZE(growing); i++)
+		talc_heap_free(h, q[i]);
+	talc_heap_free(h, p);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)0);
+	KUNIT_EXPECT_EQ(test, kt_info(h).stat[TALC_HEAP_REJECTED_GFP],
+			(u64)ARRAY_SIZE(rejected) * 4);
+	kt_check(test, h);
+	kt_destroy(test, h);
+
+	/* Beyond the machine's memory (UML: mem=1G), within max_size. */
+	KUNIT_ASSERT_LE(test, 4 * ram, 512 * KT_GB);
+	h = kt_create(test, "kt_r6huge", KT_SIZE, 512 * KT_GB);
+	for (i = 0; i < ARRAY_SIZE(failing); i++) {
+		for (j = 0; j < ARRAY_SIZE(sizes); j++) {
+			info0 = kt_info(h);
+			t0 = ktime_get_ns();
+			p = talc_heap_alloc(h, sizes[j], failing[i].gfp);
+			dt = ktime_get_ns() - t0;
+			KUNIT_EXPECT_NULL_MSG(test, p, "%s, %zu bytes",
+					      failing[i].desc, sizes[j]);
+			talc_heap_free(h, p);
+			KUNIT_EXPECT_LT_MSG(test, dt, (u64)NSEC_PER_SEC,
+					    "%s, %zu bytes", failing[i].desc,
+					    sizes[j]);
+			info = kt_info(h);
+			KUNIT_EXPECT_EQ(test, info.stat[TALC_HEAP_GROW_FAILS],
+					info0.stat[TALC_HEAP_GROW_FAILS] + 1);
+			KUNIT_EXPECT_EQ(test, info.stat[TALC_HEAP_FAILURES],
+					info0.stat[TALC_HEAP_FAILURES] + 1);
+		}
+	}
+	st = kt_stats(test, h);
+	KUNIT_EXPECT_EQ(test, st.region_count, (size_t)1);
+	KUNIT_EXPECT_EQ(test, st.claimed_bytes, KT_SIZE);
+	KUNIT_EXPECT_EQ(test, kt_warned(h), 0UL);
+	kt_destroy(test, h);
+
+	/* A heap larger than the available memory: -ENOMEM, fast. */
+	for (j = 0; j < ARRAY_SIZE(sizes); j++) {
+		t0 = ktime_get_ns();
+		big = talc_heap_create("kt_r6big", sizes[j], 0);
+		dt = ktime_get_ns() - t0;
+		KUNIT_EXPECT_TRUE_MSG(test, IS_ERR(big), "%zu bytes", sizes[j]);
+		if (!IS_ERR_OR_NULL(big)) {
+			talc_heap_destroy(big);
+			continue;
+		}
+		KUNIT_EXPECT_EQ(test, PTR_ERR(big), -ENOMEM);
+		KUNIT_EXPECT_LT(test, dt, (u64)NSEC_PER_SEC);
+	}
+	KUNIT_EXPECT_NULL(test, talc_heap_get("kt_r6big"));
+}
+
+/*
+ * Regression 8: reclaim hysteresis.  At the full mark (the first region
+ * full but for an 8K hole), 10000 pairs of a 16K allocation and its free,
+ * the first of which needs a new 64K region, with the reclaim work run
+ * after every free: at most 2 grows and 2 reclaims.  The region stays
+ * because without it the heap has 8K free, below reclaim_threshold (64K)
+ * plus its size.
+ *
+ * Old design: reclaim ran in free and released an idle region whenever
+ * more than reclaim_threshold (64K by default) bytes were free: 8K + 64K
+ * free after each free, so every pair grew and released a region (10000
+ * vmalloc/vfree pairs).
+ */
+static void talc_heap_regress_8_reclaim_hysteresis(struct kunit *test)
+{
+	const unsigned int pairs = 10000;
+	struct talc_heap *h = kt_create(test, "kt_r8", KT_SIZE, 1024 * KT_KB);
+	struct talc_heap_info info0 = kt_info(h), info;
+	struct kt_fill f;
+	unsigned int i;
+	void *hole, *q;
+
+	KUNIT_EXPECT_EQ(test, info0.reclaim_threshold, KT_SIZE);
+	KUNIT_EXPECT_EQ(test, info0.grow_step, KT_SIZE);
+	hole = talc_heap_alloc(h, 8 * KT_KB, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, hole);
+	kt_fill(test, h, &f);
+	talc_heap_free(h, hole);
+	for (i = 0; i < pairs; i++) {
+		q = talc_heap_alloc(h, 16 * KT_KB, GFP_KERNEL);
+		if (!q) {
+			KUNIT_FAIL(test, "pair %u: allocation failed", i);
+			break;
+		}
+		if (!i)
+			KUNIT_EXPECT_EQ(test, kt_info(h).stat[TALC_HEAP_GROWS],
+					info0.stat[TALC_HEAP_GROWS] + 1);
+		talc_heap_free(h, q);
+		talc_heap_flush_reclaim(h);
+	}
+	info = kt_info(h);
+	kunit_info(test, "%u pairs: %llu grows, %llu reclaims\n", pairs,
+		   info.stat[TALC_HEAP_GROWS] - info0.stat[TALC_HEAP_GROWS],
+		   info.stat[TALC_HEAP_RECLAIMS] -
+		   info0.stat[TALC_HEAP_RECLAIMS]);
+	KUNIT_EXPECT_LE(test, info.stat[TALC_HEAP_GROWS],
+			info0.stat[TALC_HEAP_GROWS] + 2);
+	KUNIT_EXPECT_LE(test, info.stat[TALC_HEAP_RECLAIMS],
+			info0.stat[TALC_HEAP_RECLAIMS] + 2);
+	kt_check(test, h);
+	kt_unfill(h, &f);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)0);
+	kt_expect_reclaim_settled(test, h);
+	kt_destroy(test, h);
+}
+
+/*
+ * Regression 9, three small ones:
+ *  - grow_step above max_size, or near U64_MAX (where PAGE_ALIGN() wraps
+ *    to 0), is -EINVAL; max_size is at most 1 TiB, at create and later.
+ *    Old design: max_size was unbounded and set_grow_step() compared the
+ *    value before rounding, so with max_size SIZE_MAX a grow_step of
+ *    U64_MAX - 4094 was accepted and stored as 0.
+ *  - largest_free_chunk counts chunks parked on the quick lists.  Old
+ *    design: only the bins were looked at, so a heap whose only free
+ *    chunk is parked reported 0 while an allocation of that size fits.
+ *  - the owner's talc_heap_destroy() is -EBUSY while a talc_heap_get()
+ *    reference is held, and succeeds after talc_heap_put() (the old code
+ *    did this too; the contract is now documented).
+ */
+static void talc_heap_regress_9_small_ones(struct kunit *test)
+{
+	const size_t max = 1024 * KT_KB;
+	const size_t heap_max = round_down(TALC_MAX_CHUNK, PAGE_SIZE);
+	const size_t wraps = SIZE_MAX - PAGE_SIZE + 2;
+	struct talc_heap *h = kt_create(test, "kt_r9", KT_SIZE, max);
+	struct talc_heap_info info0 = kt_info(h);
+	struct talc_heap *e, *g;
+	struct talc_stats st;
+	struct kt_fill f;
+	void *q, *r;
+
+	/* grow_step: above max_size */
+	KUNIT_EXPECT_EQ(test, talc_heap_set_grow_step(h, max + PAGE_SIZE),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, talc_heap_set_grow_step(h, max + 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, talc_heap_set_grow_step(h, U64_MAX), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kt_info(h).grow_step, info0.grow_step);
+	/* near U64_MAX, whatever max_size the heap accepted */
+	KUNIT_EXPECT_EQ(test, talc_heap_set_max_size(h, SIZE_MAX), -EINVAL);
+	KUNIT_EXPECT_EQ(test, talc_heap_set_grow_step(h, wraps), -EINVAL);
+	KUNIT_EXPECT_EQ(test, talc_heap_set_grow_step(h, U64_MAX), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kt_info(h).grow_step, info0.grow_step);
+	KUNIT_EXPECT_EQ(test, talc_heap_set_max_size(h, max), 0);
+	/* max_size: at most 1 TiB (what one region of the core holds) */
+	e = talc_heap_create("kt_r9max", KT_SIZE, SIZE_MAX);
+	KUNIT_EXPECT_TRUE(test, IS_ERR(e));
+	if (!IS_ERR_OR_NULL(e))
+		talc_heap_destroy(e);
+	else
+		KUNIT_EXPECT_EQ(test, PTR_ERR(e), -EINVAL);
+	e = talc_heap_create("kt_r9max", KT_SIZE, heap_max + PAGE_SIZE);
+	KUNIT_EXPECT_TRUE(test, IS_ERR(e));
+	if (!IS_ERR_OR_NULL(e))
+		talc_heap_destroy(e);
+	KUNIT_EXPECT_EQ(test, talc_heap_set_max_size(h, SIZE_MAX), -EINVAL);
+	KUNIT_EXPECT_EQ(test, talc_heap_set_max_size(h, wraps), -EINVAL);
+	KUNIT_EXPECT_EQ(test, talc_heap_set_max_size(h, heap_max + PAGE_SIZE),
+			-EINVAL);
+	/* At the largest max_size, a wrapping grow_step is still refused. */
+	KUNIT_EXPECT_EQ(test, talc_heap_set_max_size(h, heap_max), 0);
+	KUNIT_EXPECT_EQ(test, talc_heap_set_grow_step(h, wraps), -EINVAL);
+	KUNIT_EXPECT_EQ(test, talc_heap_set_grow_step(h, heap_max + 1),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, kt_info(h).grow_step, info0.grow_step);
+	KUNIT_EXPECT_EQ(test, talc_heap_set_max_size(h, max), 0);
+	KUNIT_EXPECT_EQ(test, kt_info(h).max_size, max);
+
+	/* largest_free_chunk with the only free chunk parked */
+	KUNIT_EXPECT_GT(test, kt_info(h).quick_depth, 0U);
+	q = talc_heap_alloc(h, 1000, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	kt_fill(test, h, &f);
+	talc_heap_free(h, q);
+	st = kt_stats(test, h);
+	KUNIT_EXPECT_EQ(test, st.quick_chunks, (size_t)1);
+	KUNIT_EXPECT_EQ(test, st.fragment_count, (size_t)1);
+	KUNIT_EXPECT_GE(test, st.largest_free_chunk, (size_t)1000);
+	/* and an allocation of that size is served without growth */
+	r = talc_heap_alloc(h, 1000, GFP_ATOMIC);
+	KUNIT_EXPECT_PTR_EQ(test, r, q);
+	talc_heap_free(h, r);
+	kt_unfill(h, &f);
+	kt_check(test, h);
+
+	/* destroy by the owner while a reference is held */
+	g = talc_heap_get("kt_r9");
+	KUNIT_ASSERT_PTR_EQ(test, g, h);
+	KUNIT_EXPECT_EQ(test, kt_info(h).refs, 2U);
+	KUNIT_EXPECT_EQ(test, talc_heap_destroy(h), -EBUSY);
+	/* still whole and usable */
+	talc_heap_free(h, talc_heap_alloc(h, 64, GFP_KERNEL));
+	kt_check(test, h);
+	talc_heap_put(g);
+	KUNIT_EXPECT_EQ(test, kt_info(h).refs, 1U);
 	kt_destroy(test, h);
 }
 
@@ -835,6 +1878,16 @@ static struct kunit_case talc_heap_test_cases[] = {
 	KUNIT_CASE(talc_heap_poison_test),
 	KUNIT_CASE(talc_heap_param_test),
 	KUNIT_CASE(talc_heap_mixed_test),
+	KUNIT_CASE(talc_heap_grow_window_max_size_test),
+	KUNIT_CASE(talc_heap_regress_1_realloc_window),
+	KUNIT_CASE(talc_heap_regress_2_concurrent_growers),
+	KUNIT_CASE_PARAM(talc_heap_regress_3_usable_size_validates,
+			 kt_bad_gen_params),
+	KUNIT_CASE(talc_heap_regress_4_reserved_names),
+	KUNIT_CASE_SLOW(talc_heap_regress_5_bounded_lock_hold),
+	KUNIT_CASE(talc_heap_regress_6_gfp),
+	KUNIT_CASE_SLOW(talc_heap_regress_8_reclaim_hysteresis),
+	KUNIT_CASE(talc_heap_regress_9_small_ones),
 	{}
 };
 

@@ -85,7 +85,7 @@ for v in "${variants[@]}"; do
 	(cd "$ksrc" && nice python3 tools/testing/kunit/kunit.py run "${cfgs[@]}" \
 		--build_dir="$cache/build-$v" --jobs "$jobs" \
 		--kernel_args "uml_dir=$cache/uml" \
-		--kernel_args "talc_heap.heaps=kt_boot:64K,kt_boot2:128K:1M" \
+		--kernel_args "talc.heaps=kt_boot:64K,kt_boot2:128K:1M" \
 		"$filter" </dev/null) \
 		> "$log" 2>&1
 	rc=$?
