@@ -14,6 +14,7 @@
 #include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/err.h>
+#include <linux/hardirq.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
@@ -1709,6 +1710,39 @@ static void talc_heap_regress_6_gfp(struct kunit *test)
 }
 
 /*
+ * Finding 7, contexts: from NMI the heap's lock may already be held by the
+ * interrupted code, so the API refuses NMI with a WARN: no allocation, and
+ * a free is leaked rather than risk a deadlock.  At ccc6f91 the calls took
+ * the lock (the kernel-doc said "any context"): the allocation below
+ * succeeded and the free went through.
+ */
+static void talc_heap_regress_7_nmi(struct kunit *test)
+{
+	struct talc_heap *h = kt_create(test, "kt_nmi", KT_SIZE, KT_SIZE);
+	struct talc_stats st0, st1;
+	void *p, *q;
+
+	p = talc_heap_alloc(h, 64, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	st0 = kt_stats(test, h);
+	__nmi_enter();
+	q = talc_heap_alloc(h, 64, GFP_ATOMIC);
+	talc_heap_free(h, p);
+	__nmi_exit();
+	st1 = kt_stats(test, h);
+	KUNIT_EXPECT_NULL(test, q);
+	KUNIT_EXPECT_EQ(test, st1.allocation_count, st0.allocation_count);
+	KUNIT_EXPECT_EQ(test, st1.total_allocation_count,
+			st0.total_allocation_count);
+	/* outside NMI the same calls work */
+	talc_heap_free(h, p);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count,
+			st0.allocation_count - 1);
+	kt_check(test, h);
+	kt_destroy(test, h);
+}
+
+/*
  * Regression 8: reclaim hysteresis.  At the full mark (the first region
  * full but for an 8K hole), 10000 pairs of a 16K allocation and its free,
  * the first of which needs a new 64K region, with the reclaim work run
@@ -1886,6 +1920,7 @@ static struct kunit_case talc_heap_test_cases[] = {
 	KUNIT_CASE(talc_heap_regress_4_reserved_names),
 	KUNIT_CASE_SLOW(talc_heap_regress_5_bounded_lock_hold),
 	KUNIT_CASE(talc_heap_regress_6_gfp),
+	KUNIT_CASE(talc_heap_regress_7_nmi),
 	KUNIT_CASE_SLOW(talc_heap_regress_8_reclaim_hysteresis),
 	KUNIT_CASE(talc_heap_regress_9_small_ones),
 	{}

@@ -207,9 +207,10 @@ static noinline void *talc_heap_reject_gfp(struct talc_heap *heap, gfp_t gfp)
  * NMI context: the heap's lock may be held by the code the NMI interrupted,
  * so taking it could deadlock.  Refused with a WARN instead.
  */
-static __always_inline bool talc_heap_in_nmi(void)
+static __always_inline bool talc_heap_in_nmi(struct talc_heap *heap)
 {
-	return WARN_ON_ONCE(in_nmi());
+	return WARN_ONCE(in_nmi(), "talc: heap %s: called from NMI, refused\n",
+			 heap->name);
 }
 
 /* ---- growth ---- */
@@ -375,7 +376,7 @@ static void *talc_heap_do_alloc(struct talc_heap *heap, size_t size,
 	bool grow;
 	void *p;
 
-	if (!heap || talc_heap_in_nmi())
+	if (!heap || talc_heap_in_nmi(heap))
 		return NULL;
 	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
@@ -467,7 +468,7 @@ void talc_heap_free(struct talc_heap *heap, void *ptr)
 	struct talc_hold hold;
 	bool reclaim;
 
-	if (!heap || ZERO_OR_NULL_PTR(ptr) || talc_heap_in_nmi())
+	if (!heap || ZERO_OR_NULL_PTR(ptr) || talc_heap_in_nmi(heap))
 		return;
 	talc_heap_lock(heap, &hold);
 	talc_free(&heap->core, ptr);
@@ -511,7 +512,7 @@ void *talc_heap_realloc(struct talc_heap *heap, void *ptr, size_t size,
 
 	if (ZERO_OR_NULL_PTR(ptr))
 		return talc_heap_alloc(heap, size, gfp);
-	if (!heap || talc_heap_in_nmi())
+	if (!heap || talc_heap_in_nmi(heap))
 		return NULL;
 	if (!size) {
 		talc_heap_free(heap, ptr);
@@ -567,7 +568,7 @@ size_t talc_heap_usable_size(struct talc_heap *heap, const void *ptr)
 	struct talc_hold hold;
 	size_t n;
 
-	if (!heap || ZERO_OR_NULL_PTR(ptr) || talc_heap_in_nmi())
+	if (!heap || ZERO_OR_NULL_PTR(ptr) || talc_heap_in_nmi(heap))
 		return 0;
 	talc_heap_lock(heap, &hold);
 	n = talc_usable_size(&heap->core, ptr);
@@ -589,7 +590,7 @@ int talc_heap_stats(struct talc_heap *heap, struct talc_stats *st)
 {
 	struct talc_hold hold;
 
-	if (!heap || !st || talc_heap_in_nmi())
+	if (!heap || !st || talc_heap_in_nmi(heap))
 		return -EINVAL;
 	talc_heap_lock(heap, &hold);
 	talc_get_stats(&heap->core, st);
