@@ -7,10 +7,10 @@
 # touched), plants one bug at a time and runs scripts/kunit.sh there:
 #   binof   off-by-one in the core's bin index (talc.c, bin_of()): variant
 #           default must fail;
-#   unlock  a missing spin_unlock_irqrestore() (talc_heap.c,
-#           talc_heap_stats()): variants default and lockdep must both fail;
+#   unlock  a missing talc_heap_unlock() (talc_heap.c, talc_heap_stats()):
+#           variants default and lockdep must both fail;
 #   uaf     a write to the heap after kfree() when it is destroyed
-#           (talc_heap.c, talc_heap_free_regions()): variant kasan must fail;
+#           (talc_heap.c, talc_heap_free_memory()): variant kasan must fail;
 #   shift   an out-of-range shift that changes no result (talc.c,
 #           talc_bin_min_size()): variant default (UBSAN) must fail.
 # A variant catches a bug when it reports more failures than it does on the
@@ -92,11 +92,11 @@ run_plant binof talc/talc.c \
 	default
 # shellcheck disable=SC2016
 run_plant unlock talc/talc_heap.c \
-	's|(talc_get_stats\(&heap->core, st\);\n)\tspin_unlock_irqrestore\(&heap->lock, flags\);\n|$1|' \
+	's|(st->failed_allocations = heap->stat\[TALC_HEAP_FAILURES\];\n)\ttalc_heap_unlock\(heap, &hold\);\n|$1|' \
 	default lockdep
 # shellcheck disable=SC2016
 run_plant uaf talc/talc_heap.c \
-	's|(\t\tvfree\(r->base\);\n\t\tkfree\(r\);\n\t\}\n\tkfree\(heap\);\n)|$1\tWRITE_ONCE(heap->size, 0);\n|' \
+	's|(\tvfree\(heap->index\);\n\tkfree\(heap\);\n)|$1\tWRITE_ONCE(heap->size, 0);\n|' \
 	kasan
 # shellcheck disable=SC2016
 run_plant shift talc/talc.c \
