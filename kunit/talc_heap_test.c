@@ -589,8 +589,8 @@ static void talc_heap_aligned_invalid_test(struct kunit *test)
 		talc_heap_free(h, p);
 	}
 	/* Bigger than the heap may ever get. */
-	KUNIT_EXPECT_NULL(test, talc_heap_alloc_aligned(h, 64, 1UL << 20,
-						   GFP_KERNEL));
+	KUNIT_EXPECT_NULL(test,
+			  talc_heap_alloc_aligned(h, 64, 1UL << 20, GFP_KERNEL));
 	KUNIT_EXPECT_NULL(test, talc_heap_alloc(h, SIZE_MAX, GFP_KERNEL));
 	KUNIT_EXPECT_NULL(test, talc_heap_alloc(h, SIZE_MAX - 4096, GFP_KERNEL));
 	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)0);
@@ -913,8 +913,8 @@ static void talc_heap_tunables_test(struct kunit *test)
 	kt_check(test, h);
 
 	/* quick_depth: up to TALC_QUICK_DEPTH_MAX. */
-	KUNIT_EXPECT_EQ(test, talc_heap_set_quick_depth(h,
-						TALC_QUICK_DEPTH_MAX + 1),
+	KUNIT_EXPECT_EQ(test,
+			talc_heap_set_quick_depth(h, TALC_QUICK_DEPTH_MAX + 1),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, talc_heap_set_quick_depth(h, 0), 0);
 	KUNIT_EXPECT_EQ(test, kt_info(h).quick_depth, 0U);
@@ -1018,8 +1018,9 @@ static void talc_heap_mixed_test(struct kunit *test)
 		} else {
 			sz[i] = 1 + (seed >> 16) % 3000;
 			p[i] = (seed & 2) ?
-			       talc_heap_alloc_aligned(h, sz[i], 8UL << (seed % 6),
-						  GFP_KERNEL) :
+			       talc_heap_alloc_aligned(h, sz[i],
+						       8UL << (seed % 6),
+						       GFP_KERNEL) :
 			       talc_heap_alloc(h, sz[i], GFP_KERNEL);
 		}
 		KUNIT_ASSERT_NOT_NULL(test, p[i]);
@@ -1036,7 +1037,6 @@ static void talc_heap_mixed_test(struct kunit *test)
 	kt_check(test, h);
 	kt_destroy(test, h);
 }
-
 
 /*
  * max_size lowered while a grower is out of the lock (the test_unlocked
