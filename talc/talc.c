@@ -468,7 +468,8 @@ static __always_inline size_t index_below(const struct talc *t,
 static __always_inline struct talc_region *index_region(const struct talc *t,
 							size_t i)
 {
-	return (struct talc_region *)t->index_lo[i] - 1;
+	/* in integers: a zero entry (a corrupt count talc_check() meets) is no UB */
+	return (struct talc_region *)(t->index_lo[i] - sizeof(struct talc_region));
 }
 
 static __always_inline void *region_first(const struct talc_region *r)
@@ -901,6 +902,13 @@ int talc_extend(struct talc *t, void *base, size_t new_size)
 	delta = (char *)end - (char *)old_end;
 	if ((char *)end - (char *)region_first(r) > (long)TALC_MAX_CHUNK)
 		return -EINVAL;
+	/*
+	 * A walk position in the space taken (left between regions by a
+	 * release) is no chunk start: it resumes at the old sentinel.
+	 */
+	if (t->walk_pos > (unsigned long)old_end &&
+	    t->walk_pos <= (unsigned long)end)
+		t->walk_pos = (unsigned long)old_end;
 
 	top = region_top_free(t, i);
 	if (top) {
@@ -909,6 +917,10 @@ int talc_extend(struct talc *t, void *base, size_t new_size)
 		bin_remove(t, top, tsize);
 		write_sentinel(t, i, end, 0);
 		walk_moved(t, old_end, top);
+		/* The old footer and sentinel and the new space join the body. */
+		if (top->hdr & HDR_POISONED)
+			poison_range(max((char *)top + TALC_MIN_CHUNK,
+					 (char *)old_end - WORD), end);
 		make_free(t, top, tsize + delta,
 			  top->hdr & (HDR_POISONED | HDR_IDLE));
 	} else if (delta >= TALC_MIN_CHUNK) {
@@ -2063,7 +2075,7 @@ static long check_region_of(const struct talc *t, const void *c)
 static int check_region(const struct talc *t, size_t i)
 {
 	const struct talc_region *r = index_region(t, i);
-	unsigned long end = *index_end(t, i);
+	unsigned long end;
 
 	if ((i && t->index_lo[i] <= t->index_hi[i - 1]) ||
 	    t->index_hi[i] < t->index_lo[i] ||
@@ -2072,6 +2084,8 @@ static int check_region(const struct talc *t, size_t i)
 		return check_fail(t, r, "region index out of order or out of bounds");
 	if (r->mark != sentinel_hdr(t))
 		return check_fail(t, &r->mark, "region head mark broken");
+	/* read only once the index says it lies inside the region */
+	end = *index_end(t, i);
 	if ((end & ~(HDR_PREV_FREE | HDR_PREV_MIN)) != sentinel_hdr(t))
 		return check_fail(t, index_end(t, i), "region sentinel broken");
 	return 0;
