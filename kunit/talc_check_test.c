@@ -3,16 +3,24 @@
  * talc_check_test.c - KUnit suite for talc_check(), in the manner of
  * lib/slub_kunit.c: each test corrupts one thing on purpose (a chunk header,
  * a size, a footer, a neighbour flag, a free-list link, a bin, the bitmap,
- * a counter, the region sentinel), expects talc_check() to fail with exactly
- * one report delivered to the running test through the report hook, then
- * restores the bytes and expects a clean check.  Corruptions of free chunks
- * run once per free-chunk size, so the minimal chunk (no footer), linear
- * and logarithmic bins and the bin boundary are all covered.
+ * a quick list, a counter, a region's sentinel or head mark, the region
+ * index, the idle marks and the idle-region list), expects talc_check() to
+ * fail with exactly one report - the expected one - delivered to the running
+ * test through the report hook, then restores the bytes and expects a clean
+ * check.  Corruptions that a single chunk, a region or the lists show are
+ * also caught by the stepped check (talc_check_step(), budget 1).
+ * Corruptions of free chunks run once per free-chunk size, so the minimal
+ * chunk (no footer), linear and logarithmic bins and the bin boundary are
+ * all covered.
  *
- * The test knows the chunk layout drawn at the top of talc/talc.c.
+ * The scene: one region holding used a, free (or parked) b and used c,
+ * and a second, idle region.  The test knows the chunk and region layout
+ * drawn at the top of talc/talc.c and pokes struct talc's private fields.
+ * It runs under KUnit and in userspace (make unit).
  */
 #include <kunit/test.h>
 #include <linux/bits.h>
+#include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/sched.h>
 #include <linux/sizes.h>
@@ -26,20 +34,35 @@
 #define TC_HDR_PREV_FREE	BIT(1)
 #define TC_HDR_PREV_MIN		BIT(2)
 #define TC_HDR_SLACK		GENMASK(45, 40)
+#define TC_HDR_IDLE		BIT(41)
 
 #define TC_BUF_SIZE		(32 * 1024)
+#define TC_BUF2_SIZE		4096
+
+/* struct talc_region of talc.c: the head in front of a region's chunks. */
+struct tc_region {
+	void *base;
+	size_t size;
+	struct tc_region *idle_next;
+	struct tc_region *idle_prev;
+	unsigned long idle;
+	unsigned long mark;
+};
 
 struct tc_env {
 	struct kunit *test;
 	struct talc t;
 	void *buf;
 	void *snap_buf;
+	void *buf2;		/* the second, idle region */
+	void *snap_buf2;
 	struct talc snap_t;
 	/* reports */
 	int reports;
 	int foreign_reports;	/* delivered outside this test */
 	enum talc_event last_ev;
 	const void *last_addr;
+	const char *last_what;
 	/* the scene: used a, free chunk b of size bsize, used c */
 	char *a, *b, *c;
 	size_t bsize;
@@ -58,7 +81,8 @@ static void tc_report(void *data, enum talc_event ev, const void *addr,
 	e->reports++;
 	e->last_ev = ev;
 	e->last_addr = addr;
-	kunit_info(e->test, "talc report: event %d at %p: %s\n", ev, addr,
+	e->last_what = what;
+	kunit_info(e->test, "talc report: event %d at %p: %s", ev, addr,
 		   what);
 }
 
@@ -80,10 +104,22 @@ static bool tc_lookup(struct tc_env *e, void *chunk,
 	return talc_walk(&e->t, tc_chunk_at, ci) == 1;
 }
 
-static int tc_last(void *data, const struct talc_chunk_info *ci)
+/* The index slot of the region claimed at @base. */
+static size_t tc_slot(struct kunit *test, const struct talc *t, void *base)
 {
-	*(struct talc_chunk_info *)data = *ci;
+	size_t i;
+
+	for (i = 0; i < 2; i++)
+		if (((struct tc_region *)t->index_lo[i] - 1)->base == base)
+			return i;
+	KUNIT_FAIL(test, "region %p not in the index", base);
 	return 0;
+}
+
+static struct tc_region *tc_region(struct kunit *test, const struct talc *t,
+				   void *base)
+{
+	return (struct tc_region *)t->index_lo[tc_slot(test, t, base)] - 1;
 }
 
 /* Builds the scene: [... a | b (free, @bsize bytes) | c ...] in one region. */
@@ -98,14 +134,16 @@ static struct tc_env *tc_setup_full(struct kunit *test, size_t bsize,
 	e->test = test;
 	e->buf = kunit_kzalloc(test, TC_BUF_SIZE, GFP_KERNEL);
 	e->snap_buf = kunit_kzalloc(test, TC_BUF_SIZE, GFP_KERNEL);
-	KUNIT_ASSERT_TRUE(test, e->buf && e->snap_buf);
+	e->buf2 = kunit_kzalloc(test, TC_BUF2_SIZE, GFP_KERNEL);
+	e->snap_buf2 = kunit_kzalloc(test, TC_BUF2_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, e->buf && e->snap_buf && e->buf2 &&
+			  e->snap_buf2);
 	talc_init(&e->t);
-	e->t.report = tc_report;
-	e->t.report_data = e;
-	e->t.poison = poison;
+	talc_set_report(&e->t, tc_report, e);
+	talc_set_poison(&e->t, poison);
 	/* Unless asked, b goes to its bin rather than onto a quick list. */
 	if (!quick)
-		e->t.quick_depth = 0;
+		KUNIT_ASSERT_EQ(test, talc_set_quick_depth(&e->t, 0), 0);
 	KUNIT_ASSERT_EQ(test, talc_claim(&e->t, e->buf, TC_BUF_SIZE), 0);
 
 	e->a = talc_malloc(&e->t, 100);
@@ -132,9 +170,18 @@ static struct tc_env *tc_setup_full(struct kunit *test, size_t bsize,
 	KUNIT_ASSERT_PTR_EQ(test, lo + ci.size, e->b);
 	KUNIT_ASSERT_PTR_EQ(test, e->b + bsize, hi);
 
+	/* the second region, claimed after the scene: it holds none of it */
+	KUNIT_ASSERT_EQ(test, talc_claim(&e->t, e->buf2, TC_BUF2_SIZE), 0);
+	KUNIT_ASSERT_EQ(test, sizeof(struct tc_region) + TALC_ALIGN +
+			2 * (TALC_ALIGN - 1), talc_region_overhead());
+	KUNIT_ASSERT_PTR_EQ(test, tc_region(test, &e->t, e->buf2)->base,
+			    e->buf2);
+	KUNIT_ASSERT_TRUE(test, tc_region(test, &e->t, e->buf2)->idle);
+	KUNIT_ASSERT_FALSE(test, tc_region(test, &e->t, e->buf)->idle);
 	KUNIT_ASSERT_EQ(test, talc_check(&e->t), 0);
 	KUNIT_ASSERT_EQ(test, e->reports, 0);
 	memcpy(e->snap_buf, e->buf, TC_BUF_SIZE);
+	memcpy(e->snap_buf2, e->buf2, TC_BUF2_SIZE);
 	e->snap_t = e->t;
 	return e;
 }
@@ -144,9 +191,11 @@ static struct tc_env *tc_setup(struct kunit *test, size_t bsize)
 	return tc_setup_full(test, bsize, false, false);
 }
 
+/* Put every byte back (struct talc goes back to the same address). */
 static void tc_restore(struct tc_env *e)
 {
 	memcpy(e->buf, e->snap_buf, TC_BUF_SIZE);
+	memcpy(e->buf2, e->snap_buf2, TC_BUF2_SIZE);
 	e->t = e->snap_t;
 }
 
@@ -212,10 +261,20 @@ enum tc_kind {
 	TC_PER_SIZE,
 	/* the rest (run once) */
 	TC_USED_HDR_SIZE = TC_PER_SIZE,
-	TC_USED_HDR_CHECK,
+	TC_USED_HDR_TAG,
 	TC_USED_HDR_FREE,
 	TC_USED_SLACK,
 	TC_SENTINEL,
+	TC_REGION_MARK,
+	TC_INDEX_ORDER,
+	TC_INDEX_BOUNDS,
+	TC_IDLE_MARK_SET,
+	TC_IDLE_MARK_CLEAR,
+	TC_IDLE_FLAG_SET,
+	TC_IDLE_FLAG_CLEAR,
+	TC_IDLE_LIST_LINK,
+	TC_IDLE_LIST_EMPTY,
+	TC_IDLE_COUNT,
 	TC_BITMAP_SET,
 	TC_SUMMARY_SET,
 	TC_CNT_AVAILABLE,
@@ -227,39 +286,88 @@ enum tc_kind {
 	TC_KINDS
 };
 
-static const char * const tc_kind_names[TC_KINDS] = {
-	[TC_FREE_HDR_SIZE] = "free header size",
-	[TC_FREE_HDR_USED] = "free header used bit",
-	[TC_FREE_FOOTER] = "free footer",
-	[TC_ABOVE_PREV_FREE] = "prev-free flag above",
-	[TC_LINK_NEXT_USED] = "next link to used chunk",
-	[TC_LINK_NEXT_LOOP] = "next link loop",
-	[TC_LINK_PREV] = "prev link",
-	[TC_BIN_WRONG] = "chunk in wrong bin",
-	[TC_BIN_UNLISTED] = "chunk in no bin",
-	[TC_BITMAP_CLEAR] = "bitmap bit cleared",
-	[TC_SUMMARY_CLEAR] = "summary bit cleared",
-	[TC_QUICK_LINK_USED] = "quick link to used chunk",
-	[TC_QUICK_LINK_LOOP] = "quick link loop",
-	[TC_QUICK_WRONG_LIST] = "parked on wrong quick list",
-	[TC_QUICK_UNLISTED] = "parked on no quick list",
-	[TC_QUICK_COUNT] = "quick list count",
-	[TC_QUICK_MARK] = "parked mark cleared",
-	[TC_QUICK_CHUNKS] = "quick_chunks",
-	[TC_QUICK_BYTES] = "quick_bytes",
-	[TC_USED_HDR_SIZE] = "used header size",
-	[TC_USED_HDR_CHECK] = "used header check bits",
-	[TC_USED_HDR_FREE] = "used header used bit",
-	[TC_USED_SLACK] = "used header slack",
-	[TC_SENTINEL] = "region sentinel",
-	[TC_BITMAP_SET] = "bitmap bit of empty bin",
-	[TC_SUMMARY_SET] = "summary bit of empty word",
-	[TC_CNT_AVAILABLE] = "available_bytes",
-	[TC_CNT_FRAGMENTS] = "fragment_count",
-	[TC_CNT_ALLOCATIONS] = "allocation_count",
-	[TC_CNT_ALLOCATED] = "allocated_bytes",
-	[TC_CNT_CLAIMED] = "claimed_bytes",
-	[TC_CNT_REGIONS] = "region_count",
+#define TC_MSG_TAG	"chunk header tag mismatch"
+#define TC_MSG_FLAGS	"prev-free flags disagree with the chunk below"
+#define TC_MSG_BIT	"bitmap bit of a free chunk's bin is clear"
+#define TC_MSG_SUMMARY	"summary bit disagrees with its bitmap word"
+#define TC_MSG_QLOOP	"more chunks on a quick list than its count (list loop?)"
+#define TC_MSG_QSUM	"quick lists do not hold exactly the parked chunks"
+#define TC_MSG_INDEX	"region index out of order or out of bounds"
+#define TC_MSG_IDLE	"idle mark disagrees with the region"
+#define TC_MSG_IDLE_N	"idle region count disagrees with the regions"
+#define TC_MSG_IDLE_L	"idle region list broken"
+#define TC_MSG_FREE_N	"free counters disagree with the walk"
+#define TC_MSG_USED_N	"allocation counters disagree with the walk"
+
+/*
+ * @what: the report talc_check() gives first; @stepped: talc_check_step()
+ * catches it too.  The stepped check sees what a chunk and its neighbours,
+ * a region's head, sentinel and index entry, the bitmap, the bin heads and
+ * the quick lists show; not sums over the whole heap or over all regions
+ * (counters, the idle-region list), nor a region index out of order, which
+ * a bounded walk cannot navigate.
+ */
+static const struct tc_kind_desc {
+	const char *name;
+	const char *what;
+	bool stepped;
+} tc_kinds[TC_KINDS] = {
+	[TC_FREE_HDR_SIZE] = { "free header size", TC_MSG_TAG, true },
+	[TC_FREE_HDR_USED] = { "free header used bit", TC_MSG_FLAGS, true },
+	[TC_FREE_FOOTER] = { "free footer",
+			     "free chunk footer disagrees with its header", true },
+	[TC_ABOVE_PREV_FREE] = { "prev-free flag above", TC_MSG_FLAGS, true },
+	[TC_LINK_NEXT_USED] = { "next link to used chunk",
+				"free list link broken", true },
+	[TC_LINK_NEXT_LOOP] = { "next link loop", "free list link broken", true },
+	[TC_LINK_PREV] = { "prev link", "free list back link broken", true },
+	[TC_BIN_WRONG] = { "chunk in wrong bin", TC_MSG_BIT, true },
+	[TC_BIN_UNLISTED] = { "chunk in no bin", TC_MSG_BIT, true },
+	[TC_BITMAP_CLEAR] = { "bitmap bit cleared", TC_MSG_BIT, true },
+	[TC_SUMMARY_CLEAR] = { "summary bit cleared", TC_MSG_SUMMARY, true },
+	[TC_QUICK_LINK_USED] = { "quick link to used chunk", TC_MSG_QLOOP, true },
+	[TC_QUICK_LINK_LOOP] = { "quick link loop", TC_MSG_QLOOP, true },
+	[TC_QUICK_WRONG_LIST] = { "parked on wrong quick list",
+				  "parked chunk is on the wrong quick list", true },
+	[TC_QUICK_UNLISTED] = { "parked on no quick list", TC_MSG_QSUM, true },
+	[TC_QUICK_COUNT] = { "quick list count",
+			     "quick list length disagrees with its count", true },
+	[TC_QUICK_MARK] = { "parked mark cleared",
+			    "quick list holds something that is not a parked chunk",
+			    true },
+	[TC_QUICK_CHUNKS] = { "quick_chunks", TC_MSG_QSUM, true },
+	[TC_QUICK_BYTES] = { "quick_bytes", TC_MSG_FREE_N, false },
+	[TC_USED_HDR_SIZE] = { "used header size", TC_MSG_TAG, true },
+	[TC_USED_HDR_TAG] = { "used header tag", TC_MSG_TAG, true },
+	[TC_USED_HDR_FREE] = { "used header used bit", TC_MSG_FLAGS, true },
+	[TC_USED_SLACK] = { "used header slack", TC_MSG_USED_N, false },
+	[TC_SENTINEL] = { "region sentinel", "region sentinel broken", true },
+	[TC_REGION_MARK] = { "region head mark", "region head mark broken",
+			     true },
+	[TC_INDEX_ORDER] = { "region index order", TC_MSG_INDEX, false },
+	[TC_INDEX_BOUNDS] = { "region index bound", TC_MSG_INDEX, true },
+	[TC_IDLE_MARK_SET] = { "idle mark on a chunk that spans nothing",
+			       TC_MSG_IDLE, true },
+	[TC_IDLE_MARK_CLEAR] = { "idle mark of an idle region cleared",
+				 TC_MSG_IDLE, true },
+	[TC_IDLE_FLAG_SET] = { "busy region flagged idle", TC_MSG_IDLE_N, true },
+	[TC_IDLE_FLAG_CLEAR] = { "idle region flagged busy", TC_MSG_IDLE_L,
+				 true },
+	[TC_IDLE_LIST_LINK] = { "idle list links a busy region", TC_MSG_IDLE_L,
+				false },
+	[TC_IDLE_LIST_EMPTY] = { "idle list lost its region", TC_MSG_IDLE_N,
+				 false },
+	[TC_IDLE_COUNT] = { "idle_count", TC_MSG_IDLE_N, false },
+	[TC_BITMAP_SET] = { "bitmap bit of empty bin",
+			    "bitmap bit disagrees with its bin", true },
+	[TC_SUMMARY_SET] = { "summary bit of empty word", TC_MSG_SUMMARY, true },
+	[TC_CNT_AVAILABLE] = { "available_bytes", TC_MSG_FREE_N, false },
+	[TC_CNT_FRAGMENTS] = { "fragment_count", TC_MSG_FREE_N, false },
+	[TC_CNT_ALLOCATIONS] = { "allocation_count", TC_MSG_USED_N, false },
+	[TC_CNT_ALLOCATED] = { "allocated_bytes", TC_MSG_USED_N, false },
+	[TC_CNT_CLAIMED] = { "claimed_bytes",
+			     "region counters disagree with the walk", false },
+	[TC_CNT_REGIONS] = { "region_count", TC_MSG_INDEX, false },
 };
 
 /* Free chunk sizes: minimal (no footer), small, last linear bin, first
@@ -295,11 +403,20 @@ static const void *tc_gen_params(const void *prev, char *desc)
 	}
 	if (p->kind < TC_PER_SIZE)
 		snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s, %zu-byte chunk",
-			 tc_kind_names[p->kind], p->bsize);
+			 tc_kinds[p->kind].name, p->bsize);
 	else
 		snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s",
-			 tc_kind_names[p->kind]);
+			 tc_kinds[p->kind].name);
 	return p;
+}
+
+/* The report talc_check() gives first for @kind on a @bsize-byte chunk b. */
+static const char *tc_expected(enum tc_kind kind, size_t bsize)
+{
+	/* a minimal chunk has no footer: its neighbour's flags are hit */
+	if (kind == TC_FREE_FOOTER && bsize == TALC_MIN_CHUNK)
+		return TC_MSG_FLAGS;
+	return tc_kinds[kind].what;
 }
 
 static void tc_corrupt(struct kunit *test, struct tc_env *e,
@@ -310,7 +427,10 @@ static void tc_corrupt(struct kunit *test, struct tc_env *e,
 	unsigned long *above = tc_word(e->b + e->bsize);
 	unsigned long *ua = tc_word(e->a - TALC_OVERHEAD);
 	unsigned int bin = talc_bin_of(e->bsize), other;
-	struct talc_chunk_info last;
+	struct tc_region *r = tc_region(test, t, e->buf);
+	struct tc_region *r2 = tc_region(test, t, e->buf2);
+	size_t k = tc_slot(test, t, e->buf);
+	unsigned long x;
 	unsigned int w;
 
 	if (kind < TC_QUICK_FIRST || kind >= TC_PER_SIZE)
@@ -392,7 +512,7 @@ static void tc_corrupt(struct kunit *test, struct tc_env *e,
 	case TC_USED_HDR_SIZE:
 		*ua += TALC_ALIGN;
 		break;
-	case TC_USED_HDR_CHECK:
+	case TC_USED_HDR_TAG:
 		*ua ^= BIT(63);
 		break;
 	case TC_USED_HDR_FREE:
@@ -402,8 +522,45 @@ static void tc_corrupt(struct kunit *test, struct tc_env *e,
 		*ua ^= TC_HDR_SLACK;
 		break;
 	case TC_SENTINEL:
-		KUNIT_ASSERT_EQ(test, talc_walk(t, tc_last, &last), 0);
-		*tc_word((char *)last.chunk + last.size) ^= BIT(63);
+		*tc_word((char *)e->buf + TC_BUF_SIZE - TALC_ALIGN) ^= BIT(63);
+		break;
+	case TC_REGION_MARK:
+		KUNIT_ASSERT_PTR_EQ(test, (void *)(&r->mark + 1), (void *)ua);
+		r->mark &= ~TC_HDR_USED;
+		break;
+	case TC_INDEX_ORDER:
+		x = t->index_lo[0];
+		t->index_lo[0] = t->index_lo[1];
+		t->index_lo[1] = x;
+		x = t->index_hi[0];
+		t->index_hi[0] = t->index_hi[1];
+		t->index_hi[1] = x;
+		break;
+	case TC_INDEX_BOUNDS:
+		/* the sentinel one word past the region's end */
+		t->index_hi[k] += TALC_ALIGN;
+		break;
+	case TC_IDLE_MARK_SET:
+		bw[0] |= TC_HDR_IDLE;
+		break;
+	case TC_IDLE_MARK_CLEAR:
+		*tc_word(r2 + 1) &= ~TC_HDR_IDLE;
+		break;
+	case TC_IDLE_FLAG_SET:
+		r->idle = 1;
+		break;
+	case TC_IDLE_FLAG_CLEAR:
+		r2->idle = 0;
+		break;
+	case TC_IDLE_LIST_LINK:
+		KUNIT_ASSERT_PTR_EQ(test, (void *)t->idle, (void *)r2);
+		r2->idle_next = r;
+		break;
+	case TC_IDLE_LIST_EMPTY:
+		t->idle = NULL;
+		break;
+	case TC_IDLE_COUNT:
+		t->idle_count++;
 		break;
 	case TC_BITMAP_SET:
 		tc_set_bit(t, tc_empty_bin(test, t, bin));
@@ -442,7 +599,10 @@ static void talc_check_corruption_test(struct kunit *test)
 	const struct tc_param *p = test->param_value;
 	bool quick = p->kind >= TC_QUICK_FIRST && p->kind < TC_PER_SIZE;
 	struct tc_env *e = tc_setup_full(test, p->bsize, false, quick);
+	const char *what = tc_expected(p->kind, p->bsize);
 	struct talc_stats st;
+	unsigned int steps;
+	int ret;
 
 	tc_corrupt(test, e, p->kind);
 	KUNIT_EXPECT_LT(test, talc_check(&e->t), 0);
@@ -451,11 +611,36 @@ static void talc_check_corruption_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, e->last_ev, TALC_EV_CORRUPT);
 	KUNIT_EXPECT_NOT_NULL(test, e->last_addr);
 	KUNIT_EXPECT_EQ(test, e->foreign_reports, 0);
+	KUNIT_ASSERT_NOT_NULL(test, e->last_what);
+	KUNIT_EXPECT_EQ_MSG(test, strcmp(e->last_what, what), 0,
+			    "reported \"%s\", expected \"%s\"", e->last_what,
+			    what);
 
 	/* Put the bytes back: consistent again, no further report. */
 	tc_restore(e);
 	KUNIT_EXPECT_EQ(test, talc_check(&e->t), 0);
 	KUNIT_EXPECT_EQ(test, e->reports, 1);
+
+	/* The stepped check, one chunk per step, catches it too. */
+	if (tc_kinds[p->kind].stepped) {
+		tc_corrupt(test, e, p->kind);
+		talc_walk_start(&e->t);
+		for (steps = 0; steps < 100; steps++) {
+			ret = talc_check_step(&e->t, 1);
+			if (ret <= 0)
+				break;
+		}
+		KUNIT_EXPECT_EQ(test, ret, -EUCLEAN);
+		KUNIT_EXPECT_EQ_MSG(test, e->reports, 2,
+				    "talc_check_step() must report it, once");
+		KUNIT_EXPECT_EQ(test, e->last_ev, TALC_EV_CORRUPT);
+		tc_restore(e);
+		talc_walk_start(&e->t);
+		while ((ret = talc_check_step(&e->t, 1)) > 0)
+			;
+		KUNIT_EXPECT_EQ(test, ret, 0);
+		KUNIT_EXPECT_EQ(test, e->reports, 2);
+	}
 
 	/* And still a working allocator. */
 	talc_free(&e->t, e->a);
@@ -465,14 +650,18 @@ static void talc_check_corruption_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, talc_check(&e->t), 0);
 	talc_get_stats(&e->t, &st);
 	KUNIT_EXPECT_EQ(test, st.allocation_count, (size_t)0);
-	KUNIT_EXPECT_EQ(test, st.fragment_count, (size_t)1);
+	KUNIT_EXPECT_EQ(test, st.fragment_count, (size_t)2);
+	KUNIT_EXPECT_EQ(test, st.idle_regions, (size_t)2);
 	KUNIT_EXPECT_EQ(test, st.bad_frees, 0ULL);
+	KUNIT_EXPECT_EQ(test, talc_release(&e->t, e->buf), 0);
+	KUNIT_EXPECT_EQ(test, talc_release(&e->t, e->buf2), 0);
+	KUNIT_EXPECT_EQ(test, talc_check(&e->t), 0);
 }
 
 /* Clean scenes over every size report nothing (the control group). */
 static void talc_check_clean_test(struct kunit *test)
 {
-	int i;
+	unsigned int i;
 
 	for (i = 0; i < 2 * ARRAY_SIZE(tc_sizes); i++) {
 		struct tc_env *e = tc_setup_full(test,
@@ -516,60 +705,108 @@ static void talc_check_poison_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, talc_check(&e->t), 0);
 }
 
-/* Each bad free is reported with its own event and leaves no damage. */
+/* The calls that take a pointer and validate it, as talc_free() does. */
+enum tc_op { TC_OP_FREE, TC_OP_USABLE, TC_OP_BLOCK_INFO, TC_OP_REALLOC,
+	     TC_OP_RESIZE, TC_OPS };
+
+static const char *const tc_op_names[TC_OPS] = {
+	"free", "usable_size", "block_info", "realloc", "resize",
+};
+
+/* Hand @p to @op.  Return: true if @op rejected it as a bad pointer. */
+static bool tc_op_rejects(struct tc_env *e, enum tc_op op, void *p)
+{
+	struct talc_block blk;
+
+	switch (op) {
+	case TC_OP_FREE:
+		return talc_free(&e->t, p) == -EINVAL;
+	case TC_OP_USABLE:
+		return talc_usable_size(&e->t, p) == 0;
+	case TC_OP_BLOCK_INFO:
+		return talc_block_info(&e->t, p, &blk) == -EINVAL;
+	case TC_OP_REALLOC:
+		return !talc_realloc(&e->t, p, 64);
+	case TC_OP_RESIZE:
+		return talc_resize(&e->t, p, 64, &blk) == -EINVAL;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Each bad pointer is reported with its own event, by every call that
+ * takes a pointer (free, usable_size, block_info, realloc, resize), and
+ * leaves no damage.
+ */
 static void talc_check_bad_free_events_test(struct kunit *test)
 {
-	struct tc_env *e = tc_setup(test, 512);
 	static char outside[64] __aligned(8);
 	struct talc_stats st0, st;
+	struct tc_env *e;
 	struct {
 		void *p;
 		enum talc_event ev;
-	} bad[] = {
-		{ e->a + 1, TALC_EV_FREE_MISALIGNED },
-		{ outside + 8, TALC_EV_FREE_OUTSIDE },
-		{ e->a + 16, TALC_EV_FREE_INVALID },
-		{ e->b + 64, TALC_EV_FREE_INVALID },
-		{ e->b + TALC_OVERHEAD, TALC_EV_FREE_DOUBLE },
-	};
-	int i;
+	} bad[5];
+	unsigned int op, i;
 
-	talc_get_stats(&e->t, &st0);
-	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		talc_free(&e->t, bad[i].p);
-		KUNIT_EXPECT_EQ_MSG(test, e->reports, i + 1, "bad free %d", i);
-		KUNIT_EXPECT_EQ_MSG(test, e->last_ev, bad[i].ev,
-				    "bad free %d", i);
-		KUNIT_EXPECT_PTR_EQ(test, e->last_addr, (const void *)bad[i].p);
+	for (op = 0; op < TC_OPS; op++) {
+		e = tc_setup(test, 512);
+		bad[0].p = e->a + 1;
+		bad[0].ev = TALC_EV_FREE_MISALIGNED;
+		bad[1].p = outside + 8;
+		bad[1].ev = TALC_EV_FREE_OUTSIDE;
+		bad[2].p = e->a + 16;
+		bad[2].ev = TALC_EV_FREE_INVALID;
+		bad[3].p = e->b + 64;
+		bad[3].ev = TALC_EV_FREE_INVALID;
+		bad[4].p = e->b + TALC_OVERHEAD;
+		bad[4].ev = TALC_EV_FREE_DOUBLE;
+		talc_get_stats(&e->t, &st0);
+		for (i = 0; i < ARRAY_SIZE(bad); i++) {
+			KUNIT_EXPECT_TRUE_MSG(test, tc_op_rejects(e, op, bad[i].p),
+					      "%s: bad pointer %u accepted",
+					      tc_op_names[op], i);
+			KUNIT_EXPECT_EQ_MSG(test, e->reports, i + 1, "%s: bad %u",
+					    tc_op_names[op], i);
+			KUNIT_EXPECT_EQ_MSG(test, e->last_ev, bad[i].ev,
+					    "%s: bad %u", tc_op_names[op], i);
+			KUNIT_EXPECT_PTR_EQ(test, e->last_addr,
+					    (const void *)bad[i].p);
+		}
+		talc_get_stats(&e->t, &st);
+		KUNIT_EXPECT_EQ(test, st.bad_frees, st0.bad_frees + ARRAY_SIZE(bad));
+		KUNIT_EXPECT_EQ(test, st.available_bytes, st0.available_bytes);
+		KUNIT_EXPECT_EQ(test, st.allocation_count, st0.allocation_count);
+		KUNIT_EXPECT_EQ(test, st.failed_allocations,
+				st0.failed_allocations);
+		KUNIT_EXPECT_EQ(test, talc_check(&e->t), 0);
+		KUNIT_EXPECT_EQ(test, e->reports, (int)ARRAY_SIZE(bad));
+		/* Bytes untouched but for the freed chunk's bookkeeping. */
+		KUNIT_EXPECT_TRUE(test, !memchr_inv(e->a, 0x11, 100));
+		KUNIT_EXPECT_TRUE(test, !memchr_inv(e->c, 0x33, 100));
+
+		/* A chunk parked on a quick list is free too: handing it in
+		 * again is a double free, and an interior pointer into it is
+		 * invalid.
+		 */
+		e = tc_setup_full(test, 512, false, true);
+		talc_get_stats(&e->t, &st0);
+		KUNIT_EXPECT_TRUE(test, tc_op_rejects(e, op, e->b + TALC_OVERHEAD));
+		KUNIT_EXPECT_EQ(test, e->reports, 1);
+		KUNIT_EXPECT_EQ(test, e->last_ev, TALC_EV_FREE_DOUBLE);
+		KUNIT_EXPECT_TRUE(test, tc_op_rejects(e, op, e->b + 64));
+		KUNIT_EXPECT_EQ(test, e->reports, 2);
+		KUNIT_EXPECT_EQ(test, e->last_ev, TALC_EV_FREE_INVALID);
+		talc_get_stats(&e->t, &st);
+		KUNIT_EXPECT_EQ(test, st.bad_frees, st0.bad_frees + 2);
+		KUNIT_EXPECT_EQ(test, st.available_bytes, st0.available_bytes);
+		KUNIT_EXPECT_EQ(test, st.fragment_count, st0.fragment_count);
+		KUNIT_EXPECT_EQ(test, st.quick_chunks, st0.quick_chunks);
+		KUNIT_EXPECT_EQ(test, talc_check(&e->t), 0);
+		KUNIT_EXPECT_PTR_EQ(test, (void *)e->t.quick[talc_bin_of(512)],
+				    (void *)e->b);
 	}
-	talc_get_stats(&e->t, &st);
-	KUNIT_EXPECT_EQ(test, st.bad_frees, st0.bad_frees + ARRAY_SIZE(bad));
-	KUNIT_EXPECT_EQ(test, st.available_bytes, st0.available_bytes);
-	KUNIT_EXPECT_EQ(test, st.allocation_count, st0.allocation_count);
-	KUNIT_EXPECT_EQ(test, talc_check(&e->t), 0);
-	KUNIT_EXPECT_EQ(test, e->reports, (int)ARRAY_SIZE(bad));
-	/* Bytes untouched but for the freed chunk's bookkeeping. */
-	KUNIT_EXPECT_TRUE(test, !memchr_inv(e->a, 0x11, 100));
-	KUNIT_EXPECT_TRUE(test, !memchr_inv(e->c, 0x33, 100));
-
-	/* A chunk parked on a quick list is free too: freeing it again is a
-	 * double free, and an interior pointer into it is invalid.
-	 */
-	e = tc_setup_full(test, 512, false, true);
-	talc_get_stats(&e->t, &st0);
-	talc_free(&e->t, e->b + TALC_OVERHEAD);
-	KUNIT_EXPECT_EQ(test, e->reports, 1);
-	KUNIT_EXPECT_EQ(test, e->last_ev, TALC_EV_FREE_DOUBLE);
-	talc_free(&e->t, e->b + 64);
-	KUNIT_EXPECT_EQ(test, e->reports, 2);
-	KUNIT_EXPECT_EQ(test, e->last_ev, TALC_EV_FREE_INVALID);
-	talc_get_stats(&e->t, &st);
-	KUNIT_EXPECT_EQ(test, st.bad_frees, st0.bad_frees + 2);
-	KUNIT_EXPECT_EQ(test, st.available_bytes, st0.available_bytes);
-	KUNIT_EXPECT_EQ(test, st.fragment_count, st0.fragment_count);
-	KUNIT_EXPECT_EQ(test, talc_check(&e->t), 0);
-	KUNIT_EXPECT_PTR_EQ(test, (void *)e->t.quick[talc_bin_of(512)],
-			    (void *)e->b);
 }
 
 /*
@@ -646,7 +883,7 @@ static void talc_check_big_align_test(struct kunit *test)
 	struct talc *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
 	char *mem = talc_kunit_vzalloc(test, arena);
 	void *p[4], *odd;
-	int i;
+	unsigned int i;
 
 	KUNIT_ASSERT_TRUE(test, t && mem);
 	talc_init(t);

@@ -4,35 +4,57 @@
  *
  * The same file runs as the KUnit suite "talc_core" in a UML kernel and, with
  * the KUnit stand-in of tools/include/kunit/test.h, in userspace under ASan
- * and UBSan (make unit).  Memory for regions comes from kunit_kzalloc(), so
- * it is released when each case ends.
+ * and UBSan (make unit).  Memory for regions and for the region index comes
+ * from kunit_kzalloc(), so it is released when each case ends.
  *
  * Most cases check exact coalescing, so the fixture turns quick lists off;
- * the quick_* cases and the random stress run with them on.
+ * the quick_* cases and the random stress run with them on.  More than
+ * TALC_INDEX_INLINE regions need a larger region index: claim_grow() is
+ * the owner's side of that protocol (talc_claim() -> -ENOSPC ->
+ * talc_index_bytes() -> talc_set_index() -> talc_claim()).
  *
  * The tests know the chunk layout documented in talc.c (one header word in
  * front of each payload; a free chunk holds next/prev links after its header
- * and a footer at its end): the corruption cases rely on it.
+ * and a footer at its end; a region starts with a head whose last word is a
+ * sentinel and ends with a sentinel word): the corruption and bad-pointer
+ * cases rely on it.  Only the corruption cases touch struct talc's fields.
  */
 #include <kunit/test.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
+#include <linux/limits.h>
 #include <linux/sizes.h>
 #include <linux/string.h>
 #include "../talc/talc.h"
 #include "talc_pattern.h"
 
+/*
+ * In userspace under ASan the gaps between the regions of one buffer are
+ * poisoned, so a core that reads outside its regions is caught.
+ */
+#if defined(__SANITIZE_ADDRESS__) && !defined(__KERNEL__)
+#include <sanitizer/asan_interface.h>
+#define gap_poison(p, n)	ASAN_POISON_MEMORY_REGION(p, n)
+#define gap_unpoison(p, n)	ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define gap_poison(p, n)	do { (void)(p); (void)(n); } while (0)
+#define gap_unpoison(p, n)	do { (void)(p); (void)(n); } while (0)
+#endif
+
 #define ARENA_SIZE	(256 * 1024)
 #define NR_EVENTS	(TALC_EV_CORRUPT + 1)
+/* Bytes of a region head: talc_region_overhead() less sentinel and padding. */
+#define REGION_HEAD	(talc_region_overhead() - TALC_ALIGN - 2 * (TALC_ALIGN - 1))
 
 struct fixture {
 	struct talc t;
 	unsigned int events[NR_EVENTS];
 	const void *last_addr;
 	const char *last_what;
-	unsigned int oom_calls;
-	void *oom_region;
-	size_t oom_size;
+	/* the region index given last (NULL: the built-in one) */
+	void *index;
+	size_t index_bytes;
+	unsigned int index_grows;
 };
 
 static void record_report(void *data, enum talc_event ev, const void *addr,
@@ -52,10 +74,9 @@ static int core_init(struct kunit *test)
 	if (!f)
 		return -ENOMEM;
 	talc_init(&f->t);
-	KUNIT_EXPECT_EQ(test, f->t.quick_depth, TALC_DEFAULT_QUICK_DEPTH);
-	f->t.quick_depth = 0;
-	f->t.report = record_report;
-	f->t.report_data = f;
+	if (talc_set_quick_depth(&f->t, 0))
+		return -EINVAL;
+	talc_set_report(&f->t, record_report, f);
 	test->priv = f;
 	return 0;
 }
@@ -70,13 +91,47 @@ static struct fixture *F(struct kunit *test)
 	return test->priv;
 }
 
+static unsigned int events(struct kunit *test, enum talc_event ev)
+{
+	return F(test)->events[ev];
+}
+
+/*
+ * talc_claim() for the fixture's talc, giving it a larger region index
+ * when it asks for one (-ENOSPC).  The index it gave up is scribbled over,
+ * so a core that kept using it would trip its own checks.
+ */
+static int claim_grow(struct kunit *test, void *base, size_t size)
+{
+	struct fixture *f = F(test);
+	int ret = talc_claim(&f->t, base, size);
+	size_t bytes;
+	void *mem, *old;
+
+	if (ret != -ENOSPC)
+		return ret;
+	bytes = talc_index_bytes(&f->t);
+	KUNIT_ASSERT_GT(test, bytes, 0);
+	mem = kunit_kzalloc(test, bytes, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, mem);
+	KUNIT_ASSERT_EQ(test, talc_set_index(&f->t, mem, bytes, &old), 0);
+	KUNIT_ASSERT_PTR_EQ(test, old, f->index);
+	if (old)
+		memset(old, 0xa5, f->index_bytes);
+	f->index = mem;
+	f->index_bytes = bytes;
+	f->index_grows++;
+	KUNIT_EXPECT_EQ(test, talc_index_bytes(&f->t), 0);
+	return talc_claim(&f->t, base, size);
+}
+
 /* A zeroed buffer claimed as a region of T(test). */
 static void *claim_arena(struct kunit *test, size_t size)
 {
 	void *mem = kunit_kzalloc(test, size, GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, mem);
-	KUNIT_ASSERT_EQ(test, talc_claim(T(test), mem, size), 0);
+	KUNIT_ASSERT_EQ(test, claim_grow(test, mem, size), 0);
 	return mem;
 }
 
@@ -94,9 +149,32 @@ static void expect_consistent(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, F(test)->events[TALC_EV_CORRUPT], 0);
 }
 
+/* The base talc_idle_region() gives, or NULL for -ENOENT. */
+static void *idle_base(struct kunit *test, const void *skip)
+{
+	struct talc_region_info ri;
+	int ret = talc_idle_region(T(test), skip, &ri);
+
+	if (ret) {
+		KUNIT_EXPECT_EQ(test, ret, -ENOENT);
+		return NULL;
+	}
+	KUNIT_EXPECT_TRUE(test, ri.idle);
+	KUNIT_EXPECT_PTR_NE(test, ri.base, skip);
+	return ri.base;
+}
+
 static unsigned long *hdr_of(void *payload)
 {
 	return (unsigned long *)payload - 1;
+}
+
+static u32 next_rand(u32 *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
 }
 
 /* ---- init, claim and regions ---- */
@@ -104,32 +182,94 @@ static unsigned long *hdr_of(void *payload)
 static void core_init_empty(struct kunit *test)
 {
 	struct talc_stats st = stats(test);
+	struct talc_region_info ri;
 
 	KUNIT_EXPECT_EQ(test, st.claimed_bytes, 0);
 	KUNIT_EXPECT_EQ(test, st.available_bytes, 0);
 	KUNIT_EXPECT_EQ(test, st.region_count, 0);
-	KUNIT_EXPECT_EQ(test, T(test)->scan_limit, TALC_DEFAULT_SCAN_LIMIT);
-	KUNIT_EXPECT_FALSE(test, T(test)->poison);
+	KUNIT_EXPECT_EQ(test, st.idle_regions, 0);
+	KUNIT_EXPECT_EQ(test, st.quick_chunks, 0);
+	KUNIT_EXPECT_EQ(test, st.largest_free_chunk, 0);
+	KUNIT_EXPECT_EQ(test, talc_index_bytes(T(test)), 0);
+	KUNIT_EXPECT_NULL(test, idle_base(test, NULL));
+	KUNIT_EXPECT_EQ(test, talc_region_next(T(test), NULL, &ri), -ENOENT);
 	KUNIT_EXPECT_NULL(test, talc_malloc(T(test), 8));
 	KUNIT_EXPECT_EQ(test, stats(test).failed_allocations, 1);
+	talc_walk_start(T(test));
+	KUNIT_EXPECT_EQ(test, talc_walk_step(T(test), NULL, NULL, 1), 0);
+	talc_walk_start(T(test));
+	KUNIT_EXPECT_EQ(test, talc_check_step(T(test), 1), 0);
 	expect_consistent(test);
+}
+
+/* What talc_init() sets, seen from outside: quick lists 8 deep, no poison. */
+static void core_defaults(struct kunit *test)
+{
+	struct talc *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	char *mem = kunit_kzalloc(test, ARENA_SIZE, GFP_KERNEL);
+	struct talc_stats st;
+	char *p[12], *g[12];
+	int i;
+
+	KUNIT_ASSERT_TRUE(test, t && mem);
+	talc_init(t);
+	KUNIT_ASSERT_EQ(test, talc_claim(t, mem, ARENA_SIZE), 0);
+	for (i = 0; i < 12; i++) {
+		p[i] = talc_malloc(t, 100);
+		g[i] = talc_malloc(t, 8);
+		KUNIT_ASSERT_TRUE(test, p[i] && g[i]);
+		memset(p[i], 0x5a, 100);
+	}
+	for (i = 0; i < 12; i++)
+		KUNIT_EXPECT_EQ(test, talc_free(t, p[i]), 0);
+	talc_get_stats(t, &st);
+	KUNIT_EXPECT_EQ(test, st.quick_chunks, TALC_DEFAULT_QUICK_DEPTH);
+	KUNIT_EXPECT_EQ(test, st.quick_bytes, TALC_DEFAULT_QUICK_DEPTH * 112);
+	/* not poisoned: the coalesced chunks keep their old bytes */
+	KUNIT_EXPECT_EQ(test, (u8)p[11][50], 0x5a);
+	KUNIT_EXPECT_EQ(test, talc_set_quick_depth(t, TALC_QUICK_DEPTH_MAX + 1),
+			-EINVAL);
+	talc_get_stats(t, &st);
+	KUNIT_EXPECT_EQ(test, st.quick_chunks, TALC_DEFAULT_QUICK_DEPTH);
+	KUNIT_EXPECT_EQ(test, talc_set_quick_depth(t, TALC_QUICK_DEPTH_MAX), 0);
+	/* setting the depth coalesces what was parked */
+	talc_get_stats(t, &st);
+	KUNIT_EXPECT_EQ(test, st.quick_chunks, 0);
+	for (i = 0; i < 12; i++)
+		talc_free(t, g[i]);
+	talc_get_stats(t, &st);
+	KUNIT_EXPECT_EQ(test, st.quick_chunks, 12);
+	talc_flush(t);
+	talc_get_stats(t, &st);
+	KUNIT_EXPECT_EQ(test, st.fragment_count, 1);
+	KUNIT_EXPECT_EQ(test, st.idle_regions, 1);
+	KUNIT_EXPECT_EQ(test, talc_check(t), 0);
 }
 
 static void core_claim_basic(struct kunit *test)
 {
+	struct talc_region_info ri;
 	struct talc_stats st;
+	void *mem;
 
-	claim_arena(test, ARENA_SIZE);
+	mem = claim_arena(test, ARENA_SIZE);
 	st = stats(test);
 	KUNIT_EXPECT_EQ(test, st.claimed_bytes, ARENA_SIZE);
 	KUNIT_EXPECT_EQ(test, st.region_count, 1);
 	KUNIT_EXPECT_EQ(test, st.total_region_count, 1);
+	KUNIT_EXPECT_EQ(test, st.idle_regions, 1);
 	KUNIT_EXPECT_EQ(test, st.fragment_count, 1);
 	KUNIT_EXPECT_LE(test, st.overhead_bytes, talc_region_overhead());
 	KUNIT_EXPECT_EQ(test, st.available_bytes + st.overhead_bytes,
 			ARENA_SIZE);
 	KUNIT_EXPECT_EQ(test, st.largest_free_chunk,
 			st.available_bytes - TALC_OVERHEAD);
+	KUNIT_EXPECT_EQ(test, talc_available_bytes(T(test)), st.available_bytes);
+	KUNIT_ASSERT_EQ(test, talc_region_next(T(test), NULL, &ri), 0);
+	KUNIT_EXPECT_PTR_EQ(test, ri.base, mem);
+	KUNIT_EXPECT_EQ(test, ri.size, ARENA_SIZE);
+	KUNIT_EXPECT_TRUE(test, ri.idle);
+	KUNIT_EXPECT_EQ(test, talc_region_next(T(test), mem, &ri), -ENOENT);
 	expect_consistent(test);
 }
 
@@ -150,8 +290,11 @@ static void core_claim_invalid(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, talc_claim(T(test), mem, 2048), -EINVAL);
 	KUNIT_EXPECT_EQ(test, talc_claim(T(test), mem + 512, 512), -EINVAL);
 	KUNIT_EXPECT_EQ(test, talc_claim(T(test), mem + 1024, 2048), -EINVAL);
+	/* A range below that reaches into the region's head. */
+	KUNIT_EXPECT_EQ(test, talc_claim(T(test), mem - 1024, 1025), -EINVAL);
 	KUNIT_EXPECT_EQ(test, talc_claim(T(test), mem + 2048, 2048), 0);
 	KUNIT_EXPECT_EQ(test, stats(test).region_count, 2);
+	KUNIT_EXPECT_EQ(test, stats(test).total_region_count, 2);
 	expect_consistent(test);
 }
 
@@ -159,8 +302,7 @@ static void core_claim_minimum(struct kunit *test)
 {
 	char *mem = kunit_kzalloc(test, 256, GFP_KERNEL);
 	/* Head + one minimal chunk + sentinel, from an 8-aligned base. */
-	size_t min = talc_region_overhead() - 2 * (TALC_ALIGN - 1) +
-		     TALC_MIN_CHUNK;
+	size_t min = REGION_HEAD + TALC_MIN_CHUNK + TALC_ALIGN;
 	void *p;
 
 	KUNIT_ASSERT_NOT_NULL(test, mem);
@@ -169,7 +311,7 @@ static void core_claim_minimum(struct kunit *test)
 	p = talc_malloc(T(test), 16);
 	KUNIT_EXPECT_NOT_NULL(test, p);
 	KUNIT_EXPECT_NULL(test, talc_malloc(T(test), 1));
-	talc_free(T(test), p);
+	KUNIT_EXPECT_EQ(test, talc_free(T(test), p), 0);
 	expect_consistent(test);
 }
 
@@ -185,10 +327,11 @@ static void core_claim_unaligned(struct kunit *test)
 
 		KUNIT_ASSERT_NOT_NULL(test, p);
 		KUNIT_EXPECT_EQ(test, (uintptr_t)p % TALC_ALIGN, 0);
-		KUNIT_EXPECT_GE(test, p, mem + 3);
-		KUNIT_EXPECT_LE(test, p + i * 13 + 1, mem + 4096);
+		KUNIT_EXPECT_TRUE(test, p >= mem + 3);
+		KUNIT_EXPECT_TRUE(test, p + i * 13 + 1 <= mem + 4096);
 	}
 	expect_consistent(test);
+	KUNIT_EXPECT_EQ(test, talc_release(T(test), mem + 3), -EBUSY);
 }
 
 static void core_multi_region(struct kunit *test)
@@ -201,6 +344,7 @@ static void core_multi_region(struct kunit *test)
 	for (i = 0; i < 4; i++)
 		mem[i] = claim_arena(test, 8192);
 	KUNIT_EXPECT_EQ(test, stats(test).region_count, 4);
+	KUNIT_EXPECT_EQ(test, F(test)->index_grows, 0);
 	while ((p = talc_malloc(T(test), 100))) {
 		for (j = 0; j < 4; j++)
 			if ((char *)p >= (char *)mem[j] &&
@@ -212,6 +356,7 @@ static void core_multi_region(struct kunit *test)
 	for (j = 0; j < 4; j++)
 		KUNIT_EXPECT_GT(test, hits[j], 60);
 	KUNIT_EXPECT_EQ(test, stats(test).allocation_count, n);
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, 0);
 	expect_consistent(test);
 }
 
@@ -227,6 +372,7 @@ static void core_extend(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, talc_extend(T(test), mem, 8192), 0);
 	KUNIT_EXPECT_EQ(test, stats(test).claimed_bytes, 8192);
 	KUNIT_EXPECT_EQ(test, stats(test).fragment_count, 1);
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, 1);
 	p = talc_malloc(T(test), 6000);
 	KUNIT_EXPECT_NOT_NULL(test, p);
 	expect_consistent(test);
@@ -242,6 +388,7 @@ static void core_extend(struct kunit *test)
 	st = stats(test);
 	KUNIT_EXPECT_EQ(test, st.fragment_count, 1);
 	KUNIT_EXPECT_EQ(test, st.available_bytes, 4096);
+	KUNIT_EXPECT_EQ(test, st.idle_regions, 0);
 	q = talc_malloc(T(test), 4000);
 	KUNIT_EXPECT_NOT_NULL(test, q);
 	expect_consistent(test);
@@ -257,38 +404,58 @@ static void core_extend(struct kunit *test)
 static void core_truncate(struct kunit *test)
 {
 	char *mem = claim_arena(test, 16384);
-	size_t reserved;
+	size_t limit;
 	void *p, *q;
 
 	p = talc_malloc(T(test), 1000);
 	q = talc_malloc(T(test), 1000);
 	KUNIT_ASSERT_NOT_NULL(test, q);
-	reserved = talc_reserved(T(test), mem);
-	KUNIT_EXPECT_GE(test, reserved, (size_t)((char *)q + 1000 - mem));
-	KUNIT_EXPECT_LT(test, reserved, (size_t)((char *)q + 1100 - mem));
-	KUNIT_EXPECT_EQ(test, talc_truncate(T(test), mem, reserved - 8),
-			-EBUSY);
+	limit = talc_truncate_limit(T(test), mem);
+	KUNIT_EXPECT_GE(test, limit, (size_t)((char *)q + 1000 - mem));
+	KUNIT_EXPECT_LT(test, limit, (size_t)((char *)q + 1100 - mem));
+	KUNIT_EXPECT_EQ(test, talc_truncate(T(test), mem, limit - 8), -EBUSY);
 	KUNIT_EXPECT_EQ(test, talc_truncate(T(test), mem, 20000), -EINVAL);
 	KUNIT_EXPECT_EQ(test, talc_truncate(T(test), mem + 8, 8000), -EINVAL);
 	KUNIT_EXPECT_EQ(test, talc_truncate(T(test), mem, 8000), 0);
 	KUNIT_EXPECT_EQ(test, stats(test).claimed_bytes, 8000);
 	expect_consistent(test);
-	KUNIT_EXPECT_EQ(test, talc_truncate(T(test), mem, reserved), 0);
+	KUNIT_EXPECT_EQ(test, talc_truncate(T(test), mem, limit), 0);
 	KUNIT_EXPECT_EQ(test, stats(test).fragment_count, 0);
 	KUNIT_EXPECT_NULL(test, talc_malloc(T(test), 8));
 	expect_consistent(test);
-	/* Freeing the top lowers what is reserved. */
+	/* Freeing the top lowers the limit. */
 	talc_free(T(test), q);
-	KUNIT_EXPECT_LT(test, talc_reserved(T(test), mem), reserved);
+	KUNIT_EXPECT_LT(test, talc_truncate_limit(T(test), mem), limit);
 	KUNIT_EXPECT_EQ(test, talc_truncate(T(test), mem,
-					    talc_reserved(T(test), mem)), 0);
+					    talc_truncate_limit(T(test), mem)),
+			0);
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, 0);
 	talc_free(T(test), p);
-	KUNIT_EXPECT_EQ(test, talc_truncate(T(test), mem,
-					    talc_reserved(T(test), mem)), 0);
+	/* An idle region truncated to its head holds no chunk at all. */
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, 1);
+	limit = talc_truncate_limit(T(test), mem);
+	KUNIT_EXPECT_EQ(test, limit, REGION_HEAD + TALC_ALIGN);
+	KUNIT_EXPECT_EQ(test, talc_truncate(T(test), mem, limit), 0);
 	KUNIT_EXPECT_EQ(test, stats(test).available_bytes, 0);
-	KUNIT_EXPECT_EQ(test, talc_reserved(T(test), mem + 8), 0);
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, 1);
+	KUNIT_EXPECT_EQ(test, talc_truncate(T(test), mem, limit - 8), -EINVAL);
+	KUNIT_EXPECT_EQ(test, talc_truncate_limit(T(test), mem + 8), 0);
 	expect_consistent(test);
+	/* It can grow again: the new chunk spans it, and it is still idle. */
+	KUNIT_EXPECT_EQ(test, talc_extend(T(test), mem, 4096), 0);
+	KUNIT_EXPECT_EQ(test, stats(test).fragment_count, 1);
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, 1);
+	expect_consistent(test);
+	p = talc_malloc(T(test), 100);
+	KUNIT_EXPECT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, 0);
+	talc_free(T(test), p);
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, 1);
+	KUNIT_EXPECT_EQ(test, talc_truncate(T(test), mem,
+					    talc_truncate_limit(T(test), mem)),
+			0);
 	KUNIT_EXPECT_EQ(test, talc_release(T(test), mem), 0);
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, 0);
 	expect_consistent(test);
 }
 
@@ -309,6 +476,7 @@ static void core_release(struct kunit *test)
 	talc_free(T(test), p);
 	KUNIT_EXPECT_EQ(test, talc_release(T(test), b), 0);
 	KUNIT_EXPECT_EQ(test, talc_release(T(test), b), -EINVAL);
+	KUNIT_EXPECT_EQ(test, talc_release(T(test), b + 8), -EINVAL);
 	KUNIT_EXPECT_EQ(test, stats(test).region_count, 1);
 	KUNIT_EXPECT_EQ(test, stats(test).claimed_bytes, 8192);
 	KUNIT_EXPECT_EQ(test, stats(test).total_region_count, 2);
@@ -317,8 +485,8 @@ static void core_release(struct kunit *test)
 	while ((p = talc_malloc(T(test), 64)))
 		KUNIT_EXPECT_TRUE(test, (char *)p >= a && (char *)p < a + 8192);
 	/* A pointer into it is now outside every region. */
-	talc_free(T(test), b + 64);
-	KUNIT_EXPECT_EQ(test, F(test)->events[TALC_EV_FREE_OUTSIDE], 1);
+	KUNIT_EXPECT_EQ(test, talc_free(T(test), b + 64), -EINVAL);
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_FREE_OUTSIDE), 1);
 	expect_consistent(test);
 }
 
@@ -345,6 +513,41 @@ static void core_bin_boundaries(struct kunit *test)
 			2 * TALC_LINEAR_LIMIT);
 }
 
+/* talc_bin_stats() counts one bin, and says when its budget ran out. */
+static void core_bin_stats(struct kunit *test)
+{
+	unsigned int b = talc_bin_of(112);
+	size_t chunks, bytes;
+	void *p[5], *g[5];
+	int i;
+
+	claim_arena(test, ARENA_SIZE);
+	KUNIT_EXPECT_TRUE(test, talc_bin_stats(T(test), b, &chunks, &bytes, 0));
+	KUNIT_EXPECT_EQ(test, chunks, 0);
+	for (i = 0; i < 5; i++) {
+		p[i] = talc_malloc(T(test), 100);
+		g[i] = talc_malloc(T(test), 8);
+	}
+	for (i = 0; i < 5; i++)
+		talc_free(T(test), p[i]);
+	KUNIT_EXPECT_TRUE(test, talc_bin_stats(T(test), b, &chunks, &bytes, 10));
+	KUNIT_EXPECT_EQ(test, chunks, 5);
+	KUNIT_EXPECT_EQ(test, bytes, 5 * 112);
+	KUNIT_EXPECT_TRUE(test, talc_bin_stats(T(test), b, &chunks, &bytes, 5));
+	KUNIT_EXPECT_EQ(test, chunks, 5);
+	KUNIT_EXPECT_FALSE(test, talc_bin_stats(T(test), b, &chunks, &bytes, 3));
+	KUNIT_EXPECT_EQ(test, chunks, 3);
+	KUNIT_EXPECT_EQ(test, bytes, 3 * 112);
+	KUNIT_EXPECT_FALSE(test, talc_bin_stats(T(test), b, &chunks, &bytes, 0));
+	KUNIT_EXPECT_EQ(test, chunks, 0);
+	KUNIT_EXPECT_TRUE(test, talc_bin_stats(T(test), TALC_BIN_COUNT, &chunks,
+					       &bytes, 10));
+	KUNIT_EXPECT_EQ(test, chunks, 0);
+	for (i = 0; i < 5; i++)
+		talc_free(T(test), g[i]);
+	expect_consistent(test);
+}
+
 static const size_t boundary_sizes[] = {
 	0, 1, 8, 15, 16, 17, 23, 24, 25, 40, 100, 247, 248, 249,
 	487, 488, 495, 496, 497, 503, 504, 505, 511, 512, 513,
@@ -364,6 +567,7 @@ static void core_malloc_size(struct kunit *test)
 {
 	size_t size = *(const size_t *)test->param_value;
 	struct talc_stats st0, st;
+	struct talc_block blk;
 	void *p, *q;
 	size_t usable;
 
@@ -379,6 +583,9 @@ static void core_malloc_size(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, usable + TALC_OVERHEAD,
 			max_t(size_t, TALC_MIN_CHUNK,
 			      ALIGN(size + TALC_OVERHEAD, TALC_ALIGN)));
+	KUNIT_EXPECT_EQ(test, talc_block_info(T(test), p, &blk), 0);
+	KUNIT_EXPECT_EQ(test, blk.usable, usable);
+	KUNIT_EXPECT_EQ(test, blk.align, TALC_ALIGN);
 	talc_pattern_fill(p, usable, 3);
 	st = stats(test);
 	KUNIT_EXPECT_EQ(test, st.allocated_bytes, st0.allocated_bytes + size);
@@ -390,11 +597,12 @@ static void core_malloc_size(struct kunit *test)
 			st.allocated_bytes);
 	expect_consistent(test);
 	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p, usable, 3));
-	talc_free(T(test), p);
+	KUNIT_EXPECT_EQ(test, talc_free(T(test), p), 0);
 	st = stats(test);
 	KUNIT_EXPECT_EQ(test, st.available_bytes, st0.available_bytes);
 	KUNIT_EXPECT_EQ(test, st.allocated_bytes, st0.allocated_bytes);
 	KUNIT_EXPECT_EQ(test, st.fragment_count, 1);
+	KUNIT_EXPECT_EQ(test, st.bad_frees, 0);
 	talc_free(T(test), q);
 	expect_consistent(test);
 }
@@ -441,11 +649,11 @@ static void core_scan_limit(struct kunit *test)
 	 * has one; the 1016-byte hole sits behind 3 smaller ones in the LIFO
 	 * list of the bin below.
 	 */
-	T(test)->scan_limit = 0;
+	talc_set_scan_limit(T(test), 0);
 	KUNIT_EXPECT_NULL(test, talc_malloc(T(test), 1008));
-	T(test)->scan_limit = 2;
+	talc_set_scan_limit(T(test), 2);
 	KUNIT_EXPECT_NULL(test, talc_malloc(T(test), 1008));
-	T(test)->scan_limit = 8;
+	talc_set_scan_limit(T(test), TALC_DEFAULT_SCAN_LIMIT);
 	p = talc_malloc(T(test), 1008);
 	KUNIT_EXPECT_PTR_EQ(test, p, hole[12]);
 	for (i = 0; i < 16; i++)
@@ -476,6 +684,7 @@ static void core_malloc_aligned(struct kunit *test)
 	size_t arena = (n + 1) * align + 64 * 1024, want = 0;
 	void *p[ARRAY_SIZE(sizes)], *odd;
 	struct talc_stats st0;
+	struct talc_block blk;
 
 	claim_arena(test, arena);
 	odd = talc_malloc(T(test), 40);	/* misalign what follows */
@@ -486,6 +695,8 @@ static void core_malloc_aligned(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, (uintptr_t)p[i] % align, 0);
 		KUNIT_EXPECT_GE(test, talc_usable_size(T(test), p[i]),
 				sizes[i]);
+		KUNIT_EXPECT_EQ(test, talc_block_info(T(test), p[i], &blk), 0);
+		KUNIT_EXPECT_EQ(test, blk.align, max_t(size_t, align, TALC_ALIGN));
 		talc_pattern_fill(p[i], sizes[i], i);
 		want += sizes[i];
 		expect_consistent(test);
@@ -501,6 +712,7 @@ static void core_malloc_aligned(struct kunit *test)
 			st0.available_bytes);
 	KUNIT_EXPECT_EQ(test, stats(test).fragment_count, 1);
 	talc_free(T(test), odd);
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, 1);
 }
 
 static void core_aligned_invalid(struct kunit *test)
@@ -525,6 +737,7 @@ static void core_aligned_invalid(struct kunit *test)
 static void core_overflow_sizes(struct kunit *test)
 {
 	struct talc_stats st0;
+	struct talc_block old;
 	void *p;
 
 	claim_arena(test, ARENA_SIZE);
@@ -542,12 +755,22 @@ static void core_overflow_sizes(struct kunit *test)
 						    TALC_MAX_ALIGN));
 	KUNIT_EXPECT_NULL(test, talc_realloc(T(test), p, SIZE_MAX));
 	KUNIT_EXPECT_NULL(test, talc_realloc(T(test), p, SIZE_MAX / 2));
+	KUNIT_EXPECT_EQ(test, talc_resize(T(test), p, SIZE_MAX, &old), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, old.usable, 104);
 	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p, 100, 9));
 	KUNIT_EXPECT_EQ(test, stats(test).failed_allocations,
-			st0.failed_allocations + 8);
+			st0.failed_allocations + 9);
 	KUNIT_EXPECT_EQ(test, stats(test).available_bytes,
 			st0.available_bytes);
+	KUNIT_EXPECT_EQ(test, stats(test).allocated_bytes,
+			st0.allocated_bytes);
 	KUNIT_EXPECT_EQ(test, talc_usable_size(T(test), p), 104);
+	KUNIT_EXPECT_EQ(test, stats(test).bad_frees, 0);
+	/* No region can serve them either. */
+	KUNIT_EXPECT_EQ(test, talc_claim_size(SIZE_MAX, TALC_ALIGN), 0);
+	KUNIT_EXPECT_EQ(test, talc_claim_size(TALC_MAX_CHUNK, TALC_ALIGN), 0);
+	KUNIT_EXPECT_EQ(test, talc_claim_size(TALC_MAX_CHUNK - 100,
+					      TALC_MAX_ALIGN), 0);
 	expect_consistent(test);
 }
 
@@ -555,10 +778,15 @@ static void core_overflow_sizes(struct kunit *test)
 
 static void core_free_null(struct kunit *test)
 {
+	struct talc_block blk;
+
 	claim_arena(test, ARENA_SIZE);
-	talc_free(T(test), NULL);
-	KUNIT_EXPECT_EQ(test, stats(test).bad_frees, 0);
+	KUNIT_EXPECT_EQ(test, talc_free(T(test), NULL), 0);
 	KUNIT_EXPECT_EQ(test, talc_usable_size(T(test), NULL), 0);
+	KUNIT_EXPECT_EQ(test, talc_block_info(T(test), NULL, &blk), -EINVAL);
+	KUNIT_EXPECT_EQ(test, talc_resize(T(test), NULL, 8, &blk), -EINVAL);
+	KUNIT_EXPECT_EQ(test, stats(test).bad_frees, 0);
+	KUNIT_EXPECT_EQ(test, stats(test).failed_allocations, 0);
 	expect_consistent(test);
 }
 
@@ -580,9 +808,11 @@ static void core_coalesce(struct kunit *test)
 	/* Free the last: joins the hole below and the top chunk above. */
 	talc_free(T(test), p[4]);
 	KUNIT_EXPECT_EQ(test, stats(test).fragment_count, 1);
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, 0);
 	talc_free(T(test), p[0]);
 	KUNIT_EXPECT_EQ(test, stats(test).fragment_count, 1);
 	KUNIT_EXPECT_EQ(test, stats(test).allocation_count, 0);
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, 1);
 	expect_consistent(test);
 }
 
@@ -611,53 +841,133 @@ static void core_coalesce_minimal(struct kunit *test)
 	expect_consistent(test);
 }
 
+/* usable_size validates exactly like free: bad pointers count and report. */
 static void core_usable_size(struct kunit *test)
 {
 	char *mem = claim_arena(test, ARENA_SIZE);
 	char *p = talc_malloc(T(test), 1);
+	struct talc_block blk;
 
 	KUNIT_EXPECT_EQ(test, talc_usable_size(T(test), p), 16);
+	KUNIT_EXPECT_EQ(test, stats(test).bad_frees, 0);
 	KUNIT_EXPECT_EQ(test, talc_usable_size(T(test), p + 8), 0);
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_FREE_INVALID), 1);
 	KUNIT_EXPECT_EQ(test, talc_usable_size(T(test), p + 1), 0);
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_FREE_MISALIGNED), 1);
 	KUNIT_EXPECT_EQ(test, talc_usable_size(T(test), mem - 64), 0);
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_FREE_OUTSIDE), 1);
+	KUNIT_EXPECT_PTR_EQ(test, F(test)->last_addr, mem - 64);
+	KUNIT_EXPECT_EQ(test, talc_block_info(T(test), p, &blk), 0);
+	KUNIT_EXPECT_EQ(test, blk.usable, 16);
+	KUNIT_EXPECT_EQ(test, blk.align, TALC_ALIGN);
 	talc_free(T(test), p);
 	KUNIT_EXPECT_EQ(test, talc_usable_size(T(test), p), 0);
-	KUNIT_EXPECT_EQ(test, stats(test).bad_frees, 0);
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_FREE_DOUBLE), 1);
+	KUNIT_EXPECT_EQ(test, talc_block_info(T(test), p, &blk), -EINVAL);
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_FREE_DOUBLE), 2);
+	KUNIT_EXPECT_EQ(test, stats(test).bad_frees, 5);
+	expect_consistent(test);
 }
 
-/* ---- bad frees ---- */
+/* ---- bad pointers: free, usable_size, block_info, realloc, resize ---- */
 
 enum bad_kind { BAD_MISALIGNED, BAD_OUTSIDE, BAD_INTERIOR, BAD_DOUBLE,
-		BAD_IN_FREE, BAD_REALLOC };
+		BAD_IN_FREE, BAD_MIMIC, BAD_HEADER, BAD_REGION_HEAD,
+		BAD_FIRST_CHUNK, BAD_SENTINEL, BAD_PAST_END, BAD_PAST_EXTEND,
+		BAD_PARKED, BAD_PARKED_INTERIOR, NR_BAD_KINDS };
 
-static const struct bad_case {
-	enum bad_kind kind;
+enum bad_op { OP_FREE, OP_USABLE, OP_BLOCK_INFO, OP_REALLOC, OP_RESIZE,
+	      NR_BAD_OPS };
+
+static const struct bad_kind_desc {
 	enum talc_event ev;
 	const char *name;
-} bad_cases[] = {
-	{ BAD_MISALIGNED, TALC_EV_FREE_MISALIGNED, "misaligned" },
-	{ BAD_OUTSIDE, TALC_EV_FREE_OUTSIDE, "outside" },
-	{ BAD_INTERIOR, TALC_EV_FREE_INVALID, "interior" },
-	{ BAD_DOUBLE, TALC_EV_FREE_DOUBLE, "double" },
-	{ BAD_IN_FREE, TALC_EV_FREE_INVALID, "into-free-chunk" },
-	{ BAD_REALLOC, TALC_EV_FREE_DOUBLE, "realloc-of-freed" },
+} bad_kinds[NR_BAD_KINDS] = {
+	[BAD_MISALIGNED] = { TALC_EV_FREE_MISALIGNED, "misaligned" },
+	[BAD_OUTSIDE] = { TALC_EV_FREE_OUTSIDE, "outside" },
+	[BAD_INTERIOR] = { TALC_EV_FREE_INVALID, "interior" },
+	[BAD_DOUBLE] = { TALC_EV_FREE_DOUBLE, "double" },
+	[BAD_IN_FREE] = { TALC_EV_FREE_INVALID, "into-free-chunk" },
+	[BAD_MIMIC] = { TALC_EV_FREE_INVALID, "interior-mimic-header" },
+	[BAD_HEADER] = { TALC_EV_FREE_INVALID, "chunk-header-address" },
+	[BAD_REGION_HEAD] = { TALC_EV_FREE_OUTSIDE, "region-head" },
+	[BAD_FIRST_CHUNK] = { TALC_EV_FREE_OUTSIDE, "first-chunk-address" },
+	[BAD_SENTINEL] = { TALC_EV_FREE_INVALID, "region-sentinel" },
+	[BAD_PAST_END] = { TALC_EV_FREE_OUTSIDE, "past-region-end" },
+	[BAD_PAST_EXTEND] = { TALC_EV_FREE_INVALID, "old-end-after-extend" },
+	[BAD_PARKED] = { TALC_EV_FREE_DOUBLE, "parked" },
+	[BAD_PARKED_INTERIOR] = { TALC_EV_FREE_INVALID, "parked-interior" },
 };
 
-static void bad_desc(const struct bad_case *c, char *desc)
+static const char *const bad_op_names[NR_BAD_OPS] = {
+	[OP_FREE] = "free", [OP_USABLE] = "usable_size",
+	[OP_BLOCK_INFO] = "block_info", [OP_REALLOC] = "realloc",
+	[OP_RESIZE] = "resize",
+};
+
+struct bad_param {
+	enum bad_kind kind;
+	enum bad_op op;
+};
+
+static struct bad_param bad_params[NR_BAD_KINDS * NR_BAD_OPS];
+
+static const void *bad_gen_params(const void *prev, char *desc)
 {
-	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", c->name);
+	const struct bad_param *p = prev;
+	unsigned int i;
+
+	if (!p) {
+		for (i = 0; i < ARRAY_SIZE(bad_params); i++) {
+			bad_params[i].kind = i / NR_BAD_OPS;
+			bad_params[i].op = i % NR_BAD_OPS;
+		}
+		p = bad_params;
+	} else if (++p >= bad_params + ARRAY_SIZE(bad_params)) {
+		return NULL;
+	}
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s, %s", bad_kinds[p->kind].name,
+		 bad_op_names[p->op]);
+	return p;
 }
 
-KUNIT_ARRAY_PARAM(bad, bad_cases, bad_desc);
-
-static void core_bad_free(struct kunit *test)
+/* Hand @p to @op.  Return: true if @op treated it as a bad pointer. */
+static bool bad_op_rejects(struct kunit *test, enum bad_op op, void *p)
 {
-	const struct bad_case *bc = test->param_value;
+	struct talc_block blk;
+
+	switch (op) {
+	case OP_FREE:
+		return talc_free(T(test), p) == -EINVAL;
+	case OP_USABLE:
+		return talc_usable_size(T(test), p) == 0;
+	case OP_BLOCK_INFO:
+		return talc_block_info(T(test), p, &blk) == -EINVAL;
+	case OP_REALLOC:
+		return !talc_realloc(T(test), p, 50);
+	case OP_RESIZE:
+		return talc_resize(T(test), p, 50, &blk) == -EINVAL;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Every kind of bad pointer, through every call that takes a pointer: each
+ * is rejected with the same report, counted once, and changes nothing.
+ */
+static void core_bad_pointer(struct kunit *test)
+{
+	const struct bad_param *bp = test->param_value;
 	char *outside = kunit_kzalloc(test, 256, GFP_KERNEL);
+	char *mem = kunit_kzalloc(test, ARENA_SIZE + 4096, GFP_KERNEL);
 	struct talc_stats st0, st;
 	char *p, *q, *r, *victim = NULL;
+	unsigned long saved = 0;
+	unsigned int ev;
 
-	claim_arena(test, ARENA_SIZE);
+	KUNIT_ASSERT_TRUE(test, outside && mem);
+	KUNIT_ASSERT_EQ(test, talc_claim(T(test), mem, ARENA_SIZE), 0);
 	p = talc_malloc(T(test), 200);
 	q = talc_malloc(T(test), 200);
 	r = talc_malloc(T(test), 200);
@@ -667,9 +977,8 @@ static void core_bad_free(struct kunit *test)
 	/* q's body looks like a heap to a careless free */
 	memset(q, 0x11, 200);
 	talc_free(T(test), q);
-	st0 = stats(test);
 
-	switch (bc->kind) {
+	switch (bp->kind) {
 	case BAD_MISALIGNED:
 		victim = p + 4;
 		break;
@@ -680,30 +989,178 @@ static void core_bad_free(struct kunit *test)
 		victim = p + 64;
 		break;
 	case BAD_DOUBLE:
-	case BAD_REALLOC:
 		victim = q;
 		break;
 	case BAD_IN_FREE:
 		victim = q + 96;
 		break;
+	case BAD_MIMIC:
+		/*
+		 * The word in front of the interior pointer is a copy of p's
+		 * own header: tag, size and used bit all look right.  Only
+		 * the header that should follow it (inside free q) is wrong.
+		 */
+		victim = p + 64;
+		saved = *hdr_of(victim);
+		*hdr_of(victim) = *hdr_of(p);
+		break;
+	case BAD_HEADER:
+		victim = (char *)hdr_of(r);
+		break;
+	case BAD_REGION_HEAD:
+		victim = mem + 16;
+		break;
+	case BAD_FIRST_CHUNK:
+		victim = (char *)hdr_of(p);
+		KUNIT_ASSERT_PTR_EQ(test, victim, mem + REGION_HEAD);
+		break;
+	case BAD_SENTINEL:
+		victim = mem + ARENA_SIZE - TALC_ALIGN;
+		break;
+	case BAD_PAST_END:
+		victim = mem + ARENA_SIZE;
+		break;
+	case BAD_PAST_EXTEND:
+		/* The old sentinel's word is now inside the top free chunk. */
+		KUNIT_ASSERT_EQ(test, talc_extend(T(test), mem,
+						  ARENA_SIZE + 4096), 0);
+		victim = mem + ARENA_SIZE;
+		break;
+	case BAD_PARKED:
+	case BAD_PARKED_INTERIOR:
+		KUNIT_ASSERT_EQ(test, talc_set_quick_depth(T(test), 8), 0);
+		KUNIT_ASSERT_EQ(test, talc_free(T(test), r), 0);
+		KUNIT_ASSERT_EQ(test, stats(test).quick_chunks, 1);
+		victim = bp->kind == BAD_PARKED ? r : r + 64;
+		break;
+	default:
+		KUNIT_FAIL(test, "unknown kind %d", bp->kind);
+		return;
 	}
-	if (bc->kind == BAD_REALLOC)
-		KUNIT_EXPECT_NULL(test, talc_realloc(T(test), victim, 50));
-	else
-		talc_free(T(test), victim);
+	st0 = stats(test);
+
+	KUNIT_EXPECT_TRUE(test, bad_op_rejects(test, bp->op, victim));
 	st = stats(test);
-	KUNIT_EXPECT_EQ(test, st.bad_frees, st0.bad_frees + 1);
-	KUNIT_EXPECT_EQ(test, F(test)->events[bc->ev], 1);
+	for (ev = 0; ev < NR_EVENTS; ev++)
+		KUNIT_EXPECT_EQ_MSG(test, events(test, ev),
+				    (unsigned int)(ev == bad_kinds[bp->kind].ev),
+				    "event %u reported %u times", ev,
+				    events(test, ev));
 	KUNIT_EXPECT_PTR_EQ(test, F(test)->last_addr, victim);
+	KUNIT_EXPECT_EQ(test, st.bad_frees, st0.bad_frees + 1);
+	KUNIT_EXPECT_EQ(test, st.failed_allocations, st0.failed_allocations);
 	KUNIT_EXPECT_EQ(test, st.available_bytes, st0.available_bytes);
+	KUNIT_EXPECT_EQ(test, st.fragment_count, st0.fragment_count);
+	KUNIT_EXPECT_EQ(test, st.quick_chunks, st0.quick_chunks);
 	KUNIT_EXPECT_EQ(test, st.allocation_count, st0.allocation_count);
 	KUNIT_EXPECT_EQ(test, st.allocated_bytes, st0.allocated_bytes);
+	KUNIT_EXPECT_EQ(test, st.total_allocation_count,
+			st0.total_allocation_count);
+	if (bp->kind == BAD_MIMIC)
+		*hdr_of(victim) = saved;
 	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p, 200, 1));
-	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(r, 200, 2));
 	expect_consistent(test);
 	talc_free(T(test), p);
-	talc_free(T(test), r);
+	if (bp->kind == BAD_PARKED || bp->kind == BAD_PARKED_INTERIOR) {
+		talc_flush(T(test));
+	} else {
+		KUNIT_EXPECT_TRUE(test, talc_pattern_ok(r, 200, 2));
+		talc_free(T(test), r);
+	}
 	KUNIT_EXPECT_EQ(test, stats(test).fragment_count, 1);
+	KUNIT_EXPECT_EQ(test, stats(test).bad_frees, st0.bad_frees + 1);
+	expect_consistent(test);
+}
+
+/*
+ * Regression (issue finding 3): usable_size validated less than free.
+ * After talc_extend() the old sentinel's word lies inside the region; the
+ * old usable_size took it for a header of size 0 and returned SIZE_MAX - 7.
+ */
+static void core_regress_usable_after_extend(struct kunit *test)
+{
+	char *mem = kunit_kzalloc(test, 16384, GFP_KERNEL);
+	char *old_end;
+	void *p;
+
+	KUNIT_ASSERT_NOT_NULL(test, mem);
+	/* (a) the top chunk is free: the old sentinel is inside it */
+	KUNIT_ASSERT_EQ(test, talc_claim(T(test), mem, 4096), 0);
+	p = talc_malloc(T(test), 100);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	old_end = mem + 4096 - TALC_ALIGN;
+	KUNIT_ASSERT_EQ(test, talc_extend(T(test), mem, 8192), 0);
+	KUNIT_EXPECT_EQ(test, talc_usable_size(T(test), old_end + 8), 0);
+	KUNIT_EXPECT_EQ(test, stats(test).bad_frees, 1);
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_FREE_INVALID), 1);
+	KUNIT_EXPECT_EQ(test, talc_free(T(test), old_end + 8), -EINVAL);
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_FREE_INVALID), 2);
+	KUNIT_EXPECT_NULL(test, talc_realloc(T(test), old_end + 8, 16));
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_FREE_INVALID), 3);
+	expect_consistent(test);
+
+	/* (b) the top chunk is used: the old sentinel became a free header */
+	while (talc_malloc(T(test), 8))
+		;
+	old_end = mem + 8192 - TALC_ALIGN;
+	KUNIT_ASSERT_EQ(test, talc_extend(T(test), mem, 12288), 0);
+	KUNIT_EXPECT_EQ(test, talc_usable_size(T(test), old_end + 8), 0);
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_FREE_DOUBLE), 1);
+	KUNIT_EXPECT_EQ(test, talc_free(T(test), old_end + 8), -EINVAL);
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_FREE_DOUBLE), 2);
+
+	/* (c) too little to extend into: the sentinel stays, the pointer
+	 * is past it
+	 */
+	while (talc_malloc(T(test), 8))
+		;
+	old_end = mem + 12288 - TALC_ALIGN;
+	KUNIT_ASSERT_EQ(test, talc_extend(T(test), mem, 12288 + 16), 0);
+	KUNIT_EXPECT_EQ(test, talc_usable_size(T(test), old_end + 8), 0);
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_FREE_OUTSIDE), 1);
+	KUNIT_EXPECT_EQ(test, stats(test).bad_frees, 6);
+	expect_consistent(test);
+}
+
+/*
+ * Regression (issue finding 3): an interior pointer whose preceding word
+ * mimics a header.  Data written into an allocation puts a tagged header
+ * word, copied from a real one, right in front of the interior pointer:
+ * usable_size must reject it exactly as free does.
+ */
+static void core_regress_usable_mimic(struct kunit *test)
+{
+	size_t sizes[] = { 24, 200, 1000, 5000 };
+	unsigned int i, off;
+
+	claim_arena(test, ARENA_SIZE);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		char *p = talc_malloc(T(test), sizes[i]);
+		char *n = talc_malloc(T(test), sizes[i]);
+		u64 bad = stats(test).bad_frees;
+
+		KUNIT_ASSERT_TRUE(test, p && n);
+		memset(p, 0, sizes[i]);
+		memset(n, 0, sizes[i]);
+		for (off = 8; off < sizes[i]; off += 8) {
+			char *v = p + off;
+
+			*hdr_of(v) = *hdr_of(p);
+			KUNIT_EXPECT_EQ(test, talc_usable_size(T(test), v), 0);
+			KUNIT_EXPECT_PTR_EQ(test, F(test)->last_addr, v);
+			KUNIT_EXPECT_EQ(test, talc_free(T(test), v), -EINVAL);
+			KUNIT_EXPECT_PTR_EQ(test, F(test)->last_addr, v);
+			*hdr_of(v) = 0;
+			bad += 2;
+		}
+		KUNIT_EXPECT_EQ(test, stats(test).bad_frees, bad);
+		KUNIT_EXPECT_EQ(test, events(test, TALC_EV_FREE_INVALID), bad);
+		KUNIT_EXPECT_EQ(test, talc_usable_size(T(test), p),
+				ALIGN(max_t(size_t, sizes[i], 16), 8));
+		talc_free(T(test), p);
+		talc_free(T(test), n);
+	}
+	KUNIT_EXPECT_EQ(test, stats(test).allocation_count, 0);
 	expect_consistent(test);
 }
 
@@ -718,18 +1175,18 @@ static void core_double_free_merged(struct kunit *test)
 	c = talc_malloc(T(test), 64);
 	talc_free(T(test), a);
 	talc_free(T(test), b);	/* merges into a */
-	talc_free(T(test), b);
-	talc_free(T(test), a);
+	KUNIT_EXPECT_EQ(test, talc_free(T(test), b), -EINVAL);
+	KUNIT_EXPECT_EQ(test, talc_free(T(test), a), -EINVAL);
 	KUNIT_EXPECT_EQ(test, stats(test).bad_frees, 2);
-	KUNIT_EXPECT_EQ(test, F(test)->events[TALC_EV_FREE_DOUBLE], 2);
-	talc_free(T(test), c);
-	talc_free(T(test), c);
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_FREE_DOUBLE), 2);
+	KUNIT_EXPECT_EQ(test, talc_free(T(test), c), 0);
+	KUNIT_EXPECT_EQ(test, talc_free(T(test), c), -EINVAL);
 	KUNIT_EXPECT_EQ(test, stats(test).bad_frees, 3);
 	KUNIT_EXPECT_EQ(test, stats(test).fragment_count, 1);
 	expect_consistent(test);
 }
 
-/* ---- realloc ---- */
+/* ---- realloc and resize ---- */
 
 static void core_realloc_null_and_zero(struct kunit *test)
 {
@@ -851,6 +1308,7 @@ static void core_realloc_move(struct kunit *test)
 
 static void core_realloc_keeps_alignment(struct kunit *test)
 {
+	struct talc_block blk;
 	void *p, *q, *guard;
 
 	claim_arena(test, 4 * ARENA_SIZE);
@@ -863,6 +1321,8 @@ static void core_realloc_keeps_alignment(struct kunit *test)
 	KUNIT_EXPECT_PTR_NE(test, q, p);
 	KUNIT_EXPECT_EQ(test, (uintptr_t)q % 4096, 0);
 	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(q, 100, 7));
+	KUNIT_EXPECT_EQ(test, talc_block_info(T(test), q, &blk), 0);
+	KUNIT_EXPECT_EQ(test, blk.align, 4096);
 	q = talc_realloc(T(test), q, 50000);
 	KUNIT_EXPECT_EQ(test, (uintptr_t)q % 4096, 0);
 	talc_free(T(test), guard);
@@ -888,6 +1348,113 @@ static void core_realloc_fail_keeps_old(struct kunit *test)
 			st0.failed_allocations + 1);
 	talc_free(T(test), p);
 	talc_free(T(test), q);
+	expect_consistent(test);
+}
+
+/* talc_resize(): in place or -ENOSPC, never a move. */
+static void core_resize(struct kunit *test)
+{
+	struct talc_stats st0, st;
+	struct talc_block old, blk;
+	char *p, *n, *guard, *a;
+
+	claim_arena(test, ARENA_SIZE);
+	p = talc_malloc(T(test), 100);
+	n = talc_malloc(T(test), 1000);
+	guard = talc_malloc(T(test), 8);
+	KUNIT_ASSERT_NOT_NULL(test, guard);
+	talc_pattern_fill(p, 100, 11);
+	st0 = stats(test);
+
+	/* shrink: the tail becomes a free chunk */
+	KUNIT_EXPECT_EQ(test, talc_resize(T(test), p, 50, &old), 0);
+	KUNIT_EXPECT_EQ(test, old.usable, 104);
+	KUNIT_EXPECT_EQ(test, old.align, TALC_ALIGN);
+	KUNIT_EXPECT_EQ(test, talc_usable_size(T(test), p), 56);
+	st = stats(test);
+	KUNIT_EXPECT_EQ(test, st.allocated_bytes, st0.allocated_bytes - 50);
+	KUNIT_EXPECT_EQ(test, st.fragment_count, st0.fragment_count + 1);
+	KUNIT_EXPECT_EQ(test, st.total_allocation_count,
+			st0.total_allocation_count);
+	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p, 50, 11));
+	expect_consistent(test);
+	/* grow back into it */
+	KUNIT_EXPECT_EQ(test, talc_resize(T(test), p, 104, &old), 0);
+	KUNIT_EXPECT_EQ(test, old.usable, 56);
+	KUNIT_EXPECT_EQ(test, talc_usable_size(T(test), p), 104);
+	KUNIT_EXPECT_EQ(test, stats(test).fragment_count, st0.fragment_count);
+	KUNIT_EXPECT_EQ(test, stats(test).total_allocated_bytes,
+			st0.total_allocated_bytes + 54);
+	/* the neighbour is used: it would have to move */
+	talc_pattern_fill(p, 104, 12);
+	st0 = stats(test);
+	KUNIT_EXPECT_EQ(test, talc_resize(T(test), p, 200, &old), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, old.usable, 104);
+	KUNIT_EXPECT_EQ(test, talc_usable_size(T(test), p), 104);
+	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p, 104, 12));
+	st = stats(test);
+	KUNIT_EXPECT_EQ(test, st.allocated_bytes, st0.allocated_bytes);
+	KUNIT_EXPECT_EQ(test, st.available_bytes, st0.available_bytes);
+	KUNIT_EXPECT_EQ(test, st.failed_allocations, st0.failed_allocations);
+	/* the neighbour is free: grow into it, all of it, then part of it */
+	talc_free(T(test), n);
+	KUNIT_EXPECT_EQ(test, talc_resize(T(test), p, 600, &old), 0);
+	KUNIT_EXPECT_EQ(test, talc_usable_size(T(test), p), 600);
+	KUNIT_EXPECT_EQ(test, talc_resize(T(test), p, 1100, &old), 0);
+	KUNIT_EXPECT_EQ(test, talc_usable_size(T(test), p), 1112);
+	KUNIT_EXPECT_EQ(test, talc_resize(T(test), p, 1113, &old), -ENOSPC);
+	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p, 104, 12));
+	expect_consistent(test);
+	/* errors */
+	KUNIT_EXPECT_EQ(test, talc_resize(T(test), p, SIZE_MAX, &old), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, stats(test).failed_allocations,
+			st0.failed_allocations + 1);
+	KUNIT_EXPECT_EQ(test, talc_resize(T(test), p + 8, 10, &old), -EINVAL);
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_FREE_INVALID), 1);
+	/* n was freed, then swallowed by p: its stale header is free */
+	KUNIT_EXPECT_EQ(test, talc_resize(T(test), n, 10, &old), -EINVAL);
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_FREE_DOUBLE), 1);
+	KUNIT_EXPECT_EQ(test, stats(test).bad_frees, 2);
+	/* an aligned block reports its alignment, before and after */
+	a = talc_malloc_aligned(T(test), 300, 256);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_EXPECT_EQ(test, talc_resize(T(test), a, 100, &old), 0);
+	KUNIT_EXPECT_EQ(test, old.align, 256);
+	KUNIT_EXPECT_EQ(test, old.usable, 304);
+	KUNIT_EXPECT_EQ(test, talc_block_info(T(test), a, &blk), 0);
+	KUNIT_EXPECT_EQ(test, blk.align, 256);
+	KUNIT_EXPECT_EQ(test, blk.usable, 104);
+	talc_free(T(test), a);
+	talc_free(T(test), p);
+	talc_free(T(test), guard);
+	KUNIT_EXPECT_EQ(test, stats(test).allocation_count, 0);
+	KUNIT_EXPECT_EQ(test, stats(test).allocated_bytes, 0);
+	KUNIT_EXPECT_EQ(test, stats(test).fragment_count, 1);
+	expect_consistent(test);
+}
+
+/* Growing in place into a poisoned neighbour checks its poison. */
+static void core_resize_poison(struct kunit *test)
+{
+	struct talc_block old;
+	char *p, *n, *guard;
+
+	claim_arena(test, ARENA_SIZE);
+	talc_set_poison(T(test), true);
+	p = talc_malloc(T(test), 100);
+	n = talc_malloc(T(test), 1000);
+	guard = talc_malloc(T(test), 8);
+	talc_free(T(test), n);
+	KUNIT_EXPECT_EQ(test, (u8)n[500], TALC_POISON_BYTE);
+	KUNIT_EXPECT_EQ(test, talc_resize(T(test), p, 400, &old), 0);
+	KUNIT_EXPECT_EQ(test, stats(test).poison_errors, 0);
+	n[600] = 1;		/* write after free, above the grown p */
+	KUNIT_EXPECT_EQ(test, talc_resize(T(test), p, 900, &old), 0);
+	KUNIT_EXPECT_EQ(test, stats(test).poison_errors, 1);
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_POISON), 1);
+	KUNIT_EXPECT_PTR_EQ(test, F(test)->last_addr, n + 600);
+	talc_free(T(test), p);
+	talc_free(T(test), guard);
 	expect_consistent(test);
 }
 
@@ -930,6 +1497,61 @@ static void core_counters(struct kunit *test)
 	expect_consistent(test);
 }
 
+/*
+ * largest_free_chunk counts parked chunks, and looks at no more than
+ * TALC_STATS_SCAN chunks of the top bin (so it may be low, but by less
+ * than a sixteenth).
+ */
+static void core_stats_largest(struct kunit *test)
+{
+	enum { N = TALC_STATS_SCAN + 6 };
+	void **p = kunit_kzalloc(test, N * sizeof(*p), GFP_KERNEL);
+	void *a, *b;
+	size_t largest;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	claim_arena(test, 2 * ARENA_SIZE);
+	a = talc_malloc(T(test), 1000);
+	talc_malloc(T(test), 8);
+	b = talc_malloc(T(test), 3000);
+	talc_malloc(T(test), 8);
+	/* N chunks of one bin (4096..4351): the largest is freed first */
+	for (i = 0; i < N; i++) {
+		p[i] = talc_malloc(T(test), i ? 4088 : 4336);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		talc_malloc(T(test), 8);
+	}
+	while (talc_malloc(T(test), 8))
+		;
+	KUNIT_EXPECT_EQ(test, stats(test).largest_free_chunk, 0);
+	talc_free(T(test), b);
+	KUNIT_EXPECT_EQ(test, stats(test).largest_free_chunk, 3000);
+	talc_set_quick_depth(T(test), 8);
+	talc_free(T(test), a);		/* parked */
+	KUNIT_EXPECT_EQ(test, stats(test).quick_chunks, 1);
+	KUNIT_EXPECT_EQ(test, stats(test).largest_free_chunk, 3000);
+	KUNIT_EXPECT_PTR_EQ(test, talc_malloc(T(test), 3000), b);
+	KUNIT_EXPECT_EQ(test, stats(test).largest_free_chunk, 1000);
+	talc_flush(T(test));
+	KUNIT_EXPECT_EQ(test, stats(test).largest_free_chunk, 1000);
+	talc_set_quick_depth(T(test), 0);
+	/* the 4344-byte chunk among the first TALC_STATS_SCAN: found */
+	for (i = 0; i <= 10; i++)
+		talc_free(T(test), p[i]);
+	KUNIT_EXPECT_EQ(test, stats(test).largest_free_chunk, 4336);
+	/* pushed beyond them by later frees (LIFO): low, but not by much */
+	for (; i < N; i++)
+		talc_free(T(test), p[i]);
+	largest = stats(test).largest_free_chunk;
+	KUNIT_EXPECT_GE(test, largest, 4096 - TALC_OVERHEAD);
+	KUNIT_EXPECT_LE(test, largest, 4344 - TALC_OVERHEAD);
+	KUNIT_EXPECT_GT(test, largest, (4344 - TALC_OVERHEAD) / 16 * 15);
+	expect_consistent(test);
+}
+
+/* ---- walks ---- */
+
 static int count_chunks(void *data, const struct talc_chunk_info *ci)
 {
 	size_t *n = data;
@@ -962,7 +1584,7 @@ static void core_walk(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, n[1], 5);
 	KUNIT_EXPECT_EQ(test, n[0], stats(test).fragment_count);
 	KUNIT_EXPECT_EQ(test, n[2], stats(test).claimed_bytes -
-			2 * (talc_region_overhead() - 2 * (TALC_ALIGN - 1)));
+			2 * (REGION_HEAD + TALC_ALIGN));
 	KUNIT_EXPECT_EQ(test, talc_walk(T(test), stop_at_first, &first), 7);
 	KUNIT_EXPECT_NOT_NULL(test, first.chunk);
 }
@@ -974,7 +1596,7 @@ static void core_poison(struct kunit *test)
 	char *p, *q;
 
 	claim_arena(test, ARENA_SIZE);
-	T(test)->poison = true;
+	talc_set_poison(T(test), true);
 	p = talc_malloc(T(test), 256);
 	q = talc_malloc(T(test), 8);	/* keeps p's chunk separate */
 	talc_free(T(test), p);
@@ -986,7 +1608,7 @@ static void core_poison(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, talc_check(T(test)), 0);
 	p = talc_malloc(T(test), 256);
 	KUNIT_EXPECT_EQ(test, stats(test).poison_errors, 1);
-	KUNIT_EXPECT_EQ(test, F(test)->events[TALC_EV_POISON], 1);
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_POISON), 1);
 	KUNIT_EXPECT_PTR_EQ(test, F(test)->last_addr, p + 100);
 	talc_free(T(test), q);
 	talc_free(T(test), p);
@@ -998,7 +1620,7 @@ static void core_poison_merged(struct kunit *test)
 	char *a, *b, *c, *guard, *big;
 
 	claim_arena(test, ARENA_SIZE);
-	T(test)->poison = true;
+	talc_set_poison(T(test), true);
 	a = talc_malloc(T(test), 100);
 	b = talc_malloc(T(test), 16);
 	c = talc_malloc(T(test), 100);
@@ -1015,6 +1637,42 @@ static void core_poison_merged(struct kunit *test)
 	expect_consistent(test);
 }
 
+/*
+ * Extending a region whose top chunk is poisoned: the new space (and the old
+ * footer and sentinel inside the grown chunk) holds no poison, and must not
+ * be taken for a write after free when the chunk is handed out.
+ */
+static void core_poison_extend(struct kunit *test)
+{
+	char *mem = kunit_kzalloc(test, 16384, GFP_KERNEL);
+	char *p;
+
+	KUNIT_ASSERT_NOT_NULL(test, mem);
+	memset(mem, 0x55, 16384);
+	KUNIT_ASSERT_EQ(test, talc_claim(T(test), mem, 4096), 0);
+	talc_set_poison(T(test), true);
+	p = talc_malloc(T(test), 4096 - REGION_HEAD - 2 * TALC_ALIGN);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, stats(test).fragment_count, 0);
+	talc_free(T(test), p);		/* one poisoned chunk spans the region */
+	KUNIT_EXPECT_EQ(test, talc_extend(T(test), mem, 8192), 0);
+	expect_consistent(test);
+	p = talc_malloc(T(test), 8000);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, stats(test).poison_errors, 0);
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_POISON), 0);
+	talc_free(T(test), p);
+	/* and the grown chunk is poisoned all over: a stray write is seen */
+	KUNIT_EXPECT_EQ(test, talc_extend(T(test), mem, 12288), 0);
+	p[9000] = 0;
+	p = talc_malloc(T(test), 12000);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, stats(test).poison_errors, 1);
+	KUNIT_EXPECT_PTR_EQ(test, F(test)->last_addr, p + 9000);
+	talc_free(T(test), p);
+	expect_consistent(test);
+}
+
 static void core_poison_off(struct kunit *test)
 {
 	char *p, *q;
@@ -1026,102 +1684,176 @@ static void core_poison_off(struct kunit *test)
 	p[100] = 0x42;
 	p = talc_malloc(T(test), 256);
 	KUNIT_EXPECT_EQ(test, stats(test).poison_errors, 0);
-	KUNIT_EXPECT_EQ(test, F(test)->events[TALC_EV_POISON], 0);
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_POISON), 0);
 	talc_free(T(test), p);
 	talc_free(T(test), q);
 }
 
-/* ---- the OOM hook ---- */
+/* ---- out of memory: the owner adds a region and retries ---- */
 
-static int oom_claim(struct talc *t, size_t size, size_t align, void *data)
+/*
+ * A request that fits nowhere fails at once, counted, with nothing else
+ * changed: the core never calls out for memory.  A region of
+ * talc_claim_size() bytes makes the retry succeed.
+ */
+static void core_alloc_fail_then_claim(struct kunit *test)
 {
-	struct fixture *f = data;
-
-	f->oom_calls++;
-	if (!f->oom_region)
-		return -ENOMEM;
-	if (talc_claim(t, f->oom_region, f->oom_size))
-		return -ENOMEM;
-	f->oom_region = NULL;
-	return 0;
-}
-
-static int oom_liar(struct talc *t, size_t size, size_t align, void *data)
-{
-	((struct fixture *)data)->oom_calls++;
-	return 0;	/* claims success but adds nothing */
-}
-
-static int oom_dribble(struct talc *t, size_t size, size_t align, void *data)
-{
-	struct fixture *f = data;
-	char *mem = f->oom_region;
-
-	/* adds a small region each time: never enough for the request */
-	f->oom_calls++;
-	if (talc_claim(t, mem + f->oom_calls * 256, 256))
-		return -ENOMEM;
-	return 0;
-}
-
-static void core_oom_hook(struct kunit *test)
-{
-	struct fixture *f = F(test);
+	struct talc_stats st0, st;
+	size_t need;
+	char *mem;
 	void *p;
 
 	claim_arena(test, 4096);
-	f->t.oom = oom_claim;
-	f->t.oom_data = f;
-	f->oom_size = 64 * 1024;
-	f->oom_region = kunit_kzalloc(test, f->oom_size, GFP_KERNEL);
+	talc_set_quick_depth(T(test), 8);
+	p = talc_malloc(T(test), 100);
+	talc_free(T(test), p);			/* parked */
+	st0 = stats(test);
+	KUNIT_EXPECT_NULL(test, talc_malloc(T(test), 10000));
+	st = stats(test);
+	KUNIT_EXPECT_EQ(test, st.failed_allocations, 1);
+	KUNIT_EXPECT_EQ(test, st.region_count, 1);
+	KUNIT_EXPECT_EQ(test, st.claimed_bytes, st0.claimed_bytes);
+	KUNIT_EXPECT_EQ(test, st.available_bytes, st0.available_bytes);
+	KUNIT_EXPECT_EQ(test, st.allocation_count, 0);
+	/* parked chunks were coalesced before giving up */
+	KUNIT_EXPECT_EQ(test, st.quick_chunks, 0);
+	KUNIT_EXPECT_EQ(test, st.fragment_count, 1);
+	expect_consistent(test);
+
+	need = talc_claim_size(10000, TALC_ALIGN);
+	KUNIT_EXPECT_GE(test, need, 10000 + talc_region_overhead() +
+			TALC_OVERHEAD);
+	mem = kunit_kzalloc(test, need, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, mem);
+	KUNIT_ASSERT_EQ(test, claim_grow(test, mem, need), 0);
 	p = talc_malloc(T(test), 10000);
-	KUNIT_EXPECT_NOT_NULL(test, p);
-	KUNIT_EXPECT_EQ(test, f->oom_calls, 1);
-	KUNIT_EXPECT_EQ(test, stats(test).region_count, 2);
-	/* The hook has nothing left: the allocation fails after one call. */
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_TRUE(test, (char *)p > mem && (char *)p < mem + need);
+	st = stats(test);
+	KUNIT_EXPECT_EQ(test, st.failed_allocations, 1);
+	KUNIT_EXPECT_EQ(test, st.region_count, 2);
+	KUNIT_EXPECT_EQ(test, st.idle_regions, 1);
+	/* still nothing for a request larger than both regions */
 	KUNIT_EXPECT_NULL(test, talc_malloc(T(test), 100000));
-	KUNIT_EXPECT_EQ(test, f->oom_calls, 2);
-	KUNIT_EXPECT_EQ(test, stats(test).failed_allocations, 1);
+	KUNIT_EXPECT_EQ(test, stats(test).failed_allocations, 2);
+	talc_free(T(test), p);
+	KUNIT_EXPECT_EQ(test, talc_release(T(test), mem), 0);
 	expect_consistent(test);
 }
 
-static void core_oom_no_endless_loop(struct kunit *test)
+static void core_claim_size_limits(struct kunit *test)
 {
-	struct fixture *f = F(test);
+	size_t s, prev = 0;
 
-	claim_arena(test, 4096);
-	f->t.oom = oom_liar;
-	f->t.oom_data = f;
-	KUNIT_EXPECT_NULL(test, talc_malloc(T(test), 10000));
-	KUNIT_EXPECT_EQ(test, f->oom_calls, 1);
-	f->oom_calls = 0;
-	f->t.oom = oom_dribble;
-	f->oom_region = kunit_kzalloc(test, 64 * 1024, GFP_KERNEL);
-	KUNIT_EXPECT_NULL(test, talc_malloc(T(test), 10000));
-	KUNIT_EXPECT_LE(test, f->oom_calls, 17);
-	KUNIT_EXPECT_GE(test, f->oom_calls, 16);
+	KUNIT_EXPECT_EQ(test, talc_claim_size(8, 0), 0);
+	KUNIT_EXPECT_EQ(test, talc_claim_size(8, 3), 0);
+	KUNIT_EXPECT_EQ(test, talc_claim_size(8, 24), 0);
+	KUNIT_EXPECT_EQ(test, talc_claim_size(8, TALC_MAX_ALIGN * 2), 0);
+	KUNIT_EXPECT_EQ(test, talc_claim_size(SIZE_MAX, 8), 0);
+	KUNIT_EXPECT_EQ(test, talc_claim_size(TALC_MAX_CHUNK, 8), 0);
+	KUNIT_EXPECT_GT(test, talc_claim_size(8, TALC_MAX_ALIGN), TALC_MAX_ALIGN);
+	KUNIT_EXPECT_EQ(test, talc_claim_size(0, 1), talc_claim_size(0, 8));
+	KUNIT_EXPECT_EQ(test, talc_claim_size(16, 1), talc_claim_size(1, 8));
+	for (s = 0; s < 70000; s += 37) {
+		size_t c = talc_claim_size(s, TALC_ALIGN);
+
+		KUNIT_ASSERT_GE(test, c, prev);
+		KUNIT_ASSERT_GE(test, c, s + TALC_OVERHEAD +
+				talc_region_overhead());
+		KUNIT_ASSERT_GE(test, talc_claim_size(s, 4096), c + 4096);
+		prev = c;
+	}
+}
+
+/*
+ * The protocol for every size and alignment: after a request failed, a
+ * fresh region of talc_claim_size() bytes - at any base alignment, found
+ * with the fit scans off - serves the retry.  The heap already holds free
+ * chunks of many bins that do not fit.
+ */
+static void core_claim_size_protocol(struct kunit *test)
+{
+	static const size_t aligns[] = { 1, 8, 16, 64, 256, 4096, 65536 };
+	size_t size = *(const size_t *)test->param_value;
+	void **frag = kunit_kzalloc(test, 64 * sizeof(*frag), GFP_KERNEL);
+	unsigned int a, off, i, protocol = 0;
+	struct talc_stats st;
+
+	KUNIT_ASSERT_NOT_NULL(test, frag);
+	claim_arena(test, 32 * 1024);
+	for (i = 0; i < 64; i++)
+		frag[i] = talc_malloc(T(test), 24 + (i * 37) % 400);
+	while (talc_malloc(T(test), 8))
+		;
+	for (i = 0; i < 64; i += 2)
+		talc_free(T(test), frag[i]);
+	talc_set_scan_limit(T(test), 0);
+
+	for (a = 0; a < ARRAY_SIZE(aligns); a++) {
+		size_t align = aligns[a];
+
+		for (off = 0; off < 8; off++) {
+			size_t claim = talc_claim_size(size, align);
+			u64 failed;
+			char *mem, *p;
+
+			KUNIT_ASSERT_GT(test, claim, size);
+			/* use up what fits already, until a request fails */
+			for (i = 0; i < 4096; i++) {
+				p = talc_malloc_aligned(T(test), size, align);
+				if (!p)
+					break;
+				KUNIT_ASSERT_EQ(test, (uintptr_t)p % align, 0);
+			}
+			KUNIT_ASSERT_LT(test, i, 4096);
+			failed = stats(test).failed_allocations;
+			mem = kunit_kzalloc(test, claim + 8, GFP_KERNEL);
+			KUNIT_ASSERT_NOT_NULL(test, mem);
+			KUNIT_ASSERT_EQ(test, claim_grow(test, mem + off, claim), 0);
+			p = talc_malloc_aligned(T(test), size, align);
+			KUNIT_ASSERT_TRUE_MSG(test, p,
+					      "size %zu align %zu base +%u: claim_size %zu does not serve it",
+					      size, align, off, claim);
+			KUNIT_EXPECT_EQ(test, (uintptr_t)p % align, 0);
+			KUNIT_EXPECT_TRUE(test, p > mem && p + size <= mem + off + claim);
+			KUNIT_EXPECT_GE(test, talc_usable_size(T(test), p), size);
+			KUNIT_EXPECT_EQ(test, stats(test).failed_allocations, failed);
+			talc_pattern_fill(p, size, off);
+			protocol++;
+		}
+	}
+	KUNIT_EXPECT_EQ(test, protocol, ARRAY_SIZE(aligns) * 8);
+	st = stats(test);
+	KUNIT_EXPECT_EQ(test, st.region_count, 1 + protocol);
+	KUNIT_EXPECT_EQ(test, st.bad_frees, 0);
 	expect_consistent(test);
 }
 
-/* ---- talc_check catches corruption ---- */
+/* ---- talc_check catches corruption (the private fields on purpose) ---- */
 
-enum corruption { C_HDR_CHECK, C_USED_SIZE, C_FOOTER, C_BITMAP, C_SUMMARY,
-		  C_LINK, C_WRONG_BIN, C_COUNTER, C_PREV_FLAG, C_SENTINEL };
+enum corruption { C_HDR_TAG, C_USED_SIZE, C_FOOTER, C_BITMAP, C_SUMMARY,
+		  C_LINK, C_WRONG_BIN, C_COUNTER, C_PREV_FLAG, C_SENTINEL,
+		  C_INDEX, C_MARK, C_IDLE_MARK, C_IDLE_COUNT };
 
 static const struct corrupt_case {
 	enum corruption kind;
 	const char *name;
+	const char *what;	/* the report expected */
 } corrupt_cases[] = {
-	{ C_HDR_CHECK, "header-check-bits" },
-	{ C_USED_SIZE, "used-chunk-size" },
-	{ C_FOOTER, "free-footer" },
-	{ C_BITMAP, "bitmap-bit" },
-	{ C_SUMMARY, "bitmap-summary" },
-	{ C_LINK, "free-list-link" },
-	{ C_WRONG_BIN, "chunk-in-wrong-bin" },
-	{ C_COUNTER, "available-counter" },
-	{ C_PREV_FLAG, "prev-free-flag" },
-	{ C_SENTINEL, "region-sentinel" },
+	{ C_HDR_TAG, "header-tag", "chunk header tag mismatch" },
+	{ C_USED_SIZE, "used-chunk-size", "chunk header tag mismatch" },
+	{ C_FOOTER, "free-footer", "free chunk footer disagrees with its header" },
+	{ C_BITMAP, "bitmap-bit", "bitmap bit of a free chunk's bin is clear" },
+	{ C_SUMMARY, "bitmap-summary", "summary bit disagrees with its bitmap word" },
+	{ C_LINK, "free-list-link", "free list back link broken" },
+	{ C_WRONG_BIN, "chunk-in-wrong-bin", "free list back link broken" },
+	{ C_COUNTER, "available-counter", "free counters disagree with the walk" },
+	{ C_PREV_FLAG, "prev-free-flag", "prev-free flags disagree with the chunk below" },
+	{ C_SENTINEL, "region-sentinel", "region sentinel broken" },
+	{ C_INDEX, "region-index", "region index out of order or out of bounds" },
+	{ C_MARK, "region-head-mark", "region head mark broken" },
+	{ C_IDLE_MARK, "idle-mark", "idle mark disagrees with the region" },
+	{ C_IDLE_COUNT, "idle-count", "idle region count disagrees with the regions" },
 };
 
 static void corrupt_desc(const struct corrupt_case *c, char *desc)
@@ -1137,7 +1869,7 @@ static void core_check_catches(struct kunit *test)
 	struct talc *t = T(test);
 	unsigned long *word = NULL, saved = 0;
 	struct talc_chunk **slot = NULL, *saved_slot = NULL;
-	size_t saved_avail = t->available_bytes;
+	size_t saved_avail, saved_idle;
 	char *mem, *p[4];
 	unsigned int b = 0, i;
 
@@ -1148,9 +1880,10 @@ static void core_check_catches(struct kunit *test)
 	b = talc_bin_of(208);
 	expect_consistent(test);
 	saved_avail = t->available_bytes;
+	saved_idle = t->idle_count;
 
 	switch (cc->kind) {
-	case C_HDR_CHECK:
+	case C_HDR_TAG:
 		word = hdr_of(p[2]);
 		saved = *word;
 		*word ^= 1UL << 60;
@@ -1158,7 +1891,7 @@ static void core_check_catches(struct kunit *test)
 	case C_USED_SIZE:
 		word = hdr_of(p[2]);
 		saved = *word;
-		*word += 8;	/* size 8 bytes larger, check bits now stale */
+		*word += 8;	/* the next header is now looked for in p[3] */
 		break;
 	case C_FOOTER:
 		word = hdr_of(p[1]) + 208 / 8 - 1;
@@ -1199,11 +1932,32 @@ static void core_check_catches(struct kunit *test)
 		saved = *word;
 		*word = 0;
 		break;
+	case C_INDEX:
+		word = &t->index_hi[0];
+		saved = *word;
+		*word += 8;	/* the sentinel one word past the region */
+		break;
+	case C_MARK:
+		word = (unsigned long *)t->index_lo[0] - 1;
+		KUNIT_ASSERT_PTR_EQ(test, (void *)(word + 1), (void *)hdr_of(p[0]));
+		saved = *word;
+		*word &= ~1UL;	/* HDR_USED: the first chunk's neighbour */
+		break;
+	case C_IDLE_MARK:
+		word = hdr_of(p[1]);
+		saved = *word;
+		*word |= BIT(41);	/* HDR_IDLE on a chunk that spans nothing */
+		break;
+	case C_IDLE_COUNT:
+		t->idle_count++;
+		break;
 	}
 	KUNIT_EXPECT_EQ(test, talc_check(t), -EUCLEAN);
 	KUNIT_EXPECT_EQ(test, F(test)->events[TALC_EV_CORRUPT], 1);
-	KUNIT_EXPECT_NOT_NULL(test, F(test)->last_what);
+	KUNIT_ASSERT_NOT_NULL(test, F(test)->last_what);
 	kunit_info(test, "reported: %s", F(test)->last_what);
+	KUNIT_EXPECT_EQ_MSG(test, strcmp(F(test)->last_what, cc->what), 0,
+			    "expected \"%s\"", cc->what);
 
 	/* Repair and the heap is whole again. */
 	if (word)
@@ -1213,6 +1967,7 @@ static void core_check_catches(struct kunit *test)
 		*slot = saved_slot;
 	}
 	t->available_bytes = saved_avail;
+	t->idle_count = saved_idle;
 	F(test)->events[TALC_EV_CORRUPT] = 0;
 	expect_consistent(test);
 	for (i = 0; i < 4; i++)
@@ -1230,7 +1985,7 @@ static void core_quick_reuse(struct kunit *test)
 	int i;
 
 	claim_arena(test, ARENA_SIZE);
-	T(test)->quick_depth = TALC_DEFAULT_QUICK_DEPTH;
+	talc_set_quick_depth(T(test), TALC_DEFAULT_QUICK_DEPTH);
 	p = talc_malloc(T(test), 64);
 	guard = talc_malloc(T(test), 8);
 	st0 = stats(test);
@@ -1241,24 +1996,28 @@ static void core_quick_reuse(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.available_bytes, st0.available_bytes + 72);
 	KUNIT_EXPECT_EQ(test, st.allocation_count, st0.allocation_count - 1);
 	KUNIT_EXPECT_EQ(test, st.allocated_bytes, st0.allocated_bytes - 64);
+	KUNIT_EXPECT_EQ(test, st.quick_chunks, 1);
+	KUNIT_EXPECT_EQ(test, st.quick_bytes, 72);
 	expect_consistent(test);
 	/* A parked chunk is still a double free and has no usable size. */
-	talc_free(T(test), p);
-	KUNIT_EXPECT_EQ(test, F(test)->events[TALC_EV_FREE_DOUBLE], 1);
+	KUNIT_EXPECT_EQ(test, talc_free(T(test), p), -EINVAL);
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_FREE_DOUBLE), 1);
 	KUNIT_EXPECT_EQ(test, talc_usable_size(T(test), p), 0);
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_FREE_DOUBLE), 2);
+	KUNIT_EXPECT_EQ(test, stats(test).bad_frees, 2);
 	q = talc_malloc(T(test), 60);	/* same chunk size: 72 */
 	KUNIT_EXPECT_PTR_EQ(test, q, p);
 	KUNIT_EXPECT_EQ(test, stats(test).allocated_bytes,
 			st0.allocated_bytes - 4);
 	KUNIT_EXPECT_EQ(test, talc_usable_size(T(test), q), 64);
+	KUNIT_EXPECT_EQ(test, stats(test).quick_chunks, 0);
 	expect_consistent(test);
 	/* Depth bound: the ninth free of a size is coalesced. */
 	for (i = 0; i < 10; i++)
 		talc_malloc(T(test), 200);
 	talc_free(T(test), q);
 	talc_free(T(test), guard);
-	KUNIT_EXPECT_LE(test, T(test)->quick_count[talc_bin_of(208)],
-			TALC_DEFAULT_QUICK_DEPTH);
+	KUNIT_EXPECT_LE(test, stats(test).quick_chunks, 2);
 	expect_consistent(test);
 }
 
@@ -1268,18 +2027,19 @@ static void core_quick_depth_bound(struct kunit *test)
 	int i;
 
 	claim_arena(test, ARENA_SIZE);
-	T(test)->quick_depth = 4;
+	talc_set_quick_depth(T(test), 4);
 	for (i = 0; i < 12; i++) {
 		p[i] = talc_malloc(T(test), 100);
 		g[i] = talc_malloc(T(test), 8);
 	}
 	for (i = 0; i < 12; i++)
 		talc_free(T(test), p[i]);
-	KUNIT_EXPECT_EQ(test, T(test)->quick_count[talc_bin_of(112)], 4);
-	KUNIT_EXPECT_EQ(test, T(test)->quick_chunks, 4 + 0);
+	KUNIT_EXPECT_EQ(test, stats(test).quick_chunks, 4);
+	KUNIT_EXPECT_EQ(test, stats(test).quick_bytes, 4 * 112);
 	expect_consistent(test);
 	for (i = 0; i < 12; i++)
 		talc_free(T(test), g[i]);
+	KUNIT_EXPECT_EQ(test, stats(test).quick_chunks, 8);
 	expect_consistent(test);
 }
 
@@ -1290,15 +2050,15 @@ static void core_quick_flush_on_failure(struct kunit *test)
 	int i, n = 0;
 
 	claim_arena(test, 8192);
-	T(test)->quick_depth = 64;
+	talc_set_quick_depth(T(test), 64);
 	while (n < 64 && (p[n] = talc_malloc(T(test), 100)))
 		n++;
 	for (i = 0; i < n; i++)
 		talc_free(T(test), p[i]);
-	KUNIT_EXPECT_EQ(test, T(test)->quick_chunks, n);
+	KUNIT_EXPECT_EQ(test, stats(test).quick_chunks, n);
 	p[0] = talc_malloc(T(test), 4000);
 	KUNIT_EXPECT_NOT_NULL(test, p[0]);
-	KUNIT_EXPECT_EQ(test, T(test)->quick_chunks, 0);
+	KUNIT_EXPECT_EQ(test, stats(test).quick_chunks, 0);
 	KUNIT_EXPECT_EQ(test, stats(test).failed_allocations, 0);
 	expect_consistent(test);
 	talc_free(T(test), p[0]);
@@ -1312,25 +2072,950 @@ static void core_quick_region_ops(struct kunit *test)
 	char *mem = claim_arena(test, 8192);
 	void *p;
 
-	T(test)->quick_depth = 8;
+	talc_set_quick_depth(T(test), 8);
 	p = talc_malloc(T(test), 100);
 	talc_free(T(test), p);
-	KUNIT_EXPECT_EQ(test, T(test)->quick_chunks, 1);
+	KUNIT_EXPECT_EQ(test, stats(test).quick_chunks, 1);
 	KUNIT_EXPECT_EQ(test, talc_release(T(test), mem), 0);
 	KUNIT_EXPECT_EQ(test, stats(test).available_bytes, 0);
 	KUNIT_EXPECT_EQ(test, stats(test).fragment_count, 0);
+	KUNIT_EXPECT_EQ(test, stats(test).quick_chunks, 0);
+	expect_consistent(test);
+}
+
+/* Poisoning turned on coalesces what is parked (parked chunks hold none). */
+static void core_quick_poison_flush(struct kunit *test)
+{
+	char *p, *g;
+
+	claim_arena(test, 8192);
+	talc_set_quick_depth(T(test), 8);
+	p = talc_malloc(T(test), 100);
+	g = talc_malloc(T(test), 8);
+	talc_free(T(test), p);
+	KUNIT_EXPECT_EQ(test, stats(test).quick_chunks, 1);
+	talc_set_poison(T(test), true);
+	KUNIT_EXPECT_EQ(test, stats(test).quick_chunks, 0);
+	/* and nothing is parked while it is on */
+	talc_free(T(test), g);
+	KUNIT_EXPECT_EQ(test, stats(test).quick_chunks, 0);
+	KUNIT_EXPECT_EQ(test, stats(test).fragment_count, 1);
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, 1);
+	expect_consistent(test);
+}
+
+/* ---- the region index ---- */
+
+/* talc_index_bytes() and talc_set_index() on their own. */
+static void core_index_set(struct kunit *test)
+{
+	struct talc *t = T(test);
+	char *mem = kunit_kzalloc(test, 8 * 4096, GFP_KERNEL);
+	unsigned long *idx = kunit_kzalloc(test, 64 * 16, GFP_KERNEL);
+	void *old = idx;
+	int i;
+
+	KUNIT_ASSERT_TRUE(test, mem && idx);
+	for (i = 0; i < TALC_INDEX_INLINE; i++) {
+		KUNIT_EXPECT_EQ(test, talc_index_bytes(t), 0);
+		KUNIT_ASSERT_EQ(test, talc_claim(t, mem + i * 4096, 4096), 0);
+	}
+	KUNIT_EXPECT_EQ(test, talc_index_bytes(t), 2 * TALC_INDEX_INLINE * 16);
+	KUNIT_EXPECT_EQ(test, talc_claim(t, mem + 4 * 4096, 4096), -ENOSPC);
+	/* nothing changed by the refusal */
+	KUNIT_EXPECT_EQ(test, stats(test).region_count, TALC_INDEX_INLINE);
+	KUNIT_EXPECT_EQ(test, stats(test).claimed_bytes, 4 * 4096);
+	/* bad index memory: refused, nothing changes, no old memory */
+	KUNIT_EXPECT_EQ(test, talc_set_index(t, NULL, 1024, &old), -EINVAL);
+	KUNIT_EXPECT_NULL(test, old);
+	old = idx;
+	KUNIT_EXPECT_EQ(test, talc_set_index(t, (char *)idx + 4, 512, &old),
+			-EINVAL);
+	KUNIT_EXPECT_NULL(test, old);
+	KUNIT_EXPECT_EQ(test, talc_set_index(t, idx, 3 * 16, &old), -EINVAL);
+	KUNIT_EXPECT_EQ(test, talc_set_index(t, idx, 4 * 16 - 1, &old), -EINVAL);
+	KUNIT_EXPECT_EQ(test, talc_claim(t, mem + 4 * 4096, 4096), -ENOSPC);
+	expect_consistent(test);
+	/* just enough: still full */
+	KUNIT_EXPECT_EQ(test, talc_set_index(t, idx, 4 * 16, &old), 0);
+	KUNIT_EXPECT_NULL(test, old);		/* was the built-in one */
+	KUNIT_EXPECT_EQ(test, talc_claim(t, mem + 4 * 4096, 4096), -ENOSPC);
+	expect_consistent(test);
+	/* a larger one, at another address: the old memory comes back */
+	KUNIT_EXPECT_EQ(test, talc_set_index(t, idx + 8, 32 * 16, &old), 0);
+	KUNIT_EXPECT_PTR_EQ(test, old, (void *)idx);
+	memset(idx, 0xa5, 8 * sizeof(*idx));
+	KUNIT_EXPECT_EQ(test, talc_index_bytes(t), 0);
+	for (i = 4; i < 8; i++)
+		KUNIT_EXPECT_EQ(test, talc_claim(t, mem + i * 4096, 4096), 0);
+	KUNIT_EXPECT_EQ(test, stats(test).region_count, 8);
+	expect_consistent(test);
+	for (i = 0; i < 8; i++)
+		KUNIT_EXPECT_NOT_NULL(test, talc_malloc(t, 3000));
+	KUNIT_EXPECT_NULL(test, talc_malloc(t, 3000));
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, 0);
+	expect_consistent(test);
+}
+
+/*
+ * Many regions claimed in random address order from one buffer, with
+ * gaps: the index grows through the -ENOSPC protocol; every allocation is
+ * found in its region by free and usable_size; pointers in the gaps, in
+ * the region heads and just past each region's end are rejected without
+ * being read (the gaps are poisoned for ASan); regions released in the
+ * middle and claimed again.
+ */
+#define NR_IREG		64
+#define IREG_STRIDE	5120
+
+struct ireg {
+	char *base;
+	size_t size;
+};
+
+static void core_index_many_regions(struct kunit *test)
+{
+	char *buf = kunit_kzalloc(test, NR_IREG * IREG_STRIDE + 64, GFP_KERNEL);
+	struct ireg *reg = kunit_kzalloc(test, NR_IREG * sizeof(*reg), GFP_KERNEL);
+	unsigned int *order = kunit_kzalloc(test, NR_IREG * sizeof(*order),
+					    GFP_KERNEL);
+	enum { MAXP = NR_IREG * 4096 / 32 };
+	void **ptr = kunit_kzalloc(test, MAXP * sizeof(*ptr), GFP_KERNEL);
+	unsigned int i, j, k, n = 0, probes = 0;
+	struct talc_region_info ri;
+	u32 seed = 2024;
+	void *after;
+
+	KUNIT_ASSERT_TRUE(test, buf && reg && order && ptr);
+	for (i = 0; i < NR_IREG; i++) {
+		/* some bases and ends unaligned, gaps of 1280 bytes and more */
+		reg[i].base = buf + i * IREG_STRIDE + (i % 3 == 1 ? 5 : 0);
+		reg[i].size = 3840 - (i % 5) * 512 - (i % 4 == 3 ? 3 : 0);
+		order[i] = i;
+	}
+	for (i = NR_IREG - 1; i > 0; i--) {
+		j = next_rand(&seed) % (i + 1);
+		k = order[i];
+		order[i] = order[j];
+		order[j] = k;
+	}
+	for (i = 0; i < NR_IREG; i++) {
+		char *end = reg[i].base + reg[i].size;
+		char *next = i + 1 < NR_IREG ? reg[i + 1].base :
+			     buf + NR_IREG * IREG_STRIDE;
+
+		gap_poison(PTR_ALIGN(end, 8),
+			   (char *)ALIGN_DOWN((uintptr_t)next, 8) -
+			   PTR_ALIGN(end, 8));
+	}
+	for (i = 0; i < NR_IREG; i++) {
+		struct ireg *r = &reg[order[i]];
+
+		KUNIT_ASSERT_EQ(test, claim_grow(test, r->base, r->size), 0);
+	}
+	KUNIT_EXPECT_EQ(test, F(test)->index_grows, 4);	/* 4 -> 64 */
+	KUNIT_EXPECT_EQ(test, stats(test).region_count, NR_IREG);
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, NR_IREG);
+	expect_consistent(test);
+
+	/* the regions in address order */
+	after = NULL;
+	for (i = 0; i < NR_IREG; i++) {
+		KUNIT_ASSERT_EQ(test, talc_region_next(T(test), after, &ri), 0);
+		KUNIT_EXPECT_PTR_EQ(test, ri.base, reg[i].base);
+		KUNIT_EXPECT_EQ(test, ri.size, reg[i].size);
+		after = ri.base;
+	}
+	KUNIT_EXPECT_EQ(test, talc_region_next(T(test), after, &ri), -ENOENT);
+
+	/* fill every region; each block lies in one */
+	while (n < MAXP && (ptr[n] = talc_malloc(T(test), 8 + (n % 4) * 40))) {
+		k = ((char *)ptr[n] - buf) / IREG_STRIDE;
+		KUNIT_ASSERT_LT(test, k, NR_IREG);
+		KUNIT_ASSERT_TRUE(test, (char *)ptr[n] >= reg[k].base &&
+				  (char *)ptr[n] + 8 + (n % 4) * 40 <=
+				  reg[k].base + reg[k].size);
+		talc_pattern_fill(ptr[n], 8 + (n % 4) * 40, n);
+		n++;
+	}
+	KUNIT_ASSERT_LT(test, n, MAXP);
+	KUNIT_EXPECT_GT(test, n, NR_IREG * 20);
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, 0);
+	for (i = 0; i < n; i++)
+		KUNIT_ASSERT_GE(test, talc_usable_size(T(test), ptr[i]),
+				8 + (i % 4) * 40);
+	KUNIT_EXPECT_EQ(test, stats(test).bad_frees, 0);
+
+	/* pointers around every region: rejected, never read */
+	for (i = 0; i < NR_IREG; i++) {
+		char *lo = PTR_ALIGN(reg[i].base, 8);
+		char *hi = (char *)ALIGN_DOWN((uintptr_t)(reg[i].base +
+							  reg[i].size), 8);
+		char *outside[] = { lo, lo + 8, lo + REGION_HEAD,
+				    hi, hi + 8, hi + 64, lo - 8, lo - 64 };
+		char *sentinel = hi - 8;
+
+		for (j = 0; j < ARRAY_SIZE(outside); j++) {
+			KUNIT_EXPECT_EQ(test, talc_free(T(test), outside[j]),
+					-EINVAL);
+			KUNIT_EXPECT_EQ(test, talc_usable_size(T(test),
+							       outside[j]), 0);
+			probes += 2;
+			KUNIT_EXPECT_EQ_MSG(test, events(test, TALC_EV_FREE_OUTSIDE),
+					    probes, "region %u probe %u", i, j);
+		}
+		/* the sentinel: inside, but no chunk starts in front of it */
+		KUNIT_EXPECT_EQ(test, talc_usable_size(T(test), sentinel), 0);
+		KUNIT_EXPECT_EQ(test, talc_free(T(test), sentinel), -EINVAL);
+	}
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_FREE_OUTSIDE) +
+			events(test, TALC_EV_FREE_INVALID), probes + 2 * NR_IREG);
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_FREE_DOUBLE), 0);
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_FREE_MISALIGNED), 0);
+	expect_consistent(test);
+
+	/* free the blocks of the regions in the middle, and release them */
+	for (i = 0; i < n; i++) {
+		k = ((char *)ptr[i] - buf) / IREG_STRIDE;
+		if (k < 20 || k >= 44)
+			continue;
+		KUNIT_ASSERT_TRUE(test, talc_pattern_ok(ptr[i], 8 + (i % 4) * 40,
+							i));
+		KUNIT_ASSERT_EQ(test, talc_free(T(test), ptr[i]), 0);
+		ptr[i] = NULL;
+	}
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, 24);
+	for (k = 20; k < 44; k++)
+		KUNIT_ASSERT_EQ(test, talc_release(T(test), reg[k].base), 0);
+	KUNIT_EXPECT_EQ(test, stats(test).region_count, NR_IREG - 24);
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, 0);
+	expect_consistent(test);
+	/* a pointer into a released region is outside now */
+	KUNIT_EXPECT_EQ(test, talc_usable_size(T(test), reg[30].base + 1024), 0);
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_FREE_OUTSIDE), probes + 1);
+	/* the others are still found */
+	for (i = 0; i < n; i++)
+		if (ptr[i])
+			KUNIT_ASSERT_GE(test, talc_usable_size(T(test), ptr[i]),
+					8 + (i % 4) * 40);
+	KUNIT_ASSERT_EQ(test, talc_region_next(T(test), reg[19].base, &ri), 0);
+	KUNIT_EXPECT_PTR_EQ(test, ri.base, reg[44].base);
+	/* from the base of a region that is gone: the next one by address */
+	KUNIT_ASSERT_EQ(test, talc_region_next(T(test), reg[30].base, &ri), 0);
+	KUNIT_EXPECT_PTR_EQ(test, ri.base, reg[44].base);
+
+	/* claimed again, from the top down: inserted in the middle */
+	for (k = 43; k >= 20; k--)
+		KUNIT_ASSERT_EQ(test, claim_grow(test, reg[k].base, reg[k].size),
+				0);
+	KUNIT_EXPECT_EQ(test, F(test)->index_grows, 4);
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, 24);
+	expect_consistent(test);
+	for (i = 0; i < n; i++) {
+		if (!ptr[i])
+			continue;
+		KUNIT_ASSERT_TRUE(test, talc_pattern_ok(ptr[i], 8 + (i % 4) * 40,
+							i));
+		KUNIT_ASSERT_EQ(test, talc_free(T(test), ptr[i]), 0);
+	}
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, NR_IREG);
+	KUNIT_EXPECT_EQ(test, stats(test).allocation_count, 0);
+	for (i = 0; i < NR_IREG; i++)
+		KUNIT_ASSERT_EQ(test, talc_release(T(test), reg[order[i]].base),
+				0);
+	KUNIT_EXPECT_EQ(test, stats(test).region_count, 0);
+	KUNIT_EXPECT_EQ(test, stats(test).claimed_bytes, 0);
+	expect_consistent(test);
+	gap_unpoison(buf, NR_IREG * IREG_STRIDE + 64);
+}
+
+/* ---- idle regions ---- */
+
+static bool region_idle(struct kunit *test, void *base)
+{
+	struct talc_region_info ri;
+	void *after = NULL;
+
+	while (!talc_region_next(T(test), after, &ri)) {
+		if (ri.base == base)
+			return ri.idle;
+		after = ri.base;
+	}
+	KUNIT_FAIL(test, "region %p not found", base);
+	return false;
+}
+
+static void core_idle_regions(struct kunit *test)
+{
+	char *a = kunit_kzalloc(test, 8192, GFP_KERNEL);
+	char *b = kunit_kzalloc(test, 16384, GFP_KERNEL);
+	struct talc_block old;
+	char *p, *q, *r;
+
+	KUNIT_ASSERT_TRUE(test, a && b);
+	/* a fresh region is idle */
+	KUNIT_ASSERT_EQ(test, talc_claim(T(test), a, 8192), 0);
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, 1);
+	KUNIT_EXPECT_PTR_EQ(test, idle_base(test, NULL), (void *)a);
+	KUNIT_EXPECT_NULL(test, idle_base(test, a));
+	KUNIT_EXPECT_TRUE(test, region_idle(test, a));
+	/* an allocation makes it busy */
+	p = talc_malloc(T(test), 100);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, 0);
+	KUNIT_EXPECT_NULL(test, idle_base(test, NULL));
+	KUNIT_EXPECT_FALSE(test, region_idle(test, a));
+	KUNIT_EXPECT_EQ(test, talc_release(T(test), a), -EBUSY);
+	/* a second region, idle; skip says which one not to return */
+	KUNIT_ASSERT_EQ(test, talc_claim(T(test), b, 16384), 0);
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, 1);
+	KUNIT_EXPECT_PTR_EQ(test, idle_base(test, NULL), (void *)b);
+	KUNIT_EXPECT_NULL(test, idle_base(test, b));
+	/* resizing in place keeps a busy; freeing the last block idles it */
+	KUNIT_EXPECT_EQ(test, talc_resize(T(test), p, 20, &old), 0);
+	KUNIT_EXPECT_EQ(test, talc_resize(T(test), p, 2000, &old), 0);
+	KUNIT_EXPECT_FALSE(test, region_idle(test, a));
+	KUNIT_EXPECT_EQ(test, talc_free(T(test), p), 0);
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, 2);
+	KUNIT_EXPECT_TRUE(test, region_idle(test, a));
+	/* the most recently idle first, the other one when it is skipped */
+	KUNIT_EXPECT_PTR_EQ(test, idle_base(test, NULL), (void *)a);
+	KUNIT_EXPECT_PTR_EQ(test, idle_base(test, a), (void *)b);
+	KUNIT_EXPECT_PTR_EQ(test, idle_base(test, b), (void *)a);
+	KUNIT_EXPECT_PTR_EQ(test, idle_base(test, p), (void *)a);
+	expect_consistent(test);
+
+	/* an aligned block cut out of the middle of an idle region */
+	p = talc_malloc_aligned(T(test), 1000, 4096);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, 1);
+	expect_consistent(test);
+	talc_free(T(test), p);
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, 2);
+	expect_consistent(test);
+
+	/* two blocks in b: idle only after both are gone, in either order */
+	p = talc_malloc(T(test), 9000);		/* only b has room */
+	KUNIT_ASSERT_TRUE(test, p >= b && p < b + 16384);
+	q = talc_malloc(T(test), 5000);
+	KUNIT_ASSERT_TRUE(test, q >= b && q < b + 16384);
+	KUNIT_EXPECT_FALSE(test, region_idle(test, b));
+	talc_free(T(test), p);
+	KUNIT_EXPECT_FALSE(test, region_idle(test, b));
+	talc_free(T(test), q);
+	KUNIT_EXPECT_TRUE(test, region_idle(test, b));
+
+	/* with quick lists on a parked chunk keeps its region busy */
+	KUNIT_ASSERT_EQ(test, talc_set_quick_depth(T(test), 8), 0);
+	p = talc_malloc(T(test), 16320);	/* all of b */
+	KUNIT_ASSERT_TRUE(test, p >= b && p < b + 16384);
+	r = talc_malloc(T(test), 100);		/* so this comes from a */
+	KUNIT_ASSERT_TRUE(test, r >= a && r < a + 8192);
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, 0);
+	talc_free(T(test), r);			/* parked */
+	KUNIT_EXPECT_EQ(test, stats(test).quick_chunks, 1);
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, 0);
+	KUNIT_EXPECT_FALSE(test, region_idle(test, a));
+	KUNIT_EXPECT_NULL(test, idle_base(test, NULL));
+	expect_consistent(test);
+	talc_flush(T(test));
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, 1);
+	KUNIT_EXPECT_PTR_EQ(test, idle_base(test, NULL), (void *)a);
+	/* parked again: release coalesces it and takes the region */
+	r = talc_malloc(T(test), 100);
+	talc_free(T(test), r);
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, 0);
+	KUNIT_EXPECT_EQ(test, talc_release(T(test), b), -EBUSY);
+	KUNIT_EXPECT_EQ(test, talc_release(T(test), a), 0);
+	KUNIT_EXPECT_EQ(test, stats(test).quick_chunks, 0);
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, 0);
+	expect_consistent(test);
+	/* truncated, a busy region stays busy; an idle one stays idle
+	 * through truncate and extend
+	 */
+	KUNIT_EXPECT_EQ(test, talc_truncate(T(test), b,
+					    talc_truncate_limit(T(test), b)), 0);
+	KUNIT_EXPECT_FALSE(test, region_idle(test, b));
+	talc_free(T(test), p);
+	KUNIT_EXPECT_TRUE(test, region_idle(test, b));
+	KUNIT_EXPECT_EQ(test, talc_truncate(T(test), b, 8192), 0);
+	KUNIT_EXPECT_TRUE(test, region_idle(test, b));
+	KUNIT_EXPECT_EQ(test, talc_extend(T(test), b, 16384), 0);
+	KUNIT_EXPECT_TRUE(test, region_idle(test, b));
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, 1);
+	expect_consistent(test);
+	KUNIT_EXPECT_EQ(test, talc_release(T(test), b), 0);
+	KUNIT_EXPECT_EQ(test, stats(test).region_count, 0);
+	KUNIT_EXPECT_NULL(test, idle_base(test, NULL));
+	expect_consistent(test);
+}
+
+/* ---- resumable walks ---- */
+
+struct wrec {
+	void *region;
+	void *chunk;
+	size_t size;
+	bool used;
+};
+
+struct wlist {
+	struct wrec *r;
+	size_t n, cap;
+};
+
+static int wlist_add(void *data, const struct talc_chunk_info *ci)
+{
+	struct wlist *l = data;
+
+	if (l->n >= l->cap)
+		return -ENOSPC;
+	l->r[l->n].region = ci->region;
+	l->r[l->n].chunk = ci->chunk;
+	l->r[l->n].size = ci->size;
+	l->r[l->n].used = ci->used;
+	l->n++;
+	return 0;
+}
+
+static const unsigned int walk_budgets[] = { 1, 2, 3, 7, 64, UINT_MAX };
+
+static void budget_desc(const unsigned int *b, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "budget=%u", *b);
+}
+
+KUNIT_ARRAY_PARAM(walk_budget, walk_budgets, budget_desc);
+
+/*
+ * On a heap that does not change, the stepped walk visits exactly the
+ * chunks talc_walk() visits, in a bounded number of steps, and the stepped
+ * check passes; neither changes the heap.
+ */
+static void core_walk_steps_quiescent(struct kunit *test)
+{
+	unsigned int budget = *(const unsigned int *)test->param_value;
+	enum { CAP = 2048 };
+	struct wlist all = { .cap = CAP }, step = { .cap = CAP };
+	char *mem[3];
+	void *p[40];
+	unsigned int i, calls;
+	size_t bound;
+	u64 gen;
+	int ret;
+
+	all.r = kunit_kzalloc(test, CAP * sizeof(*all.r), GFP_KERNEL);
+	step.r = kunit_kzalloc(test, CAP * sizeof(*step.r), GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, all.r && step.r);
+	mem[0] = claim_arena(test, 32768);
+	mem[1] = kunit_kzalloc(test, 8192, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, mem[1]);
+	KUNIT_ASSERT_EQ(test, claim_grow(test, mem[1] + 3, 8000), 0);
+	mem[2] = claim_arena(test, 4096);
+	/* an idle region truncated to nothing: no chunk to visit */
+	KUNIT_ASSERT_EQ(test, talc_truncate(T(test), mem[2],
+					    talc_truncate_limit(T(test), mem[2])),
+			0);
+	claim_arena(test, 4096);	/* idle, one chunk */
+	talc_set_quick_depth(T(test), 4);
+	for (i = 0; i < ARRAY_SIZE(p); i++)
+		p[i] = talc_malloc_aligned(T(test), 50 + i * 97, 8 << (i % 5));
+	for (i = 0; i < ARRAY_SIZE(p); i += 3)
+		talc_free(T(test), p[i]);	/* some parked */
+	KUNIT_EXPECT_GT(test, stats(test).quick_chunks, 0);
+
+	KUNIT_ASSERT_EQ(test, talc_walk(T(test), wlist_add, &all), 0);
+	gen = talc_generation(T(test));
+	talc_walk_start(T(test));
+	for (calls = 0; calls < 10 * CAP; calls++) {
+		ret = talc_walk_step(T(test), wlist_add, &step, budget);
+		KUNIT_ASSERT_GE(test, ret, 0);
+		if (!ret)
+			break;
+	}
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	bound = budget >= all.n ? 1 : all.n / budget + 1;
+	KUNIT_EXPECT_LE(test, calls + 1, bound + stats(test).region_count);
+	KUNIT_ASSERT_EQ(test, step.n, all.n);
+	for (i = 0; i < all.n; i++) {
+		KUNIT_EXPECT_PTR_EQ(test, step.r[i].chunk, all.r[i].chunk);
+		KUNIT_EXPECT_PTR_EQ(test, step.r[i].region, all.r[i].region);
+		KUNIT_EXPECT_EQ(test, step.r[i].size, all.r[i].size);
+		KUNIT_EXPECT_EQ(test, step.r[i].used, all.r[i].used);
+	}
+	/* once done it stays done */
+	KUNIT_EXPECT_EQ(test, talc_walk_step(T(test), wlist_add, &step, budget), 0);
+	KUNIT_EXPECT_EQ(test, step.n, all.n);
+
+	talc_walk_start(T(test));
+	for (calls = 0; calls < 10 * CAP; calls++) {
+		ret = talc_check_step(T(test), budget);
+		KUNIT_ASSERT_GE(test, ret, 0);
+		if (!ret)
+			break;
+	}
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_LE(test, calls + 1, bound + stats(test).region_count);
+	KUNIT_EXPECT_EQ(test, talc_generation(T(test)), gen);
+	expect_consistent(test);
+}
+
+static int stop_at_third(void *data, const struct talc_chunk_info *ci)
+{
+	struct wlist *l = data;
+
+	if (l->n == 2)
+		return 5;
+	return wlist_add(data, ci);
+}
+
+/*
+ * A walk function's non-zero return stops the step there; the next step
+ * visits that chunk again.
+ */
+static void core_walk_step_stop(struct kunit *test)
+{
+	struct wrec rec[8];
+	struct wlist l = { .r = rec, .cap = 8 };
+	struct talc_chunk_info third;
+	void *p[4];
+	int i;
+
+	claim_arena(test, 8192);
+	for (i = 0; i < 4; i++)
+		p[i] = talc_malloc(T(test), 100);
+	talc_walk_start(T(test));
+	KUNIT_EXPECT_EQ(test, talc_walk_step(T(test), stop_at_third, &l, 8), 5);
+	KUNIT_EXPECT_EQ(test, l.n, 2);
+	KUNIT_EXPECT_EQ(test, talc_walk_step(T(test), stop_at_first, &third, 8), 7);
+	KUNIT_EXPECT_PTR_EQ(test, third.chunk, (void *)hdr_of(p[2]));
+	KUNIT_EXPECT_EQ(test, talc_walk_step(T(test), wlist_add, &l, 8), 0);
+	KUNIT_EXPECT_EQ(test, l.n, 5);	/* p[2], p[3] and the top chunk */
+	KUNIT_EXPECT_PTR_EQ(test, l.r[2].chunk, (void *)hdr_of(p[2]));
+	/* a fresh start starts over */
+	talc_walk_start(T(test));
+	l.n = 0;
+	KUNIT_EXPECT_EQ(test, talc_walk_step(T(test), wlist_add, &l, 2), 1);
+	KUNIT_EXPECT_EQ(test, l.n, 2);
+	KUNIT_EXPECT_PTR_EQ(test, l.r[0].chunk, (void *)hdr_of(p[0]));
+}
+
+/*
+ * Regression: the walk stood in a region that was then released (its
+ * position parks just below that region's first chunk), and the region
+ * below was extended over the released space before the next step.  The
+ * position must not be taken for a chunk of the grown region.
+ */
+static void core_walk_step_release_extend(struct kunit *test)
+{
+	char *buf = kunit_kzalloc(test, 3 * 8192, GFP_KERNEL);
+	struct wrec rec[16];
+	struct wlist l = { .r = rec, .cap = 16 };
+	int check, top_used, ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	for (check = 0; check < 2; check++) {
+		for (top_used = 0; top_used < 2; top_used++) {
+			void *p = NULL;
+
+			KUNIT_ASSERT_EQ(test, talc_claim(T(test), buf, 8192), 0);
+			KUNIT_ASSERT_EQ(test, talc_claim(T(test), buf + 8192, 4096),
+					0);
+			if (top_used) {	/* all of the lower region in use */
+				p = talc_malloc(T(test), 8192 - REGION_HEAD -
+						2 * TALC_ALIGN);
+				KUNIT_ASSERT_TRUE(test, p && (char *)p < buf + 8192);
+			}
+			talc_walk_start(T(test));
+			l.n = 0;
+			/* the lower region's one chunk: the walk moves up */
+			ret = check ? talc_check_step(T(test), 1) :
+				      talc_walk_step(T(test), wlist_add, &l, 1);
+			KUNIT_ASSERT_EQ(test, ret, 1);
+			KUNIT_ASSERT_EQ(test, talc_release(T(test), buf + 8192), 0);
+			KUNIT_ASSERT_EQ(test, talc_extend(T(test), buf, 16384), 0);
+			ret = check ? talc_check_step(T(test), 8) :
+				      talc_walk_step(T(test), wlist_add, &l, 8);
+			KUNIT_EXPECT_EQ_MSG(test, ret, 0, "%s, top %s: %d (%s)",
+					    check ? "check" : "walk",
+					    top_used ? "used" : "free", ret,
+					    F(test)->last_what ?: "-");
+			if (!check)
+				KUNIT_EXPECT_LE(test, l.n, 3);
+			expect_consistent(test);
+			talc_free(T(test), p);
+			KUNIT_ASSERT_EQ(test, talc_release(T(test), buf), 0);
+		}
+	}
+}
+
+/*
+ * The stepped walk and check with the heap changing between every two
+ * steps: allocations, frees, reallocs, resizes, flushes, and regions
+ * claimed, released, extended (also over the space of a released region
+ * right above) and truncated.  The steps never see an inconsistency, visit
+ * only chunks of live regions, and every walk ends.
+ */
+enum { WS_SLOTS = 8, WS_SLOT = 16384, WS_BLOCKS = 96 };
+
+struct ws_region {
+	char *base;
+	size_t size;
+	bool live;
+};
+
+struct ws_block {
+	char *p;
+	size_t len;
+	u8 seed;
+};
+
+struct ws {
+	struct kunit *test;
+	char *buf;
+	struct ws_region reg[WS_SLOTS];
+	struct ws_block blk[WS_BLOCKS];
+	u32 seed;
+	bool poison;
+	unsigned long visits, bad_visits, ops, claims, releases, extends;
+};
+
+static struct ws_region *ws_region_of(struct ws *w, const void *p)
+{
+	int s;
+
+	for (s = 0; s < WS_SLOTS; s++)
+		if (w->reg[s].live && (const char *)p >= w->reg[s].base &&
+		    (const char *)p < w->reg[s].base + w->reg[s].size)
+			return &w->reg[s];
+	return NULL;
+}
+
+static bool ws_overlaps(struct ws *w, const char *base, size_t size)
+{
+	int s;
+
+	for (s = 0; s < WS_SLOTS; s++)
+		if (w->reg[s].live && base < w->reg[s].base + w->reg[s].size &&
+		    w->reg[s].base < base + size)
+			return true;
+	return false;
+}
+
+/* How far region @r may grow: to the next live region or the buffer end. */
+static size_t ws_room(struct ws *w, const struct ws_region *r)
+{
+	char *lim = w->buf + WS_SLOTS * WS_SLOT;
+	int s;
+
+	for (s = 0; s < WS_SLOTS; s++)
+		if (w->reg[s].live && w->reg[s].base > r->base &&
+		    w->reg[s].base < lim)
+			lim = w->reg[s].base;
+	return lim - (r->base + r->size);
+}
+
+static int ws_visit(void *data, const struct talc_chunk_info *ci)
+{
+	struct ws *w = data;
+	struct ws_region *r = ws_region_of(w, ci->chunk);
+
+	w->visits++;
+	if (!r || r->base != ci->region || ci->size < TALC_MIN_CHUNK ||
+	    (char *)ci->chunk + ci->size > r->base + r->size)
+		w->bad_visits++;
+	return 0;
+}
+
+static bool ws_block_in(const struct ws_block *b, const struct ws_region *r)
+{
+	return b->p && b->p >= r->base && b->p < r->base + r->size;
+}
+
+static void ws_fill(struct ws_block *b, size_t len, u8 seed)
+{
+	b->len = len;
+	b->seed = seed;
+	talc_pattern_fill(b->p, len, seed);
+}
+
+static void ws_mutate(struct ws *w)
+{
+	struct kunit *test = w->test;
+	struct talc *t = T(test);
+	u32 r = next_rand(&w->seed), r2 = next_rand(&w->seed);
+	struct ws_region *reg = &w->reg[(r >> 8) % WS_SLOTS];
+	struct ws_block *b = &w->blk[(r >> 12) % WS_BLOCKS];
+	struct talc_block old;
+	size_t n, lim;
+	char *q;
+	int i, ret;
+
+	w->ops++;
+	if (b->p)
+		KUNIT_ASSERT_TRUE(test, talc_pattern_ok(b->p, b->len, b->seed));
+	switch (r % 16) {
+	case 0: case 1: case 2: case 3:
+		if (b->p)
+			KUNIT_ASSERT_EQ(test, talc_free(t, b->p), 0);
+		n = r2 % 8 ? r2 % 600 : r2 % 6000;
+		b->p = r2 & 0x10000 ? talc_malloc_aligned(t, n, 8 << (r2 >> 17) % 7)
+				    : talc_malloc(t, n);
+		if (b->p)
+			ws_fill(b, n, r2 >> 24);
+		break;
+	case 4: case 5:
+		if (b->p)
+			KUNIT_ASSERT_EQ(test, talc_free(t, b->p), 0);
+		b->p = NULL;
+		break;
+	case 6:
+		if (!b->p)
+			break;
+		n = r2 % 3000 + 1;
+		q = talc_realloc(t, b->p, n);
+		if (q) {
+			KUNIT_ASSERT_TRUE(test, talc_pattern_ok(q, min(n, b->len),
+								b->seed));
+			b->p = q;
+			ws_fill(b, n, b->seed + 1);
+		}
+		break;
+	case 7:
+		if (!b->p)
+			break;
+		n = r2 % 2000 + 1;
+		ret = talc_resize(t, b->p, n, &old);
+		KUNIT_ASSERT_TRUE(test, ret == 0 || ret == -ENOSPC);
+		if (!ret)
+			ws_fill(b, n, b->seed + 1);
+		break;
+	case 8:
+		talc_flush(t);
+		break;
+	case 9:
+		if (reg->live)
+			break;
+		lim = min_t(size_t, WS_SLOT,
+			    w->buf + WS_SLOTS * WS_SLOT - reg->base);
+		n = 256 + r2 % (lim - 256 + 1);
+		ret = claim_grow(test, reg->base, n);
+		KUNIT_ASSERT_EQ(test, ret, ws_overlaps(w, reg->base, n) ? -EINVAL : 0);
+		if (!ret) {
+			reg->size = n;
+			reg->live = true;
+			w->claims++;
+		}
+		break;
+	case 10:
+		if (!reg->live)
+			break;
+		/* mostly empty it first, or it would hardly ever go */
+		for (i = 0; r2 % 4 && i < WS_BLOCKS; i++) {
+			if (!ws_block_in(&w->blk[i], reg))
+				continue;
+			KUNIT_ASSERT_EQ(test, talc_free(t, w->blk[i].p), 0);
+			w->blk[i].p = NULL;
+		}
+		for (i = 0; i < WS_BLOCKS && !ws_block_in(&w->blk[i], reg); i++)
+			;
+		ret = talc_release(t, reg->base);
+		KUNIT_ASSERT_EQ(test, ret, i < WS_BLOCKS ? -EBUSY : 0);
+		if (!ret) {
+			reg->live = false;
+			w->releases++;
+		}
+		break;
+	case 11:
+		if (!reg->live)
+			break;
+		n = min_t(size_t, ws_room(w, reg), r2 % 2 ? 64 : 20000);
+		n = n ? r2 % (n + 1) : 0;
+		KUNIT_ASSERT_EQ(test, talc_extend(t, reg->base, reg->size + n), 0);
+		reg->size += n;
+		w->extends++;
+		break;
+	case 12:
+		if (!reg->live)
+			break;
+		lim = talc_truncate_limit(t, reg->base);
+		KUNIT_ASSERT_LE(test, lim, reg->size);
+		n = lim + r2 % (reg->size - lim + 1);
+		KUNIT_ASSERT_EQ(test, talc_truncate(t, reg->base, n), 0);
+		reg->size = n;
+		break;
+	case 13:
+		KUNIT_ASSERT_EQ(test, talc_set_quick_depth(t, r2 % 12), 0);
+		break;
+	case 14:
+		w->poison = !w->poison;
+		talc_set_poison(t, w->poison);
+		break;
+	case 15:
+		if (b->p)
+			KUNIT_ASSERT_GE(test, talc_usable_size(t, b->p), b->len);
+		break;
+	}
+}
+
+enum ws_mode { WS_WALK, WS_CHECK, WS_MIXED };
+
+static const struct ws_param {
+	enum ws_mode mode;
+	u32 seed;
+	const char *name;
+} ws_params[] = {
+	{ WS_WALK, 1, "walk_step, seed 1" },
+	{ WS_WALK, 77, "walk_step, seed 77" },
+	{ WS_CHECK, 1, "check_step, seed 1" },
+	{ WS_CHECK, 99, "check_step, seed 99" },
+	{ WS_MIXED, 5, "both interleaved, seed 5" },
+	{ WS_MIXED, 12345, "both interleaved, seed 12345" },
+};
+
+static void ws_desc(const struct ws_param *p, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", p->name);
+}
+
+KUNIT_ARRAY_PARAM(ws, ws_params, ws_desc);
+
+static void core_walk_steps_mutating(struct kunit *test)
+{
+	const struct ws_param *wp = test->param_value;
+	struct ws *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	struct talc *t = T(test);
+	unsigned int walks = 0, steps, s, ops;
+	int ret, i;
+
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	w->test = test;
+	w->seed = wp->seed;
+	w->buf = kunit_kzalloc(test, WS_SLOTS * WS_SLOT, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, w->buf);
+	for (s = 0; s < WS_SLOTS; s++)
+		w->reg[s].base = w->buf + s * WS_SLOT + (s % 4 == 3 ? 3 : 0);
+	for (s = 0; s < WS_SLOTS; s += 2) {
+		w->reg[s].size = WS_SLOT / 2;
+		w->reg[s].live = true;
+		KUNIT_ASSERT_EQ(test, claim_grow(test, w->reg[s].base,
+						 w->reg[s].size), 0);
+	}
+	talc_set_quick_depth(t, 8);
+
+	while (w->ops < 6000) {
+		talc_walk_start(t);
+		for (steps = 0;; steps++) {
+			unsigned int budget = next_rand(&w->seed) % 4 + 1;
+			bool check = wp->mode == WS_CHECK ||
+				     (wp->mode == WS_MIXED && steps % 2);
+
+			ret = check ? talc_check_step(t, budget) :
+				      talc_walk_step(t, ws_visit, w, budget);
+			if (ret < 0) {
+				KUNIT_FAIL(test, "op %lu, step %u: %d, %s", w->ops,
+					   steps, ret,
+					   F(test)->last_what ?: "(no report)");
+				return;
+			}
+			if (!ret)
+				break;
+			KUNIT_ASSERT_LT_MSG(test, steps, 100000U,
+					    "walk does not end");
+			/* the owner's lock is dropped: anything may happen */
+			ops = next_rand(&w->seed) % 8 < 5 ? 1 :
+			      next_rand(&w->seed) % 6 + 1;
+			while (ops--)
+				ws_mutate(w);
+		}
+		walks++;
+		KUNIT_ASSERT_EQ(test, talc_check(t), 0);
+		KUNIT_ASSERT_EQ(test, w->bad_visits, 0);
+		ws_mutate(w);	/* also when no region is left to walk */
+	}
+	KUNIT_EXPECT_EQ(test, F(test)->events[TALC_EV_CORRUPT], 0);
+	KUNIT_EXPECT_GT(test, walks, 10);
+	KUNIT_EXPECT_GT(test, w->releases, 0);
+	KUNIT_EXPECT_GT(test, w->extends, 0);
+	kunit_info(test, "%u walks, %lu ops, %lu chunks visited, %lu claims, %lu releases",
+		   walks, w->ops, w->visits, w->claims, w->releases);
+
+	for (i = 0; i < WS_BLOCKS; i++)
+		KUNIT_ASSERT_EQ(test, talc_free(t, w->blk[i].p), 0);
+	for (s = 0; s < WS_SLOTS; s++)
+		if (w->reg[s].live)
+			KUNIT_ASSERT_EQ(test, talc_release(t, w->reg[s].base), 0);
+	KUNIT_EXPECT_EQ(test, stats(test).region_count, 0);
+	KUNIT_EXPECT_EQ(test, stats(test).bad_frees, 0);
+	KUNIT_EXPECT_EQ(test, stats(test).poison_errors, 0);
+	expect_consistent(test);
+}
+
+/* talc_generation() moves with every change and only then. */
+static void core_generation(struct kunit *test)
+{
+	struct talc *t = T(test);
+	struct talc_region_info ri;
+	struct talc_block blk;
+	struct talc_stats st;
+	size_t n[3] = { 0 };
+	char *mem, *extra;
+	void *p, *q;
+	u64 g;
+
+	mem = claim_arena(test, 16384);
+	extra = kunit_kzalloc(test, 8192, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, extra);
+	p = talc_malloc(t, 100);
+	q = talc_malloc(t, 100);
+	g = talc_generation(t);
+	/* looking changes nothing */
+	talc_get_stats(t, &st);
+	KUNIT_EXPECT_EQ(test, talc_check(t), 0);
+	KUNIT_EXPECT_EQ(test, talc_walk(t, count_chunks, n), 0);
+	KUNIT_EXPECT_GT(test, talc_usable_size(t, p), 0);
+	KUNIT_EXPECT_EQ(test, talc_block_info(t, p, &blk), 0);
+	KUNIT_EXPECT_EQ(test, talc_region_next(t, NULL, &ri), 0);
+	KUNIT_EXPECT_NULL(test, idle_base(test, NULL));
+	KUNIT_EXPECT_GT(test, talc_truncate_limit(t, mem), 0);
+	KUNIT_EXPECT_EQ(test, talc_free(t, (char *)p + 8), -EINVAL);
+	talc_flush(t);
+	talc_walk_start(t);
+	while (talc_check_step(t, 2) > 0)
+		;
+	KUNIT_EXPECT_EQ(test, talc_generation(t), g);
+	/* every change moves it */
+#define MOVES(expr) do {						\
+		(expr);							\
+		KUNIT_EXPECT_NE_MSG(test, talc_generation(t), g, #expr); \
+		g = talc_generation(t);					\
+	} while (0)
+	MOVES(p = talc_malloc(t, 10));
+	MOVES(talc_free(t, p));
+	MOVES(p = talc_malloc_aligned(t, 10, 64));
+	MOVES(p = talc_realloc(t, p, 3000));
+	MOVES(talc_resize(t, p, 20, &blk));
+	MOVES(talc_resize(t, p, 200, &blk));
+	MOVES(talc_claim(t, extra, 4096));
+	MOVES(talc_extend(t, extra, 8192));
+	MOVES(talc_truncate(t, extra, 4096));
+	MOVES(talc_extend(t, extra, 8000));
+	MOVES(talc_release(t, extra));
+	MOVES(talc_set_poison(t, true));
+	MOVES(talc_set_poison(t, false));
+	talc_set_quick_depth(t, 8);
+	MOVES(talc_free(t, q));
+	MOVES(talc_flush(t));
+	MOVES(q = talc_malloc(t, 100));
+	MOVES(talc_free(t, q));
+	MOVES(q = talc_malloc(t, 100));		/* from the quick list */
+#undef MOVES
+	talc_free(t, p);
+	talc_free(t, q);
 	expect_consistent(test);
 }
 
 /* ---- stress ---- */
-
-static u32 next_rand(u32 *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 17;
-	*s ^= *s << 5;
-	return *s;
-}
 
 static void core_random_stress(struct kunit *test)
 {
@@ -1348,8 +3033,8 @@ static void core_random_stress(struct kunit *test)
 
 		/* alternate: quick lists on, then poisoning on */
 		if (i % 5000 == 0) {
-			T(test)->poison = i % 10000;
-			T(test)->quick_depth = i % 10000 ? 0 : 8;
+			talc_set_poison(T(test), i % 10000);
+			talc_set_quick_depth(T(test), i % 10000 ? 0 : 8);
 		}
 
 		k = r % SLOTS;
@@ -1365,7 +3050,7 @@ static void core_random_stress(struct kunit *test)
 					len[k] = n;
 				}
 			} else {
-				talc_free(T(test), p[k]);
+				KUNIT_ASSERT_EQ(test, talc_free(T(test), p[k]), 0);
 				p[k] = NULL;
 			}
 		} else {
@@ -1390,6 +3075,7 @@ static void core_random_stress(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, stats(test).allocation_count, 0);
 	KUNIT_EXPECT_EQ(test, stats(test).allocated_bytes, 0);
 	KUNIT_EXPECT_EQ(test, stats(test).fragment_count, 2);
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, 2);
 	KUNIT_EXPECT_EQ(test, stats(test).poison_errors, 0);
 	KUNIT_EXPECT_EQ(test, stats(test).bad_frees, 0);
 	expect_consistent(test);
@@ -1397,6 +3083,7 @@ static void core_random_stress(struct kunit *test)
 
 static struct kunit_case talc_core_cases[] = {
 	KUNIT_CASE(core_init_empty),
+	KUNIT_CASE(core_defaults),
 	KUNIT_CASE(core_claim_basic),
 	KUNIT_CASE(core_claim_invalid),
 	KUNIT_CASE(core_claim_minimum),
@@ -1406,6 +3093,7 @@ static struct kunit_case talc_core_cases[] = {
 	KUNIT_CASE(core_truncate),
 	KUNIT_CASE(core_release),
 	KUNIT_CASE(core_bin_boundaries),
+	KUNIT_CASE(core_bin_stats),
 	KUNIT_CASE_PARAM(core_malloc_size, boundary_gen_params),
 	KUNIT_CASE(core_exact_fit),
 	KUNIT_CASE(core_scan_limit),
@@ -1416,7 +3104,9 @@ static struct kunit_case talc_core_cases[] = {
 	KUNIT_CASE(core_coalesce),
 	KUNIT_CASE(core_coalesce_minimal),
 	KUNIT_CASE(core_usable_size),
-	KUNIT_CASE_PARAM(core_bad_free, bad_gen_params),
+	KUNIT_CASE_PARAM(core_bad_pointer, bad_gen_params),
+	KUNIT_CASE(core_regress_usable_after_extend),
+	KUNIT_CASE(core_regress_usable_mimic),
 	KUNIT_CASE(core_double_free_merged),
 	KUNIT_CASE(core_realloc_null_and_zero),
 	KUNIT_CASE(core_realloc_shrink),
@@ -1425,18 +3115,32 @@ static struct kunit_case talc_core_cases[] = {
 	KUNIT_CASE(core_realloc_move),
 	KUNIT_CASE(core_realloc_keeps_alignment),
 	KUNIT_CASE(core_realloc_fail_keeps_old),
+	KUNIT_CASE(core_resize),
+	KUNIT_CASE(core_resize_poison),
 	KUNIT_CASE(core_counters),
+	KUNIT_CASE(core_stats_largest),
 	KUNIT_CASE(core_walk),
 	KUNIT_CASE(core_poison),
 	KUNIT_CASE(core_poison_merged),
 	KUNIT_CASE(core_poison_off),
-	KUNIT_CASE(core_oom_hook),
-	KUNIT_CASE(core_oom_no_endless_loop),
+	KUNIT_CASE(core_poison_extend),
+	KUNIT_CASE(core_alloc_fail_then_claim),
+	KUNIT_CASE(core_claim_size_limits),
+	KUNIT_CASE_PARAM(core_claim_size_protocol, boundary_gen_params),
 	KUNIT_CASE_PARAM(core_check_catches, corrupt_gen_params),
 	KUNIT_CASE(core_quick_reuse),
 	KUNIT_CASE(core_quick_depth_bound),
 	KUNIT_CASE(core_quick_flush_on_failure),
 	KUNIT_CASE(core_quick_region_ops),
+	KUNIT_CASE(core_quick_poison_flush),
+	KUNIT_CASE(core_index_set),
+	KUNIT_CASE(core_index_many_regions),
+	KUNIT_CASE(core_idle_regions),
+	KUNIT_CASE_PARAM(core_walk_steps_quiescent, walk_budget_gen_params),
+	KUNIT_CASE(core_walk_step_stop),
+	KUNIT_CASE(core_walk_step_release_extend),
+	KUNIT_CASE_PARAM(core_walk_steps_mutating, ws_gen_params),
+	KUNIT_CASE(core_generation),
 	KUNIT_CASE_SLOW(core_random_stress),
 	{}
 };

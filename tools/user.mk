@@ -15,10 +15,12 @@ SANFLAGS := -Wno-unused-parameter -g -O1 -fno-omit-frame-pointer -fsanitize=addr
 CORE_SRC := $(TOP)/talc/talc.c
 CORE_HDR := $(TOP)/talc/talc.h $(wildcard $(TOP)/tools/include/*/*.h)
 # KUnit suites that also run in userspace (they need only the core).
-UNIT_SUITES := $(TOP)/kunit/talc_core_test.c
+UNIT_SUITES := $(TOP)/kunit/talc_core_test.c $(TOP)/kunit/talc_check_test.c
+UNIT_HDR := $(TOP)/kunit/talc_kunit.h $(TOP)/kunit/talc_pattern.h
 FUZZ_SECONDS ?= 60
 
-$(UBUILD)/talc_unit: $(UNIT_SUITES) $(TOP)/tools/unit/kunit_main.c $(CORE_SRC) $(CORE_HDR)
+$(UBUILD)/talc_unit: $(UNIT_SUITES) $(UNIT_HDR) $(TOP)/tools/unit/kunit_main.c \
+		     $(CORE_SRC) $(CORE_HDR)
 	@mkdir -p $(@D)
 	@$(TOP)/scripts/deps.sh user
 	$(UCC) $(UCFLAGS) $(SANFLAGS) -o $@ $(TOP)/tools/unit/kunit_main.c \

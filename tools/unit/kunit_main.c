@@ -8,6 +8,7 @@
 #include <fnmatch.h>
 #include <stdarg.h>
 #include <kunit/test.h>
+#include <linux/sched.h>
 
 #define MAX_SUITES 32
 
@@ -18,6 +19,9 @@ struct kunit_alloc {
 
 static struct kunit_suite *suites[MAX_SUITES];
 static int nr_suites;
+
+/* <linux/sched.h>: current->kunit_test is the case running now. */
+struct task_struct kunit_current_task;
 
 void kunit_register_suite(struct kunit_suite *suite)
 {
@@ -35,6 +39,25 @@ void *kunit_kmalloc(struct kunit *test, size_t size, gfp_t gfp)
 	a->next = test->allocs;
 	test->allocs = a;
 	return a->data;
+}
+
+void *kunit_alloc_resource(struct kunit *test, kunit_resource_init_t init,
+			   kunit_resource_free_t free_fn, gfp_t gfp,
+			   void *context)
+{
+	struct kunit_resource *res = calloc(1, sizeof(*res));
+
+	(void)gfp;
+	if (!res)
+		return NULL;
+	if (init(res, context)) {
+		free(res);
+		return NULL;
+	}
+	res->free = free_fn;
+	res->next = test->resources;
+	test->resources = res;
+	return res->data;
 }
 
 void kunit_fail(struct kunit *test, const char *file, int line,
@@ -55,7 +78,10 @@ static int run_one(struct kunit_suite *s, struct kunit_case *c,
 		   const void *param, const char *desc)
 {
 	struct kunit test = { .name = c->name, .param_value = param };
+	struct kunit_resource *r, *rn;
 	struct kunit_alloc *a, *n;
+
+	kunit_current_task.kunit_test = &test;
 
 	if (s->init && s->init(&test)) {
 		printf("    # %s: init failed\n", c->name);
@@ -65,6 +91,13 @@ static int run_one(struct kunit_suite *s, struct kunit_case *c,
 			c->run_case(&test);
 		if (s->exit)
 			s->exit(&test);
+	}
+	kunit_current_task.kunit_test = NULL;
+	for (r = test.resources; r; r = rn) {
+		rn = r->next;
+		if (r->free)
+			r->free(r);
+		free(r);
 	}
 	for (a = test.allocs; a; a = n) {
 		n = a->next;

@@ -9,8 +9,10 @@
 #define _TOOLS_KUNIT_TEST_H
 
 #include <linux/types.h>
+#include <linux/errno.h>
 #include <linux/gfp.h>
 #include <linux/kernel.h>
+#include <linux/module.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +29,18 @@ struct kunit {
 	int failed;
 	jmp_buf abort;
 	struct kunit_alloc *allocs;
+	struct kunit_resource *resources;
 };
+
+/* A managed resource, released (free) when the case ends, as in KUnit. */
+struct kunit_resource {
+	void *data;
+	void (*free)(struct kunit_resource *res);
+	struct kunit_resource *next;
+};
+
+typedef int (*kunit_resource_init_t)(struct kunit_resource *, void *);
+typedef void (*kunit_resource_free_t)(struct kunit_resource *);
 
 struct kunit_case {
 	void (*run_case)(struct kunit *test);
@@ -46,6 +59,9 @@ struct kunit_suite {
 
 void kunit_register_suite(struct kunit_suite *suite);
 void *kunit_kmalloc(struct kunit *test, size_t size, gfp_t gfp);
+void *kunit_alloc_resource(struct kunit *test, kunit_resource_init_t init,
+			   kunit_resource_free_t free, gfp_t gfp,
+			   void *context);
 void kunit_fail(struct kunit *test, const char *file, int line,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
@@ -135,6 +151,7 @@ static inline void *kunit_kzalloc(struct kunit *test, size_t size, gfp_t gfp)
 #define KUNIT_EXPECT_PTR_EQ(t, l, r)	__KUNIT_PTR(t, 0, l, ==, r)
 #define KUNIT_EXPECT_PTR_NE(t, l, r)	__KUNIT_PTR(t, 0, l, !=, r)
 #define KUNIT_ASSERT_PTR_EQ(t, l, r)	__KUNIT_PTR(t, 1, l, ==, r)
+#define KUNIT_ASSERT_PTR_NE(t, l, r)	__KUNIT_PTR(t, 1, l, !=, r)
 #define KUNIT_EXPECT_NULL(t, p)		__KUNIT_PTR(t, 0, p, ==, NULL)
 #define KUNIT_EXPECT_NOT_NULL(t, p)	__KUNIT_PTR(t, 0, p, !=, NULL)
 #define KUNIT_ASSERT_NULL(t, p)		__KUNIT_PTR(t, 1, p, ==, NULL)
@@ -146,6 +163,14 @@ static inline void *kunit_kzalloc(struct kunit *test, size_t size, gfp_t gfp)
 #define KUNIT_EXPECT_MEMEQ(t, l, r, n)	__KUNIT_CHECK(t, 0, !memcmp(l, r, n), "Expected %s == %s (%zu bytes)", #l, #r, (size_t)(n))
 #define KUNIT_EXPECT_TRUE_MSG(t, c, fmt, ...)	__KUNIT_CHECK(t, 0, c, fmt, ##__VA_ARGS__)
 #define KUNIT_ASSERT_TRUE_MSG(t, c, fmt, ...)	__KUNIT_CHECK(t, 1, c, fmt, ##__VA_ARGS__)
-#define KUNIT_EXPECT_EQ_MSG(t, l, r, fmt, ...)	__KUNIT_CHECK(t, 0, (l) == (r), fmt, ##__VA_ARGS__)
+/* The operands as in __KUNIT_BINARY (any integer types), the message given. */
+#define __KUNIT_BINARY_MSG(test, fatal, l, op, r, fmt, ...)		\
+	__KUNIT_CHECK(test, fatal, (long long)(l) op (long long)(r), fmt, \
+		      ##__VA_ARGS__)
+#define KUNIT_EXPECT_EQ_MSG(t, l, r, fmt, ...)	__KUNIT_BINARY_MSG(t, 0, l, ==, r, fmt, ##__VA_ARGS__)
+#define KUNIT_ASSERT_EQ_MSG(t, l, r, fmt, ...)	__KUNIT_BINARY_MSG(t, 1, l, ==, r, fmt, ##__VA_ARGS__)
+#define KUNIT_EXPECT_NE_MSG(t, l, r, fmt, ...)	__KUNIT_BINARY_MSG(t, 0, l, !=, r, fmt, ##__VA_ARGS__)
+#define KUNIT_ASSERT_LT_MSG(t, l, r, fmt, ...)	__KUNIT_BINARY_MSG(t, 1, l, <, r, fmt, ##__VA_ARGS__)
+#define KUNIT_EXPECT_FALSE_MSG(t, c, fmt, ...)	__KUNIT_CHECK(t, 0, !(c), fmt, ##__VA_ARGS__)
 
 #endif
