@@ -8,9 +8,11 @@
  *   bench micro   [-a ALLOC] [-t MS]
  *   bench heapeff [-a ALLOC] [-r ROUNDS]
  *   bench align   [-a ALLOC] [-n REPS]
+ *   bench regions [-n TRIALS] [-o PAIRS] [-r REGIONS]
  *
  * ALLOC: talc (core behind one spinlock, as the module uses it),
- * talc-nolock (bare core), sys (whatever malloc the process has).
+ * talc-nolock (bare core), sys (whatever malloc the process has); regions
+ * always runs the bare core.
  * Every result is printed as CSV lines on stdout (see each command).
  * Workloads follow talc v5's benches (talc-reference.md section 3c).
  */
@@ -84,8 +86,10 @@ static void talc_reset(void)
 	const char *q = getenv("BENCH_TALC_QUICK");
 
 	talc_init(&the_talc);
-	if (q && *q)
-		the_talc.quick_depth = atoi(q);
+	if (q && *q && talc_set_quick_depth(&the_talc, atoi(q))) {
+		fprintf(stderr, "BENCH_TALC_QUICK=%s: out of range\n", q);
+		exit(1);
+	}
 	if (talc_claim(&the_talc, arena_get(), ARENA_SIZE)) {
 		fprintf(stderr, "talc_claim failed\n");
 		exit(1);
@@ -93,13 +97,21 @@ static void talc_reset(void)
 }
 
 /* after a run: the heap must be consistent and no free may have been bad */
-static void talc_sanity(const char *what)
+static void talc_sanity_of(struct talc *t, const char *what)
 {
-	if (talc_check(&the_talc) || the_talc.bad_frees) {
+	struct talc_stats st;
+
+	talc_get_stats(t, &st);
+	if (talc_check(t) || st.bad_frees) {
 		fprintf(stderr, "bench: %s: talc_check failed or %llu bad frees\n",
-			what, (unsigned long long)the_talc.bad_frees);
+			what, (unsigned long long)st.bad_frees);
 		exit(1);
 	}
+}
+
+static void talc_sanity(const char *what)
+{
+	talc_sanity_of(&the_talc, what);
 }
 
 static inline void *talc_alloc_nl(size_t size, size_t align)
@@ -701,11 +713,156 @@ static void cmd_align(const struct bench_alloc *a, int reps)
 }
 
 /* ---------------------------------------------------------------- */
+/* region scale                                                      */
+
+#define RS_REGION	(64UL << 10)
+#define RS_BLOCK	256
+/* of the 248 blocks a 64 KiB region holds, 200 stay live: ~80 % */
+#define RS_LIVE_PER_REGION 200
+
+static struct talc rs_talc;
+static void *rs_index;
+
+/*
+ * Lay the core out over @arena (@nreg regions of RS_REGION bytes, or one
+ * region of the same total size when @one; the many get one index for all
+ * of them from talc_set_index() first), allocate @fill 256-byte blocks (0:
+ * until none fits) and free random ones, the same for any layout, until
+ * @live remain in @slot.  Return: the blocks allocated.
+ */
+static size_t rs_build(void *arena, int nreg, bool one, void **slot,
+		       size_t fill, size_t live)
+{
+	struct talc *t = &rs_talc;
+	size_t n = 0, i, cap = (size_t)nreg * RS_REGION / RS_BLOCK;
+	uint64_t rng = 0x5eedULL;
+	void *old;
+	int r;
+
+	talc_init(t);
+	free(rs_index);
+	rs_index = NULL;
+	if (!one && nreg > TALC_INDEX_INLINE) {
+		size_t bytes = (size_t)nreg * 2 * sizeof(unsigned long);
+
+		rs_index = malloc(bytes);
+		if (!rs_index || talc_set_index(t, rs_index, bytes, &old) || old) {
+			fprintf(stderr, "regions: talc_set_index failed\n");
+			exit(1);
+		}
+	}
+	for (r = 0; r < (one ? 1 : nreg); r++) {
+		size_t size = one ? (size_t)nreg * RS_REGION : RS_REGION;
+
+		if (talc_claim(t, (char *)arena + r * RS_REGION, size)) {
+			fprintf(stderr, "regions: talc_claim %d failed\n", r);
+			exit(1);
+		}
+	}
+	while (n < (fill ? fill : cap) && (slot[n] = talc_malloc(t, RS_BLOCK)))
+		n++;
+	if (n < live || (fill && n < fill)) {
+		fprintf(stderr, "regions: only %zu blocks fit\n", n);
+		exit(1);
+	}
+	fill = n;
+	while (n > live) {
+		i = rng_range(&rng, 0, n);
+		talc_free(t, slot[i]);
+		slot[i] = slot[--n];
+	}
+	talc_flush(t);
+	return fill;
+}
+
+/* ns per (free of a random live block + malloc of a new one in its slot) */
+static double rs_pairs(void **slot, size_t live, uint64_t pairs,
+		       uint64_t seed)
+{
+	struct talc *t = &rs_talc;
+	uint64_t rng = seed, i;
+	double t0;
+
+	for (i = 0; i < pairs / 20; i++) {	/* warm-up */
+		size_t k = rng_range(&rng, 0, live);
+
+		talc_free(t, slot[k]);
+		slot[k] = talc_malloc(t, RS_BLOCK);
+	}
+	t0 = now_sec();
+	for (i = 0; i < pairs; i++) {
+		size_t k = rng_range(&rng, 0, live);
+
+		talc_free(t, slot[k]);
+		slot[k] = talc_malloc(t, RS_BLOCK);
+		if (!slot[k]) {
+			fprintf(stderr, "regions: malloc failed\n");
+			exit(1);
+		}
+	}
+	return (now_sec() - t0) * 1e9 / pairs;
+}
+
+/*
+ * CSV: regions,<layout>,<regions>,<region_bytes>,<live_blocks>,<block>,
+ *      <trial>,<pairs>,<ns_per_pair>
+ * The core alone (no lock): @nreg regions of 64 KiB ("many", one index
+ * given with talc_set_index()) against one region of the same total size
+ * ("one"), the same live set (filled with 256-byte blocks, then random ones
+ * freed down to 200 per 64 KiB, ~80 %), then @pairs random free + malloc of
+ * a random live slot.  The layouts alternate within each trial.  Quick
+ * lists at their default depth (BENCH_TALC_QUICK=N changes it).
+ */
+static void cmd_regions(int trials, uint64_t pairs, int nreg)
+{
+	size_t total = (size_t)nreg * RS_REGION, live, fill, i;
+	const char *q = getenv("BENCH_TALC_QUICK");
+	void **slot;
+	void *arena;
+	int tr, one;
+
+	arena = mmap(NULL, total, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	slot = malloc(total / RS_BLOCK * sizeof(*slot));
+	if (arena == MAP_FAILED || !slot) {
+		perror("regions");
+		exit(1);
+	}
+	for (i = 0; i < total; i += 4096)
+		((volatile char *)arena)[i] = 0;
+	live = (size_t)nreg * RS_LIVE_PER_REGION;
+	/* the many regions hold fewer blocks: both layouts get that many */
+	fill = rs_build(arena, nreg, false, slot, 0, live);
+	for (tr = 0; tr < trials; tr++) {
+		for (one = tr & 1; one >= 0 && one <= 1; one += (tr & 1) ? -1 : 1) {
+			double ns;
+
+			rs_build(arena, nreg, one, slot, fill, live);
+			if (q && *q && talc_set_quick_depth(&rs_talc, atoi(q))) {
+				fprintf(stderr, "BENCH_TALC_QUICK=%s: out of range\n", q);
+				exit(1);
+			}
+			ns = rs_pairs(slot, live, pairs, 0xabcULL + tr);
+			talc_sanity_of(&rs_talc, "regions");
+			printf("regions,%s,%d,%zu,%zu,%d,%d,%llu,%.2f\n",
+			       one ? "one" : "many", one ? 1 : nreg,
+			       one ? total : RS_REGION, live, RS_BLOCK, tr,
+			       (unsigned long long)pairs, ns);
+			fflush(stdout);
+		}
+	}
+	free(slot);
+	free(rs_index);
+	rs_index = NULL;
+	munmap(arena, total);
+}
+
+/* ---------------------------------------------------------------- */
 
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: bench random|micro|heapeff|align [-a talc|talc-nolock|sys]\n"
+		"usage: bench random|micro|heapeff|align|regions [-a talc|talc-nolock|sys]\n"
 		"  [-t MS] [-n TRIALS/REPS] [-s FIRST_TRIAL] [-j THREADS] [-o OPS] [-r ROUNDS] [-m MAXSIZE]\n");
 	exit(2);
 }
@@ -715,6 +872,7 @@ int main(int argc, char **argv)
 	const struct bench_alloc *a = &allocs[0];
 	double ms = 200;
 	int trials = 1, first = 0, threads = 1, rounds = 300, opt, i;
+	bool rounds_set = false;
 	uint64_t ops = 0;
 	size_t only_max = 0;
 	const char *cmd;
@@ -752,6 +910,7 @@ int main(int argc, char **argv)
 			break;
 		case 'r':
 			rounds = atoi(optarg);
+			rounds_set = true;
 			break;
 		case 'm':
 			only_max = strtoull(optarg, NULL, 0);
@@ -769,6 +928,9 @@ int main(int argc, char **argv)
 		cmd_heapeff(a, rounds, first);
 	else if (!strcmp(cmd, "align"))
 		cmd_align(a, trials < 3 ? 5 : trials);
+	else if (!strcmp(cmd, "regions"))
+		cmd_regions(trials, ops ? ops : 4000000,
+			    rounds_set && rounds > 0 ? rounds : 4096);
 	else
 		usage();
 	return 0;

@@ -4,7 +4,8 @@
 #
 #   make bench         bench-user + bench-kernel, then the summary table and
 #                      the plot (bench/results/*.csv, bench/results/bench.png)
-#   make bench-user    userspace: talc core vs glibc, jemalloc, mimalloc
+#   make bench-user    userspace: talc core vs glibc, jemalloc, mimalloc, and
+#                      the core's region scale (4096 regions against one)
 #   make bench-kernel  talc_bench.ko under UML (natively on the CPU) vs
 #                      gen_pool first-fit/best-fit and kmalloc
 #   make bench-build   only compile the userspace programs

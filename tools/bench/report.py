@@ -161,6 +161,42 @@ if he:
                  m("largest_free") / 1024, m("failed_request") / 1024, m("steps")))
         emit()
 
+rg = rows("regions.csv")
+if rg:
+    emit("### Userspace region scale (core alone: random free + malloc of a random live slot, %s B blocks)"
+         % rg[0]["block"])
+    emit()
+    head("| layout | regions | region size | live blocks | trials | ns per free+malloc (median) | min | max | "
+         "vs one region | target <= 1.3x |")
+
+    def size(b):
+        b = int(b)
+        return "%d KiB" % (b >> 10) if b < 1 << 20 else "%d MiB" % (b >> 20)
+
+    lay = {}
+    for r in rg:
+        lay.setdefault(r["layout"], []).append(r)
+    # medians: a shared machine's hiccup in one trial moves a mean a lot
+    one = st.median([float(r["ns_per_pair"]) for r in lay.get("one", [])] or [float("nan")])
+    for name in ("one", "many"):
+        v = lay.get(name)
+        if not v:
+            continue
+        ns = [float(r["ns_per_pair"]) for r in v]
+        ratio = st.median(ns) / one
+        emit("| %s | %s | %s | {:,} | %d | %.1f | %.1f | %.1f | %.2fx | %s |".format(int(v[0]["live_blocks"])) % (
+            "one region" if name == "one" else "%s regions" % v[0]["regions"], v[0]["regions"],
+            size(v[0]["region_bytes"]), len(v), st.median(ns), min(ns), max(ns), ratio,
+            verdict(ratio <= 1.3) if name == "many" else ""))
+    emit()
+    emit("Both layouts cover the same %s and hold the same live set: filled with %s-byte blocks, then random "
+         "ones freed down to %s (200 per 64 KiB, about 80 %%); the many regions share one index given with "
+         "talc_set_index().  %s pairs per trial after a 5 %% warm-up; the layouts alternate within a trial; "
+         "quick lists at their default depth." % (
+             size(int(rg[0]["regions"]) * int(rg[0]["region_bytes"])), rg[0]["block"],
+             "{:,}".format(int(rg[0]["live_blocks"])), "{:,}".format(int(rg[0]["pairs"]))))
+    emit()
+
 # ---------------------------------------------------------------- kernel
 kr = rows("kernel-random.csv")
 kplat = []

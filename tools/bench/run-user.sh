@@ -8,8 +8,8 @@
 # mimalloc (Debian's libjemalloc2 / libmimalloc2.0, LD_PRELOADed into the
 # same benchmark binary: their own malloc/free/realloc/posix_memalign).
 # Trials of different allocators are interleaved so load drift hits all.
-# Writes RESULTS_DIR/{random,threads,micro,align,heapeff,instr}.csv and
-# machine-user.txt.  Environment: BENCH_OUT (binaries), BENCH_TRIALS,
+# Writes RESULTS_DIR/{random,threads,micro,align,regions,heapeff,instr}.csv
+# and machine-user.txt.  Environment: BENCH_OUT (binaries), BENCH_TRIALS,
 # BENCH_HE_ROUNDS, BENCH_QUICK.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd -P)
@@ -20,8 +20,9 @@ he_rounds=${BENCH_HE_ROUNDS:-300}
 he_peer_rounds=${BENCH_HE_PEER_ROUNDS:-10}
 ms=200
 micro_ms=1000
+rs_pairs=4000000
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
-	trials=1 he_rounds=30 he_peer_rounds=2 ms=50 micro_ms=200
+	trials=1 he_rounds=30 he_peer_rounds=2 ms=50 micro_ms=200 rs_pairs=1000000
 fi
 mkdir -p "$out"
 libdir=/usr/lib/x86_64-linux-gnu
@@ -85,6 +86,17 @@ echo "kind,allocator,plain_cycles,aligned_cycles,ratio" > "$out/align.csv"
 for a in $allocs; do
 	run "$a" align -n 9 >> "$out/align.csv"
 done
+
+echo "== region scale (core alone): 4096 regions of 64 KiB vs one of 256 MiB, $trials trials x $rs_pairs free+malloc pairs"
+echo "kind,layout,regions,region_bytes,live_blocks,block,trial,pairs,ns_per_pair" > "$out/regions.csv"
+"$bin/bench" regions -n "$trials" -o "$rs_pairs" -r 4096 >> "$out/regions.csv"
+rs_median() { # layout -> median ns per pair over the trials
+	grep "^regions,$1," "$out/regions.csv" | cut -d, -f9 | sort -g |
+		awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+awk -v one="$(rs_median one)" -v many="$(rs_median many)" 'BEGIN {
+	printf "   ns per free+malloc (median): one region %.1f, 4096 regions %.1f, ratio %.2fx (target <= 1.3x)\n",
+	       one, many, many / one }'
 
 echo "== heap efficiency: talc $he_rounds rounds; peers $he_peer_rounds rounds (RSS)"
 echo "kind,allocator,round,live_bytes,capacity_bytes,percent,steps,failed_request,free_bytes,largest_free,fragments" > "$out/heapeff.csv"
