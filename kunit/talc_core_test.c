@@ -2120,7 +2120,8 @@ static void core_index_set(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, talc_index_bytes(t), 0);
 		KUNIT_ASSERT_EQ(test, talc_claim(t, mem + i * 4096, 4096), 0);
 	}
-	KUNIT_EXPECT_EQ(test, talc_index_bytes(t), 2 * TALC_INDEX_INLINE * 16);
+	KUNIT_EXPECT_EQ(test, talc_index_bytes(t),
+			TALC_INDEX_BYTES(2 * TALC_INDEX_INLINE));
 	KUNIT_EXPECT_EQ(test, talc_claim(t, mem + 4 * 4096, 4096), -ENOSPC);
 	/* nothing changed by the refusal */
 	KUNIT_EXPECT_EQ(test, stats(test).region_count, TALC_INDEX_INLINE);
@@ -2132,19 +2133,25 @@ static void core_index_set(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, talc_set_index(t, (char *)idx + 4, 512, &old),
 			-EINVAL);
 	KUNIT_EXPECT_NULL(test, old);
-	KUNIT_EXPECT_EQ(test, talc_set_index(t, idx, 3 * 16, &old), -EINVAL);
-	KUNIT_EXPECT_EQ(test, talc_set_index(t, idx, 4 * 16 - 1, &old), -EINVAL);
+	KUNIT_EXPECT_EQ(test, talc_set_index(t, idx, TALC_INDEX_BYTES(3), &old),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test,
+			talc_set_index(t, idx, TALC_INDEX_BYTES(4) - 1, &old),
+			-EINVAL);
 	KUNIT_EXPECT_EQ(test, talc_claim(t, mem + 4 * 4096, 4096), -ENOSPC);
 	expect_consistent(test);
 	/* just enough: still full */
-	KUNIT_EXPECT_EQ(test, talc_set_index(t, idx, 4 * 16, &old), 0);
+	KUNIT_EXPECT_EQ(test, talc_set_index(t, idx, TALC_INDEX_BYTES(4), &old),
+			0);
 	KUNIT_EXPECT_NULL(test, old);		/* was the built-in one */
 	KUNIT_EXPECT_EQ(test, talc_claim(t, mem + 4 * 4096, 4096), -ENOSPC);
 	expect_consistent(test);
 	/* a larger one, at another address: the old memory comes back */
-	KUNIT_EXPECT_EQ(test, talc_set_index(t, idx + 8, 32 * 16, &old), 0);
+	KUNIT_EXPECT_EQ(test,
+			talc_set_index(t, idx + 16, TALC_INDEX_BYTES(32), &old),
+			0);
 	KUNIT_EXPECT_PTR_EQ(test, old, (void *)idx);
-	memset(idx, 0xa5, 8 * sizeof(*idx));
+	memset(idx, 0xa5, 16 * sizeof(*idx));
 	KUNIT_EXPECT_EQ(test, talc_index_bytes(t), 0);
 	for (i = 4; i < 8; i++)
 		KUNIT_EXPECT_EQ(test, talc_claim(t, mem + i * 4096, 4096), 0);

@@ -446,23 +446,63 @@ static void poison_check_carve(struct talc *t, void *c, size_t csize,
 
 /* ---- the region index ---- */
 
-/* Number of regions whose first chunk lies below @key: a binary search. */
-static __always_inline size_t index_below(const struct talc *t,
+/* Number of the first @n entries of sorted @a that lie below @key. */
+static __always_inline size_t count_below(const unsigned long *a, size_t n,
 					  unsigned long key)
 {
-	const unsigned long *lo = t->index_lo;
-	size_t n = t->region_count, i = 0;
+	size_t i = 0;
 
-	if (unlikely(!n))
-		return 0;
 	while (n > 1) {
 		size_t half = n / 2;
 
-		if (lo[i + half] < key)
+		if (a[i + half] < key)
 			i += half;
 		n -= half;
 	}
-	return i + (lo[i] < key);
+	return i + (a[i] < key);
+}
+
+/*
+ * Number of regions whose first chunk lies below @key.  Two binary
+ * searches: over the fences (every TALC_INDEX_FANOUT-th first-chunk
+ * address, a small array that stays in cache), then over the block of
+ * TALC_INDEX_FANOUT entries the fence names (two cache lines).
+ */
+static __always_inline size_t index_below(const struct talc *t,
+					  unsigned long key)
+{
+	size_t n = t->region_count, j, base;
+
+	if (unlikely(!n))
+		return 0;
+	if (n <= TALC_INDEX_FANOUT)
+		return count_below(t->index_lo, n, key);
+	j = count_below(t->index_top, DIV_ROUND_UP(n, TALC_INDEX_FANOUT), key);
+	if (!j)
+		return 0;
+	base = (j - 1) * TALC_INDEX_FANOUT;
+	return base + count_below(t->index_lo + base,
+				  min_t(size_t, n - base, TALC_INDEX_FANOUT),
+				  key);
+}
+
+/* Recompute the fences from entry @from on, after entries moved. */
+static void index_fence(struct talc *t, size_t from)
+{
+	size_t j;
+
+	for (j = from / TALC_INDEX_FANOUT;
+	     j * TALC_INDEX_FANOUT < t->region_count; j++)
+		t->index_top[j] = t->index_lo[j * TALC_INDEX_FANOUT];
+}
+
+/* Point the index at @mem, laid out for @cap regions. */
+static void index_layout(struct talc *t, unsigned long *mem, size_t cap)
+{
+	t->index_lo = mem;
+	t->index_hi = mem + cap;
+	t->index_top = mem + 2 * cap;
+	t->index_cap = cap;
 }
 
 static __always_inline struct talc_region *index_region(const struct talc *t,
@@ -634,9 +674,7 @@ void talc_init(struct talc *t)
 	memset(t, 0, sizeof(*t));
 	t->tag = (((unsigned long)t * TALC_HASH_MUL) & HDR_TAG) |
 		 BIT(HDR_TAG_SHIFT);
-	t->index_cap = TALC_INDEX_INLINE;
-	t->index_lo = t->index_inline;
-	t->index_hi = t->index_inline + TALC_INDEX_INLINE;
+	index_layout(t, t->index_inline, TALC_INDEX_INLINE);
 	t->scan_limit = TALC_DEFAULT_SCAN_LIMIT;
 	t->quick_depth = TALC_DEFAULT_QUICK_DEPTH;
 }
@@ -772,7 +810,7 @@ size_t talc_index_bytes(const struct talc *t)
 {
 	if (t->region_count < t->index_cap)
 		return 0;
-	return (size_t)t->index_cap * 2 * 2 * sizeof(unsigned long);
+	return TALC_INDEX_BYTES((size_t)t->index_cap * 2);
 }
 
 /**
@@ -780,7 +818,7 @@ size_t talc_index_bytes(const struct talc *t)
  * @t: the allocator
  * @mem: the memory, 8-byte aligned; the allocator uses it until the next
  *	talc_set_index()
- * @bytes: its size; it holds @bytes / 16 regions
+ * @bytes: its size; TALC_INDEX_BYTES(n) holds n regions
  * @old: set to the memory given before, for the owner to free, or NULL if
  *	that was the built-in index
  *
@@ -791,20 +829,24 @@ size_t talc_index_bytes(const struct talc *t)
  */
 int talc_set_index(struct talc *t, void *mem, size_t bytes, void **old)
 {
-	size_t cap = bytes / (2 * sizeof(unsigned long));
+	size_t n = t->region_count, cap;
 	unsigned long *lo = mem;
 
 	*old = NULL;
+	/* the largest cap that fits: about 16.5 bytes a region */
+	cap = bytes / sizeof(unsigned long) * TALC_INDEX_FANOUT /
+	      (2 * TALC_INDEX_FANOUT + 1);
+	while (cap && TALC_INDEX_BYTES(cap) > bytes)
+		cap--;
 	if (!mem || (uintptr_t)mem % sizeof(unsigned long) ||
-	    cap < t->region_count || cap > UINT_MAX)
+	    cap < n || !cap || cap > UINT_MAX)
 		return -EINVAL;
-	memcpy(lo, t->index_lo, t->region_count * sizeof(*lo));
-	memcpy(lo + cap, t->index_hi, t->region_count * sizeof(*lo));
+	memcpy(lo, t->index_lo, n * sizeof(*lo));
+	memcpy(lo + cap, t->index_hi, n * sizeof(*lo));
 	if (t->index_lo != t->index_inline)
 		*old = t->index_lo;
-	t->index_lo = lo;
-	t->index_hi = lo + cap;
-	t->index_cap = cap;
+	index_layout(t, lo, cap);
+	index_fence(t, 0);
 	return 0;
 }
 
@@ -855,6 +897,7 @@ int talc_claim(struct talc *t, void *base, size_t size)
 	memmove(t->index_hi + k + 1, t->index_hi + k, n * sizeof(long));
 	t->index_lo[k] = (unsigned long)first;
 	t->region_count++;
+	index_fence(t, k);
 	write_sentinel(t, k, end, 0);
 	if (t->walk_pos >= (unsigned long)first && t->walk_pos <= (unsigned long)end)
 		t->walk_pos = (unsigned long)first - WORD;
@@ -1054,6 +1097,7 @@ int talc_release(struct talc *t, void *base)
 	memmove(t->index_lo + i, t->index_lo + i + 1, n * sizeof(long));
 	memmove(t->index_hi + i, t->index_hi + i + 1, n * sizeof(long));
 	t->region_count--;
+	index_fence(t, i);
 	t->claimed_bytes -= r->size;
 	t->gen++;
 	return 0;
@@ -2082,6 +2126,10 @@ static int check_region(const struct talc *t, size_t i)
 	    (uintptr_t)r < (uintptr_t)r->base ||
 	    t->index_hi[i] + WORD > (uintptr_t)r->base + r->size)
 		return check_fail(t, r, "region index out of order or out of bounds");
+	if (i % TALC_INDEX_FANOUT == 0 && t->region_count > TALC_INDEX_FANOUT &&
+	    t->index_top[i / TALC_INDEX_FANOUT] != t->index_lo[i])
+		return check_fail(t, &t->index_top[i / TALC_INDEX_FANOUT],
+				  "region index fence disagrees with its entry");
 	if (r->mark != sentinel_hdr(t))
 		return check_fail(t, &r->mark, "region head mark broken");
 	/* read only once the index says it lies inside the region */

@@ -75,6 +75,14 @@
 
 /* Regions the built-in index holds before talc_set_index() is needed. */
 #define TALC_INDEX_INLINE	4
+/* Index entries per fence: every 16th first-chunk address sits in a top array. */
+#define TALC_INDEX_FANOUT	16
+/*
+ * Bytes of a region index for @cap regions: first-chunk and sentinel
+ * addresses (16 bytes a region) and one fence word per TALC_INDEX_FANOUT.
+ */
+#define TALC_INDEX_BYTES(cap)	(((cap) * 2 + DIV_ROUND_UP((cap), TALC_INDEX_FANOUT)) * \
+				 sizeof(unsigned long))
 
 struct talc_chunk;
 struct talc_region;
@@ -210,11 +218,13 @@ struct talc {
 	size_t quick_bytes;
 	unsigned long tag;
 
-	/* region index: first-chunk and sentinel addresses, sorted */
+	/* region index: first-chunk and sentinel addresses, sorted, fences */
 	unsigned long *index_lo;
 	unsigned long *index_hi;
+	unsigned long *index_top;
 	unsigned int index_cap;
-	unsigned long index_inline[2 * TALC_INDEX_INLINE];
+	unsigned long index_inline[TALC_INDEX_BYTES(TALC_INDEX_INLINE) /
+				   sizeof(unsigned long)];
 	struct talc_region *idle;
 	size_t idle_count;
 

@@ -743,7 +743,7 @@ static size_t rs_build(void *arena, int nreg, bool one, void **slot,
 	free(rs_index);
 	rs_index = NULL;
 	if (!one && nreg > TALC_INDEX_INLINE) {
-		size_t bytes = (size_t)nreg * 2 * sizeof(unsigned long);
+		size_t bytes = TALC_INDEX_BYTES((size_t)nreg);
 
 		rs_index = malloc(bytes);
 		if (!rs_index || talc_set_index(t, rs_index, bytes, &old) || old) {

@@ -411,16 +411,16 @@ static void op_index(struct input *in)
 	regs = st.region_count;
 	if (v & 0x80 && regs) {
 		/* one region short: refused, and nothing changes */
-		mem = malloc((regs - 1) * 16 + 8);
+		mem = malloc(TALC_INDEX_BYTES(regs) - 1);
 		if (!mem)
 			die("out of memory");
-		if (talc_set_index(&t, mem, (regs - 1) * 16 + 8, &old) != -EINVAL ||
-		    old)
+		if (talc_set_index(&t, mem, TALC_INDEX_BYTES(regs) - 1, &old) !=
+		    -EINVAL || old)
 			die("talc_set_index took an index too small");
 		free(mem);
 		return;
 	}
-	set_index((regs + v % 8 + 1) * 16);
+	set_index(TALC_INDEX_BYTES(regs + v % 8 + 1));
 }
 
 static int visit(void *data, const struct talc_chunk_info *ci)
