@@ -2258,7 +2258,7 @@ static void core_index_many_regions(struct kunit *test)
 		char *lo = PTR_ALIGN(reg[i].base, 8);
 		char *hi = (char *)ALIGN_DOWN((uintptr_t)(reg[i].base +
 							  reg[i].size), 8);
-		char *outside[] = { lo, lo + 8, lo + REGION_HEAD,
+		char *const outside[] = { lo, lo + 8, lo + REGION_HEAD,
 				    hi, hi + 8, hi + 64, lo - 8, lo - 64 };
 		char *sentinel = hi - 8;
 

@@ -81,8 +81,8 @@
  * Bytes of a region index for @cap regions: first-chunk and sentinel
  * addresses (16 bytes a region) and one fence word per TALC_INDEX_FANOUT.
  */
-#define TALC_INDEX_BYTES(cap)	(((cap) * 2 + DIV_ROUND_UP((cap), TALC_INDEX_FANOUT)) * \
-				 sizeof(unsigned long))
+#define TALC_INDEX_BYTES(cap)	(DIV_ROUND_UP((cap) * (2 * TALC_INDEX_FANOUT + 1), \
+					      TALC_INDEX_FANOUT) * sizeof(unsigned long))
 
 struct talc_chunk;
 struct talc_region;
