@@ -9,12 +9,13 @@
 #                 rmmod; the console log is scanned for kernel warnings.
 #                 KVER=<release> boots another installed Debian kernel.
 #   make vmtest   check suite: assertions in a VM for each kernel of
-#                 scripts/kvers.sh (6.1 and 6.12); ends "N passed, M failed".
+#                 scripts/kvers.sh (6.1, 6.12 and 6.1-rt); ends "N passed, M failed".
 #                 KVERS="<release> ..." restricts the kernels.
 #   make vmtest-planted   negative control (not in check): in a copy of the
 #                 tree, plants one bug at a time (WARN_ON(1) in
-#                 talc_heap_free(); __GFP_ZERO ignored by talc_alloc(), by
-#                 talc_realloc()); succeeds only if vmtest fails every time
+#                 talc_heap_free(); __GFP_ZERO ignored by talc_heap_alloc(), by
+#                 a moving talc_heap_realloc()); succeeds only if vmtest
+#                 fails every time
 #                 (scripts/vm/planted-bug.sh, ~1 min per bug).
 #   Logs: build/vm/<KVER>/{run,vmtest}.log (full console), vmtest.out.
 #   TALC_VM_ACCEL=kvm|tcg skips the accelerator probe (see scripts/vm/run-vm).

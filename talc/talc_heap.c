@@ -123,25 +123,38 @@ struct talc_hold {
 	u64 start;
 };
 
-static void talc_heap_lock(struct talc_heap *heap, struct talc_hold *hold)
-	__acquires(&heap->lock)
+/* The hold that ends at @site took @held ns: remember the longest. */
+static __always_inline void talc_heap_held(struct talc_heap *heap, u64 held,
+					   unsigned long site)
 {
-	spin_lock_irqsave(&heap->lock, hold->flags);
-	hold->start = ktime_get_mono_fast_ns();
-}
-
-static __always_inline void talc_heap_unlock(struct talc_heap *heap,
-					     struct talc_hold *hold)
-	__releases(&heap->lock)
-{
-	u64 held = ktime_get_mono_fast_ns() - hold->start;
-
 	if (unlikely(held > heap->max_hold_ns)) {
 		heap->max_hold_ns = held;
-		heap->max_hold_site = _THIS_IP_;
+		heap->max_hold_site = site;
 	}
-	spin_unlock_irqrestore(&heap->lock, hold->flags);
 }
+
+/*
+ * Macros, not functions, so that sparse sees each lock and unlock in the
+ * function that holds the lock, with or without PREEMPT_RT (whose
+ * spinlock_t functions carry no context annotations).
+ */
+#define talc_heap_lock(heap, hold)					\
+	do {								\
+		struct talc_hold *__hold = (hold);			\
+									\
+		spin_lock_irqsave(&(heap)->lock, __hold->flags);	\
+		__hold->start = ktime_get_mono_fast_ns();		\
+	} while (0)
+
+#define talc_heap_unlock(heap, hold)					\
+	do {								\
+		struct talc_heap *__heap = (heap);			\
+		struct talc_hold *__hold = (hold);			\
+									\
+		talc_heap_held(__heap, ktime_get_mono_fast_ns() -	\
+			       __hold->start, _THIS_IP_);		\
+		spin_unlock_irqrestore(&__heap->lock, __hold->flags);	\
+	} while (0)
 
 /* ---- the core's report hook, called under heap->lock ---- */
 

@@ -7,10 +7,10 @@
 # kernel and succeeds only if that vmtest FAILS.  Bugs (default: all):
 #   warn    WARN_ON(1) at the top of talc_heap_free(): every free warns
 #           (caught by the log scan and the expected-warning counts)
-#   nozero  talc_alloc() ignores __GFP_ZERO (caught by talc_torture's
+#   nozero  talc_heap_alloc() ignores __GFP_ZERO (caught by talc_torture's
 #           pattern checks, so insmod fails with -EIO)
-#   noreallocz  talc_realloc() does not zero the grown part under
-#           __GFP_ZERO (caught by talc_torture)
+#   noreallocz  a moving talc_heap_realloc() does not zero the grown part
+#           under __GFP_ZERO (caught by talc_torture)
 # By hand: make the same change in talc/talc_heap.c, run make vmtest, see
 # "N passed, M failed" with M > 0 and a non-zero exit status.
 set -u
@@ -24,9 +24,9 @@ bugs=${*:-warn nozero noreallocz}
 plant() {
 	awk -v bug="$1" '
 	/^void talc_heap_free\(/ { fn = "free" }
-	/^static void \*talc_heap_alloc\(/ { fn = "alloc" }
+	/^static void \*talc_heap_do_alloc\(/ { fn = "alloc" }
 	/^void \*talc_heap_realloc\(/ { fn = "realloc" }
-	bug == "warn" && fn == "free" && /spin_lock_irqsave\(&heap->lock/ && !done {
+	bug == "warn" && fn == "free" && /talc_heap_lock\(heap, &hold\);/ && !done {
 		print "\tWARN_ON(1);\t/* planted bug */"
 		done = 1
 	}
@@ -35,7 +35,7 @@ plant() {
 		done = 1
 		next
 	}
-	bug == "noreallocz" && fn == "realloc" && /memset\(\(char \*\)p \+ old, 0, usable - old\);/ && !done {
+	bug == "noreallocz" && fn == "realloc" && /memset\(\(char \*\)p \+ keep, 0, usable - keep\);/ && !done {
 		print "\t\t;\t/* planted bug: __GFP_ZERO ignored by realloc */"
 		done = 1
 		next

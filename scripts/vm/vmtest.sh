@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # vmtest.sh - `make vmtest`: for every kernel scripts/kvers.sh lists (Debian
-# 6.1 and 6.12), build the modules, boot once in QEMU and run
+# 6.1, 6.12 and 6.1 PREEMPT_RT), build the modules, boot once in QEMU and run
 # guest-vmtest.sh, which prints one "PASS: ..." or "FAIL: ..." line per
 # assertion.  The host counts them per kernel and adds one assertion of its
 # own per kernel: the console log is clean (scan-log: end marker present,
