@@ -209,6 +209,7 @@ typedef int (*talc_walk_fn)(void *data, const struct talc_chunk_info *ci);
  * struct talc - one allocator instance; every field is private to talc.c
  */
 struct talc {
+	/* private: every field is private to talc.c */
 	unsigned long avail_l1;
 	unsigned long avail[TALC_BITMAP_WORDS];
 	struct talc_chunk *bins[TALC_BIN_COUNT];

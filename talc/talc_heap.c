@@ -918,7 +918,7 @@ static struct talc_heap *talc_heap_create_common(const char *name,
 
 /**
  * talc_heap_create() - create a named private heap
- * @name: unique name, [A-Za-z0-9_-]{1,31}, not "heaps" nor "control";
+ * @name: unique name, ``[A-Za-z0-9_-]{1,31}``, not "heaps" nor "control";
  *	shown in debugfs
  * @size: bytes of the first region (rounded up to pages), kept until the
  *	heap is destroyed
