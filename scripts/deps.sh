@@ -2,16 +2,23 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # deps.sh GROUP... - install the Debian packages a room needs, if missing.
-# Groups: user, kmod, kunit, bench, all.  Needs root (apt); does nothing when
-# everything is already installed, so every make target may call it.
+# Groups: user, kmod, kunit, bench, dkms, doc, all.  Needs root (apt); does
+# nothing when everything is already installed, so every make target may
+# call it.
 set -eu
 
 pkgs_user="gcc make clang libclang-rt-14-dev valgrind"
-# 6.1 is Debian 12's default kernel; 6.12 is packaged for bookworm too.
+# 6.1 is Debian 12's default kernel; 6.12 is packaged for bookworm too, and
+# so is 6.1 with PREEMPT_RT.
 pkgs_kmod="linux-image-amd64 linux-headers-amd64 linux-image-6.12-amd64 \
-linux-headers-6.12-amd64 qemu-system-x86 busybox-static cpio kmod sparse rsync gzip"
+linux-headers-6.12-amd64 linux-image-rt-amd64 linux-headers-rt-amd64 \
+qemu-system-x86 busybox-static cpio kmod sparse rsync gzip"
 pkgs_kunit="linux-source-6.1 bc bison flex libelf-dev libssl-dev python3 rsync xz-utils make gcc"
 pkgs_bench="libjemalloc-dev libmimalloc-dev gnuplot-nox valgrind"
+# make dkms-test (scripts/dkms-test.sh); make doc: the kernel's
+# scripts/kernel-doc and Documentation/sphinx from linux-source-6.1
+pkgs_dkms="dkms"
+pkgs_doc="linux-source-6.1 xz-utils perl python3-sphinx"
 
 want=""
 for g in "$@"; do
@@ -20,7 +27,9 @@ for g in "$@"; do
 	kmod) want="$want $pkgs_kmod" ;;
 	kunit) want="$want $pkgs_kunit" ;;
 	bench) want="$want $pkgs_bench" ;;
-	all) want="$want $pkgs_user $pkgs_kmod $pkgs_kunit $pkgs_bench" ;;
+	dkms) want="$want $pkgs_dkms" ;;
+	doc) want="$want $pkgs_doc" ;;
+	all) want="$want $pkgs_user $pkgs_kmod $pkgs_kunit $pkgs_bench $pkgs_dkms $pkgs_doc" ;;
 	*) echo "deps.sh: unknown group '$g'" >&2; exit 2 ;;
 	esac
 done
