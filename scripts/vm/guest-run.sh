@@ -3,8 +3,9 @@
 #
 # guest-run.sh - the `make run` scenario, run as /guest.sh inside the VM:
 # talc.ko with two heaps from insmod parameters, real traffic from
-# talc_torture, the debugfs views, a heap created and destroyed through
-# control, check, a clean unload.  Exit status non-zero if a step failed.
+# talc_torture, the live view (talctop, one table), the debugfs views, a
+# heap created and destroyed through control, check, a clean unload.  Exit
+# status non-zero if a step failed.
 . /guest-lib.sh
 rc=0
 
@@ -35,6 +36,7 @@ insmod $M/talc_torture.ko heap=alpha,beta threads=4 ops=0 duration=4 max_size=81
 pid=$!
 sleep 2
 echo "(talc_torture is running: the heaps under load)"
+run talctop -o -d 1
 run cat $D/heaps
 say "cat $D/alpha/bins | head -n 16"
 n=$(cat $D/alpha/bins | tee /tmp/bins | grep -vc '^#')

@@ -345,6 +345,44 @@ rmmod talc_vmtest 2>/dev/null
 ok $([ "$(grep -v '^#' $D/gr/regions | grep -c .)" -le 3 ]; echo $?) "grow: gr/regions lists at most three regions (hysteresis)" "$(cat $D/gr/regions)"
 check "grow: gr/check ok" heap_ok gr
 
+echo "== talctop: the live view (tools/talctop, busybox sh) during a torture run"
+# heap tt under talc_torture, heap gr (above) idle
+write $D/control "create tt 256K 4M"
+insmod $M/talc_torture.ko heap=tt threads=2 ops=0 duration=5 max_size=4096 &
+pid=$!
+sleep 1
+talctop -o -d 1 > /tmp/top.out 2>&1
+ok $? "talctop -o -d 1: exit status 0" "$(cat /tmp/top.out)"
+sed 's/^/   | /' /tmp/top.out
+# columns: HEAP ALLOCS/S FREES/S BYTES/S NET/S LIVE ALLOCATED CLAIMED ...
+col() { awk -v h="$1" -v c="$2" '$1 == h { print $c }' /tmp/top.out; }
+a=$(col tt 2)
+f=$(col tt 3)
+b=$(col tt 4)
+ok $(grep -q '^HEAP  *ALLOCS/S  *FREES/S  *BYTES/S ' /tmp/top.out; echo $?) "talctop: column header"
+ok $([ "$(grep -c '^talc heaps: ' /tmp/top.out)" = 1 ]; echo $?) "talctop -o: exactly one table"
+ok $([ "${a:-0}" -gt 0 ] 2>/dev/null; echo $?) "talctop: heap tt under torture: allocs/s ${a:-none} > 0"
+ok $([ "${f:-0}" -gt 0 ] 2>/dev/null; echo $?) "talctop: heap tt under torture: frees/s ${f:-none} > 0"
+ok $([ "$b" != 0 ] && [ "$b" != - ] && [ -n "$b" ]; echo $?) "talctop: heap tt under torture: bytes/s ${b:-none} > 0"
+ok $([ "$(col gr 2)" = 0 ] && [ "$(col gr 3)" = 0 ]; echo $?) \
+	"talctop: idle heap gr: allocs/s and frees/s 0 ($(col gr 2), $(col gr 3))"
+ok $([ "$(awk 'NR > 2 { print $1; exit }' /tmp/top.out)" = tt ]; echo $?) \
+	"talctop: default sort by allocs/s puts tt first"
+talctop -n 2 -d 0.5 -s name > /tmp/top.out 2>&1
+ok $([ $? -eq 0 ] && [ "$(grep -c '^HEAP ' /tmp/top.out)" = 2 ] &&
+     [ "$(awk '$1 == "gr" || $1 == "tt" { printf "%s ", $1 }' /tmp/top.out)" = "gr tt gr tt " ]; echo $?) \
+	"talctop -n 2 -s name: two tables sorted by name" "$(cat /tmp/top.out)"
+check_not "talctop -s nosuch: usage error" talctop -s nosuch
+check_not "talctop -D /nonexistent: fails" talctop -o -D /nonexistent
+if wait $pid; then
+	pass "talctop: talc_torture on tt succeeded"
+	rmmod talc_torture
+else
+	fail "talctop: talc_torture on tt failed"
+fi
+check "talctop: tt/check ok" heap_ok tt
+check "talctop: destroy tt" write $D/control "destroy tt"
+
 echo "== unload"
 rmmod talc
 ok $? "rmmod talc"
