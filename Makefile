@@ -6,6 +6,9 @@
 #   scripts/kmod.mk       modules (default), run, vmtest
 #   scripts/kunit.mk      kunit                      (KUnit under UML)
 #   tools/bench/bench.mk  bench, bench-user, bench-kernel
+#   scripts/dkms.mk       dkms-src, dkms-test        (talc.ko under DKMS)
+#   scripts/doc.mk        doc, kdoc                  (kernel-doc, the reST page)
+#   tools/talctop.mk      talctop-test               (the live view, tools/talctop)
 #
 # `make check` runs every suite in CHECK_SUITES through scripts/check.sh and
 # ends with one line "N passed, M failed" totalling all of them.
@@ -17,7 +20,8 @@ CHECK_SUITES :=
 
 include $(wildcard $(TOP)/tools/user.mk $(TOP)/scripts/kmod.mk \
 		   $(TOP)/scripts/kunit.mk $(TOP)/tools/bench/bench.mk \
-		   $(TOP)/scripts/vm.mk)
+		   $(TOP)/scripts/vm.mk $(TOP)/tools/talctop.mk \
+		   $(TOP)/scripts/doc.mk $(TOP)/scripts/dkms.mk)
 
 check:
 	@$(TOP)/scripts/check.sh $(CHECK_SUITES)
