@@ -134,16 +134,36 @@ static __always_inline void talc_heap_held(struct talc_heap *heap, u64 held,
 }
 
 /*
+ * Holds in the allocation and free paths are O(1) by construction and
+ * very frequent: one in TALC_HOLD_SAMPLE is timed (a clock read costs as
+ * much as the allocation itself on some machines, e.g. under UML).  Every
+ * other hold (debugfs readers, growth, reclaim, tunables) is timed.
+ */
+#define TALC_HOLD_SAMPLE	64
+
+/*
  * Macros, not functions, so that sparse sees each lock and unlock in the
  * function that holds the lock, with or without PREEMPT_RT (whose
- * spinlock_t functions carry no context annotations).
+ * spinlock_t functions carry no context annotations).  A hold whose start
+ * is 0 is not timed.
  */
-#define talc_heap_lock(heap, hold)					\
+#define talc_heap_lock_timed(heap, hold, timed)				\
 	do {								\
 		struct talc_hold *__hold = (hold);			\
 									\
 		spin_lock_irqsave(&(heap)->lock, __hold->flags);	\
-		__hold->start = ktime_get_mono_fast_ns();		\
+		__hold->start = (timed) ? ktime_get_mono_fast_ns() : 0;	\
+	} while (0)
+
+#define talc_heap_lock(heap, hold)	talc_heap_lock_timed(heap, hold, true)
+
+/* The allocation and free paths: one hold in TALC_HOLD_SAMPLE is timed. */
+#define talc_heap_lock_sampled(heap, hold)				\
+	do {								\
+		struct talc_heap *__sheap = (heap);			\
+									\
+		talc_heap_lock_timed(__sheap, hold,			\
+				     !(++__sheap->holds % TALC_HOLD_SAMPLE)); \
 	} while (0)
 
 #define talc_heap_unlock(heap, hold)					\
@@ -151,8 +171,9 @@ static __always_inline void talc_heap_held(struct talc_heap *heap, u64 held,
 		struct talc_heap *__heap = (heap);			\
 		struct talc_hold *__hold = (hold);			\
 									\
-		talc_heap_held(__heap, ktime_get_mono_fast_ns() -	\
-			       __hold->start, _THIS_IP_);		\
+		if (__hold->start)					\
+			talc_heap_held(__heap, ktime_get_mono_fast_ns() - \
+				       __hold->start, _THIS_IP_);	\
 		spin_unlock_irqrestore(&__heap->lock, __hold->flags);	\
 	} while (0)
 
@@ -396,7 +417,7 @@ static void *talc_heap_do_alloc(struct talc_heap *heap, size_t size,
 	if (unlikely(gfp & TALC_GFP_REJECT))
 		return talc_heap_reject_gfp(heap, gfp);
 	might_alloc(gfp);
-	talc_heap_lock(heap, &hold);
+	talc_heap_lock_sampled(heap, &hold);
 	p = talc_core_alloc(heap, size, align);
 	grow = !p && gfpflags_allow_blocking(gfp);
 	if (unlikely(!p && !grow))
@@ -483,7 +504,7 @@ void talc_heap_free(struct talc_heap *heap, void *ptr)
 
 	if (!heap || ZERO_OR_NULL_PTR(ptr) || talc_heap_in_nmi(heap))
 		return;
-	talc_heap_lock(heap, &hold);
+	talc_heap_lock_sampled(heap, &hold);
 	talc_free(&heap->core, ptr);
 	reclaim = talc_available_bytes(&heap->core) >= heap->reclaim_arm;
 	if (reclaim)
@@ -534,7 +555,7 @@ void *talc_heap_realloc(struct talc_heap *heap, void *ptr, size_t size,
 	if (unlikely(gfp & TALC_GFP_REJECT))
 		return talc_heap_reject_gfp(heap, gfp);
 	might_alloc(gfp);
-	talc_heap_lock(heap, &hold);
+	talc_heap_lock_sampled(heap, &hold);
 	ret = talc_resize(&heap->core, ptr, size, &old);
 	if (!ret && (gfp & __GFP_ZERO))
 		usable = talc_usable_size(&heap->core, ptr);
@@ -583,7 +604,7 @@ size_t talc_heap_usable_size(struct talc_heap *heap, const void *ptr)
 
 	if (!heap || ZERO_OR_NULL_PTR(ptr) || talc_heap_in_nmi(heap))
 		return 0;
-	talc_heap_lock(heap, &hold);
+	talc_heap_lock_sampled(heap, &hold);
 	n = talc_usable_size(&heap->core, ptr);
 	talc_heap_unlock(heap, &hold);
 	return n;

@@ -100,6 +100,7 @@ struct talc_heap_info {
  * @stat: enum talc_heap_stat counters
  * @max_hold_ns: longest hold of @lock (resettable through debugfs)
  * @max_hold_site: the code address where that hold ended
+ * @holds: allocation and free holds, for sampling which of them are timed
  * @warned: bitmask of enum talc_event kinds already WARNed about
  * @owned: created by heaps= or debugfs control (the module holds the
  *	owner's reference and control may destroy it)
@@ -131,6 +132,7 @@ struct talc_heap {
 	u64 stat[TALC_HEAP_NR_STATS];
 	u64 max_hold_ns;
 	unsigned long max_hold_site;
+	unsigned int holds;
 	unsigned long warned;
 	bool owned;
 	bool capture;
