@@ -260,6 +260,32 @@ static __always_inline struct talc_chunk *prev_chunk(void *c,
 	return chunk_at(c, -(long)psize);
 }
 
+/* ---- reporting ---- */
+
+static void report(const struct talc *t, enum talc_event ev, const void *addr,
+		   const char *what)
+{
+	if (t->report)
+		t->report(t->report_data, ev, addr, what);
+}
+
+/*
+ * Invariants checked where they are relied on, with CONFIG_TALC_DEBUG (the
+ * KUnit suites, the userspace tests and the fuzzer): a broken one is
+ * reported as TALC_EV_CORRUPT by the mutation that meets it, instead of
+ * waiting for talc_check().  Compiled out otherwise, but still type-checked.
+ */
+#ifdef CONFIG_TALC_DEBUG
+#define TALC_ASSERT(t, cond, addr, what)				\
+	do {								\
+		if (unlikely(!(cond)))					\
+			report(t, TALC_EV_CORRUPT, addr,		\
+			       "assertion failed: " what);		\
+	} while (0)
+#else
+#define TALC_ASSERT(t, cond, addr, what)	((void)sizeof(!(cond)))
+#endif
+
 /* ---- bins and the bitmap ---- */
 
 static __always_inline unsigned int bin_of(size_t size)
@@ -342,6 +368,8 @@ static __always_inline void bin_insert(struct talc *t, struct talc_chunk *c,
 	unsigned int b = bin_of(size);
 	struct talc_chunk *head = t->bins[b];
 
+	TALC_ASSERT(t, size >= TALC_MIN_CHUNK && IS_ALIGNED(size, TALC_ALIGN),
+		    c, "free chunk size");
 	c->next = head;
 	c->prev = NULL;
 	if (head) {
@@ -360,6 +388,11 @@ static __always_inline void bin_remove(struct talc *t, struct talc_chunk *c,
 {
 	struct talc_chunk *next = c->next;
 
+	TALC_ASSERT(t, size >= TALC_MIN_CHUNK && size <= TALC_MAX_CHUNK &&
+		    !(c->hdr & HDR_USED) && hdr_size(c->hdr) == size &&
+		    (c->prev ? c->prev->next == c : t->bins[bin_of(size)] == c) &&
+		    (!next || next->prev == c), c,
+		    "chunk taken off its bin is a linked free chunk of that size");
 	if (c->prev) {
 		c->prev->next = next;
 	} else {
@@ -393,15 +426,6 @@ static __always_inline void make_free(struct talc *t, struct talc_chunk *c,
 		*hdr_at(c, size - WORD) = size;
 	set_prev_flags(hdr_at(c, size), prev_free_flags(size));
 	bin_insert(t, c, size);
-}
-
-/* ---- reporting ---- */
-
-static void report(const struct talc *t, enum talc_event ev, const void *addr,
-		   const char *what)
-{
-	if (t->report)
-		t->report(t->report_data, ev, addr, what);
 }
 
 /* ---- poisoning ---- */
@@ -600,6 +624,7 @@ static void idle_add(struct talc *t, struct talc_region *r)
 
 static void idle_del(struct talc *t, struct talc_region *r)
 {
+	TALC_ASSERT(t, r->idle && t->idle_count, r, "region taken off the idle list is on it");
 	if (r->idle_prev)
 		r->idle_prev->idle_next = r->idle_next;
 	else
@@ -1269,6 +1294,8 @@ static __always_inline void *carve(struct talc *t, struct talc_chunk *c,
 	unsigned long prev_flags = 0;
 	size_t rest = (char *)c + csize - a - need;
 
+	TALC_ASSERT(t, a >= (char *)c && a + need <= (char *)c + csize &&
+		    need >= TALC_MIN_CHUNK, c, "carved chunk lies inside the free chunk");
 	bin_remove(t, c, csize);
 	if (unlikely(chdr & HDR_IDLE))
 		idle_del(t, (struct talc_region *)c - 1);
@@ -1560,6 +1587,7 @@ static noinline void free_chunk(struct talc *t, unsigned long *uc)
 	unsigned long poisoned = t->poison ? HDR_POISONED : 0;
 	unsigned long nhdr;
 
+	TALC_ASSERT(t, hdr & HDR_USED, uc, "chunk to free is used or parked");
 	/* Never leave a used-looking header behind, even when merged away. */
 	*uc = hdr & ~HDR_USED;
 

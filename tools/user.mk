@@ -10,7 +10,7 @@
 UBUILD := $(BUILD)/user
 UCC ?= gcc
 UCFLAGS := -std=gnu11 -Wall -Wextra -Werror -I$(TOP)/tools/include -I$(TOP)/talc
-SANFLAGS := -Wno-unused-parameter -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+SANFLAGS := -DCONFIG_TALC_DEBUG -Wno-unused-parameter -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 	    -fno-sanitize-recover=all
 CORE_SRC := $(TOP)/talc/talc.c
 CORE_HDR := $(TOP)/talc/talc.h $(wildcard $(TOP)/tools/include/*/*.h)
@@ -39,7 +39,7 @@ libtalc: $(UBUILD)/libtalc.a
 $(UBUILD)/talc_fuzz: $(TOP)/tools/fuzz/talc_fuzz.c $(CORE_SRC) $(CORE_HDR)
 	@mkdir -p $(@D)
 	@$(TOP)/scripts/deps.sh user
-	clang $(UCFLAGS) -Wno-unused-parameter -g -O2 -fsanitize=fuzzer,address,undefined \
+	clang $(UCFLAGS) -DCONFIG_TALC_DEBUG -Wno-unused-parameter -g -O2 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -o $@ $(TOP)/tools/fuzz/talc_fuzz.c $(CORE_SRC)
 
 fuzz: $(UBUILD)/talc_fuzz
