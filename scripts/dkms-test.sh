@@ -28,26 +28,11 @@
 # Logs: build/dkms/dkms.log (every dkms command), build/dkms/<kernel>/.
 set -u
 . "$(dirname "$0")/vm/common.sh"	# top, vm_here, kvers, guest_output
+# shellcheck source=scripts/tally.sh
+. "$top/scripts/tally.sh"
 out=$top/build/dkms
 log=$out/dkms.log
-pass=0
-fail=0
 
-result() {
-	echo "$pass passed, $fail failed"
-	[ "$fail" -eq 0 ]
-	exit
-}
-# ok STATUS DESC [DETAIL]
-ok() {
-	if [ "$1" -eq 0 ]; then
-		pass=$((pass + 1))
-		echo "PASS: $2"
-	else
-		fail=$((fail + 1))
-		echo "FAIL: $2${3:+ ($3)}"
-	fi
-}
 # step DESC CMD... - run CMD with its output in the log; PASS if it succeeds
 step() {
 	local d=$1 r

@@ -37,24 +37,10 @@ cache=${TALC_CACHE:-/var/cache/talc}
 tarball=/usr/src/linux-source-6.1.tar.xz
 out=$top/build/doc
 page=$top/Documentation/talc.rst
-pass=0
-fail=0
+# shellcheck source=scripts/tally.sh
+. "$top/scripts/tally.sh"
 
-result() {
-	echo "$pass passed, $fail failed"
-	[ "$fail" -eq 0 ]
-	exit
-}
 die() { echo "kdoc: $*"; fail=$((fail + 1)); result; }
-ok() {
-	if [ "$1" -eq 0 ]; then
-		pass=$((pass + 1))
-		echo "PASS: $2"
-	else
-		fail=$((fail + 1))
-		echo "FAIL: $2${3:+ ($3)}"
-	fi
-}
 # count FILE - add the PASS/FAIL lines of FILE, print them
 count() {
 	cat "$1"

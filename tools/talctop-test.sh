@@ -18,18 +18,8 @@ d=$(mktemp -d "${TMPDIR:-/tmp}/talctop-test.XXXXXX")
 trap 'rm -rf "$d"' EXIT
 mkdir -p "$d/tmp"
 export TMPDIR=$d/tmp	# talctop's own temporary directories go here
-pass=0
-fail=0
-
-ok() {
-	if [ "$1" -eq 0 ]; then
-		pass=$((pass + 1))
-		echo "PASS: $2"
-	else
-		fail=$((fail + 1))
-		echo "FAIL: $2${3:+ ($3)}"
-	fi
-}
+# shellcheck source=scripts/tally.sh
+. "$top/scripts/tally.sh"
 
 # heaps FILE HEADER_EXTRA ROWS... - write a heaps table; rows are
 # "name claimed allocated free largest frag live total failures bad regions"
@@ -155,5 +145,4 @@ for flavour in busybox dash; do
 	left=$(find "$TMPDIR" -maxdepth 1 -name 'talctop.*' | grep -c .)
 	ok $([ "$left" -eq 0 ]; echo $?) "$t no temporary directory left behind"
 done
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+result
