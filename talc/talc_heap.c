@@ -329,8 +329,9 @@ static void *talc_heap_grow(struct talc_heap *heap, size_t size, size_t align,
 		goto fail_grow;
 	/* Only growers claim, and we are the only one: the index is as seen. */
 	if (index_bytes) {
-		WARN_ON_ONCE(talc_set_index(&heap->core, index, index_bytes,
-					    &old));
+		if (WARN_ON_ONCE(talc_set_index(&heap->core, index,
+						index_bytes, &old)))
+			goto fail_grow;
 		heap->index = index;
 		index = NULL;
 	}
