@@ -6,8 +6,11 @@
 # Variants (default: all three):
 #   default  kunit/.kunitconfig (core, checker, heap API, parser suites + UBSAN)
 #   kasan    + kunit/kasan.kunitconfig   (KASAN reports fail the test)
-#   lockdep  + kunit/lockdep.kunitconfig (PROVE_LOCKING, DEBUG_SPINLOCK; the
-#            suites fail when debug_locks drops during a test)
+#   lockdep  + kunit/lockdep.kunitconfig (PROVE_LOCKING, DEBUG_SPINLOCK,
+#            PROVE_RAW_LOCK_NESTING: a spinlock_t, which sleeps on
+#            PREEMPT_RT, taken under a raw_spinlock_t is reported; the
+#            suites fail when debug_locks drops during a test).  UML has
+#            no preemption, so DEBUG_ATOMIC_SLEEP cannot be enabled here.
 #
 # The kernel tree is Debian's linux-source-6.1, extracted once to
 # $TALC_CACHE/linux-source-6.1 (default cache /var/cache/talc) and hooked up
