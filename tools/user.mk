@@ -3,7 +3,8 @@
 # Userspace harness: the core built as in tools/testing/radix-tree, with the
 # shims of tools/include/ standing in for <linux/...> and <kunit/test.h>.
 #   make unit      the KUnit suites that run in userspace, under ASan+UBSan
-#   make fuzz      libFuzzer target for FUZZ_SECONDS (default 60)
+#   make fuzz      libFuzzer target: FUZZ_RUNS inputs (default 4000) from a
+#                  fixed seed (FUZZ_SEED), FUZZ_SECONDS (default 300) at most
 #   make libtalc   build/user/libtalc.a (-O2) for programs using the core;
 #                  built without auto-vectorisation, like the kernel build
 
@@ -17,7 +18,7 @@ CORE_HDR := $(TOP)/talc/talc.h $(wildcard $(TOP)/tools/include/*/*.h)
 # KUnit suites that also run in userspace (they need only the core).
 UNIT_SUITES := $(TOP)/kunit/talc_core_test.c $(TOP)/kunit/talc_check_test.c
 UNIT_HDR := $(TOP)/kunit/talc_kunit.h $(TOP)/kunit/talc_pattern.h
-FUZZ_SECONDS ?= 60
+FUZZ_SECONDS ?= 300
 
 $(UBUILD)/talc_unit: $(UNIT_SUITES) $(UNIT_HDR) $(TOP)/tools/unit/kunit_main.c \
 		     $(CORE_SRC) $(CORE_HDR)
