@@ -1566,6 +1566,54 @@ static void talc_heap_regress_5_bounded_lock_hold(struct kunit *test)
 }
 
 /*
+ * natural_align: kmalloc's guarantee that a power-of-two size up to
+ * PAGE_SIZE is aligned to its size, for alloc and realloc; other sizes
+ * keep 8 bytes.  Off, the same sequence leaves power-of-two blocks
+ * misaligned (so the test can fail).
+ */
+static void talc_heap_natural_align_test(struct kunit *test)
+{
+	struct talc_heap *h = kt_create(test, "kt_natural", SZ_1M, SZ_1M);
+	unsigned int misaligned = 0, on;
+	size_t size;
+	void *odd, *p, *q;
+
+	KUNIT_EXPECT_FALSE(test, kt_info(h).natural_align);
+	for (on = 0; on < 2; on++) {
+		KUNIT_ASSERT_EQ(test, talc_heap_set_natural_align(h, on), 0);
+		KUNIT_EXPECT_EQ(test, kt_info(h).natural_align, (bool)on);
+		for (size = 16; size <= PAGE_SIZE; size <<= 1) {
+			odd = talc_heap_alloc(h, 24, GFP_KERNEL);
+			p = talc_heap_alloc(h, size, GFP_KERNEL);
+			KUNIT_ASSERT_TRUE(test, odd && p);
+			if (on)
+				KUNIT_EXPECT_TRUE_MSG(test,
+						      IS_ALIGNED((unsigned long)p, size),
+						      "%zu bytes at %p", size, p);
+			else
+				misaligned += !IS_ALIGNED((unsigned long)p, size);
+			/* realloc to twice the size keeps the guarantee */
+			q = talc_heap_realloc(h, p, 2 * size, GFP_KERNEL);
+			KUNIT_ASSERT_NOT_NULL(test, q);
+			if (on && 2 * size <= PAGE_SIZE)
+				KUNIT_EXPECT_TRUE_MSG(test,
+						      IS_ALIGNED((unsigned long)q, 2 * size),
+						      "realloc to %zu at %p", 2 * size, q);
+			talc_heap_free(h, q);
+			talc_heap_free(h, odd);
+		}
+	}
+	KUNIT_EXPECT_GT(test, misaligned, 0U);
+	/* not a power of two: 8 bytes, as ever */
+	p = talc_heap_alloc(h, 96, GFP_KERNEL);
+	KUNIT_EXPECT_TRUE(test, p && IS_ALIGNED((unsigned long)p, 8));
+	talc_heap_free(h, p);
+	KUNIT_EXPECT_EQ(test, talc_heap_set_natural_align(NULL, true), -EINVAL);
+	kt_check(test, h);
+	kt_destroy(test, h);
+}
+
+/*
  * The acceptance measurement of the heap-layer issue, natively (UML): a
  * 256 MiB heap full of 16-byte blocks (about 11 million chunks, chained
  * through their first word), a torture kthread freeing and allocating
@@ -2028,6 +2076,7 @@ static struct kunit_case talc_heap_test_cases[] = {
 	KUNIT_CASE(talc_heap_regress_4_reserved_names),
 	KUNIT_CASE_SLOW(talc_heap_regress_5_bounded_lock_hold),
 	KUNIT_CASE_SLOW(talc_heap_lock_hold_256m_test),
+	KUNIT_CASE(talc_heap_natural_align_test),
 	KUNIT_CASE(talc_heap_regress_6_gfp),
 	KUNIT_CASE(talc_heap_regress_7_nmi),
 	KUNIT_CASE_SLOW(talc_heap_regress_8_reclaim_hysteresis),

@@ -176,6 +176,9 @@ static const struct tp_heaps_case tp_heaps_cases[] = {
 	{ "A-z_9:1G", 1, { { "A-z_9", G, G } } },
 	{ NAME31 ":4096", 1, { { NAME31, 4096, 4096 } } },
 	{ "a:4096:18446744073709551615", 1, { { "a", 4096, SIZE_MAX } } },
+	{ "a:1M:natural_align", 1, { { "a", M, M, true } } },
+	{ "a:1M:4M:natural_align,b:64K", 2,
+	  { { "a", M, 4 * M, true }, { "b", 64 * K, 64 * K, false } } },
 	/* malformed: the bad token is reported */
 	{ "a", -EINVAL, {}, 0, 1 },
 	{ "a:", -EINVAL, {}, 0, 2 },
@@ -203,6 +206,10 @@ static const struct tp_heaps_case tp_heaps_cases[] = {
 	{ "a:1M,b:1M,a:1M", -EINVAL, {}, 10, 4 },
 	{ "a:1M,b:1X", -EINVAL, {}, 5, 4 },
 	{ "w:1,x:1,y:1,z:1", -EINVAL, {}, 12, 3 },	/* 4 > capacity 3 */
+	{ "a:natural_align", -EINVAL, {}, 0, 15 },
+	{ "a:1M:natural", -EINVAL, {}, 0, 12 },
+	{ "a:1M:natural_align:4M", -EINVAL, {}, 0, 21 },
+	{ "a:1M:4M:natural_align:natural_align", -EINVAL, {}, 0, 35 },
 };
 
 static void tp_heaps_desc(const struct tp_heaps_case *c, char *desc)
@@ -233,6 +240,8 @@ static void talc_parse_heaps_test(struct kunit *test)
 		KUNIT_EXPECT_STREQ(test, specs[i].name, c->want[i].name);
 		KUNIT_EXPECT_EQ(test, specs[i].size, c->want[i].size);
 		KUNIT_EXPECT_EQ(test, specs[i].max_size, c->want[i].max_size);
+		KUNIT_EXPECT_EQ(test, specs[i].natural_align,
+				c->want[i].natural_align);
 	}
 }
 
@@ -285,6 +294,10 @@ static const struct tp_ctl_case tp_ctl_cases[] = {
 	{ "  create\tc   4096\x20\t\n", 0, 0, TALC_CTL_CREATE, { "c", 4096, 4096 } },
 	{ "create " NAME31 " 1G 1G", 0, 0, TALC_CTL_CREATE,
 	  { NAME31, G, G } },
+	{ "create a 1M natural_align", 0, 0, TALC_CTL_CREATE,
+	  { "a", M, M, true } },
+	{ "create a 1M 2M natural_align\n", 0, 0, TALC_CTL_CREATE,
+	  { "a", M, 2 * M, true } },
 	{ "destroy a", 0, 0, TALC_CTL_DESTROY, { "a" } },
 	{ "destroy x-y_Z\n", 0, 0, TALC_CTL_DESTROY, { "x-y_Z" } },
 	{ "destroy a\nGARBAGE", 10, 0, TALC_CTL_DESTROY, { "a" } },
@@ -313,6 +326,10 @@ static const struct tp_ctl_case tp_ctl_cases[] = {
 	{ "createa 1M", 0, -EINVAL },
 	{ "remove a", 0, -EINVAL },
 	{ "destroyer a", 0, -EINVAL },
+	{ "create a natural_align", 0, -EINVAL },
+	{ "create a 1M natural_align 2M", 0, -EINVAL },
+	{ "create a 1M 2M natural", 0, -EINVAL },
+	{ "destroy a natural_align", 0, -EINVAL },
 };
 
 static size_t tp_ctl_len(const struct tp_ctl_case *c)
@@ -346,6 +363,8 @@ static void talc_parse_control_test(struct kunit *test)
 	if (c->op == TALC_CTL_CREATE) {
 		KUNIT_EXPECT_EQ(test, cmd.spec.size, c->want.size);
 		KUNIT_EXPECT_EQ(test, cmd.spec.max_size, c->want.max_size);
+		KUNIT_EXPECT_EQ(test, cmd.spec.natural_align,
+				c->want.natural_align);
 	}
 }
 

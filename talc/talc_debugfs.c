@@ -4,7 +4,8 @@
  *
  *   heaps              one row per heap (like /proc/slabinfo), after one
  *                      header line starting with "# name"
- *   control            write "create NAME SIZE [MAX]" or "destroy NAME"
+ *   control            write "create NAME SIZE [MAX] [natural_align]" or
+ *                      "destroy NAME"
  *   NAME/stats         "key: value" lines: every core counter, the
  *                      heap's own counters and its policy fields
  *   NAME/bins          each non-empty bin: size range, free chunks, bytes
@@ -13,7 +14,8 @@
  *   NAME/check         reading runs the consistency check in steps: "ok"
  *                      or the first problem
  *   NAME/max_size, NAME/reclaim_threshold, NAME/grow_step, NAME/poison,
- *   NAME/quick_depth   tunables (decimal; a bad value gives -EINVAL)
+ *   NAME/quick_depth, NAME/natural_align
+ *                      tunables (decimal; a bad value gives -EINVAL)
  *   NAME/max_lock_hold_ns  longest hold of the heap's lock; write 0 to reset
  *
  * This file uses only the heap layer (talc_heap.h, talc_internal.h): every
@@ -103,6 +105,8 @@ static ssize_t talc_control_write(struct file *file, const char __user *ubuf,
 		heap = talc_heap_create_owned(cmd.spec.name, cmd.spec.size,
 					      cmd.spec.max_size);
 		ret = PTR_ERR_OR_ZERO(heap);
+		if (!ret)
+			talc_heap_set_natural_align(heap, cmd.spec.natural_align);
 	} else {
 		ret = talc_heap_destroy_owned(cmd.spec.name);
 	}
@@ -161,6 +165,7 @@ static int talc_stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "reclaim_threshold: %zu\n", info.reclaim_threshold);
 	seq_printf(m, "poison: %d\n", info.poison);
 	seq_printf(m, "quick_depth: %u\n", info.quick_depth);
+	seq_printf(m, "natural_align: %d\n", info.natural_align);
 	seq_printf(m, "references: %u\n", info.refs);
 	seq_printf(m, "owner: %s\n", info.owned ? "module" : "api");
 	return 0;
@@ -336,6 +341,15 @@ static int talc_tn_quick_depth(struct talc_heap *heap, u64 val)
 
 TALC_TUNABLE(quick_depth, talc_tn_quick_depth);
 
+static int talc_tn_natural_align(struct talc_heap *heap, u64 val)
+{
+	if (val > 1)
+		return -EINVAL;
+	return talc_heap_set_natural_align(heap, val);
+}
+
+TALC_TUNABLE(natural_align, talc_tn_natural_align);
+
 static int talc_reset_max_hold(struct talc_heap *heap, u64 val)
 {
 	if (val)
@@ -381,6 +395,8 @@ void talc_debugfs_add_heap(struct talc_heap *heap)
 	debugfs_create_file("poison", 0644, d, heap, &talc_poison_fops);
 	debugfs_create_file("quick_depth", 0644, d, heap,
 			    &talc_quick_depth_fops);
+	debugfs_create_file("natural_align", 0644, d, heap,
+			    &talc_natural_align_fops);
 	debugfs_create_file("max_lock_hold_ns", 0644, d, heap,
 			    &talc_max_hold_ns_fops);
 }

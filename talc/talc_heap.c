@@ -403,6 +403,18 @@ static void talc_heap_reclaim_workfn(struct work_struct *work)
 
 /* ---- allocation API ---- */
 
+/*
+ * kmalloc's guarantee, for heaps with natural_align: a power-of-two size up
+ * to PAGE_SIZE is aligned to its size.  Return: that alignment, or 0.
+ */
+static size_t talc_heap_natural(struct talc_heap *heap, size_t size)
+{
+	if (!READ_ONCE(heap->natural_align) || size > PAGE_SIZE ||
+	    !is_power_of_2(size))
+		return 0;
+	return size;
+}
+
 static void *talc_heap_do_alloc(struct talc_heap *heap, size_t size,
 				size_t align, gfp_t gfp)
 {
@@ -418,6 +430,7 @@ static void *talc_heap_do_alloc(struct talc_heap *heap, size_t size,
 	if (unlikely(gfp & TALC_GFP_REJECT))
 		return talc_heap_reject_gfp(heap, gfp);
 	might_alloc(gfp);
+	align = max(align, talc_heap_natural(heap, size));
 	talc_heap_lock_sampled(heap, &hold);
 	p = talc_core_alloc(heap, size, align);
 	grow = !p && gfpflags_allow_blocking(gfp);
@@ -540,7 +553,7 @@ void *talc_heap_realloc(struct talc_heap *heap, void *ptr, size_t size,
 			gfp_t gfp)
 {
 	struct talc_block old = { };
-	size_t keep, usable = 0;
+	size_t keep, nalign, usable = 0;
 	struct talc_hold hold;
 	void *p;
 	int ret;
@@ -556,8 +569,13 @@ void *talc_heap_realloc(struct talc_heap *heap, void *ptr, size_t size,
 	if (unlikely(gfp & TALC_GFP_REJECT))
 		return talc_heap_reject_gfp(heap, gfp);
 	might_alloc(gfp);
+	nalign = talc_heap_natural(heap, size);
 	talc_heap_lock_sampled(heap, &hold);
-	ret = talc_resize(&heap->core, ptr, size, &old);
+	/* in place only where natural_align's alignment already holds */
+	if (nalign && !IS_ALIGNED((unsigned long)ptr, nalign))
+		ret = talc_block_info(&heap->core, ptr, &old) ?: -ENOSPC;
+	else
+		ret = talc_resize(&heap->core, ptr, size, &old);
 	if (!ret && (gfp & __GFP_ZERO))
 		usable = talc_usable_size(&heap->core, ptr);
 	if (ret == -ENOMEM)
@@ -648,6 +666,28 @@ const char *talc_heap_name(const struct talc_heap *heap)
 }
 EXPORT_SYMBOL_GPL(talc_heap_name);
 
+/**
+ * talc_heap_set_natural_align() - kmalloc's alignment for a heap
+ * @heap: the heap
+ * @on: true: from now on a power-of-two size up to PAGE_SIZE is aligned to
+ *	its size, as kmalloc() guarantees (also by talc_heap_realloc(), which
+ *	moves a block whose place does not have that alignment)
+ *
+ * Off by default: it costs density (an aligned cut leaves gaps).  Also an
+ * option of heaps= and of debugfs control, and a debugfs tunable.
+ *
+ * Context: Any context but NMI.
+ * Return: 0, or -EINVAL if @heap is NULL.
+ */
+int talc_heap_set_natural_align(struct talc_heap *heap, bool on)
+{
+	if (!heap)
+		return -EINVAL;
+	WRITE_ONCE(heap->natural_align, on);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(talc_heap_set_natural_align);
+
 /* ---- for debugfs and the tests (talc_internal.h) ---- */
 
 /*
@@ -694,6 +734,7 @@ void talc_heap_get_info(struct talc_heap *heap, struct talc_heap_info *info)
 	info->reclaim_threshold = heap->reclaim_threshold;
 	info->quick_depth = heap->quick_depth;
 	info->poison = heap->poison;
+	info->natural_align = heap->natural_align;
 	info->owned = heap->owned;
 	info->growing = heap->growing;
 	info->max_hold_ns = heap->max_hold_ns;
@@ -1078,7 +1119,7 @@ EXPORT_SYMBOL_GPL(talc_heap_put);
 static char *heaps;
 module_param(heaps, charp, 0444);
 MODULE_PARM_DESC(heaps,
-		 "Heaps to create: NAME:SIZE[:MAX][,NAME:SIZE[:MAX]...], sizes in bytes with optional K/M/G");
+		 "Heaps to create: NAME:SIZE[:MAX][:natural_align][,...], sizes in bytes with optional K/M/G");
 
 /* Module exit or failed init: destroy every heap, busy or not. */
 static void talc_heaps_destroy_all(void)
@@ -1123,14 +1164,18 @@ static int __init talc_heaps_from_param(void)
 	for (i = 0; i < n; i++) {
 		heap = talc_heap_create_owned(specs[i].name, specs[i].size,
 					      specs[i].max_size);
+		if (!IS_ERR(heap))
+			talc_heap_set_natural_align(heap,
+						    specs[i].natural_align);
 		if (IS_ERR(heap)) {
 			pr_err("heaps=: cannot create heap '%s' (size %zu, max %zu): %ld\n",
 			       specs[i].name, specs[i].size,
 			       specs[i].max_size, PTR_ERR(heap));
 			return PTR_ERR(heap);
 		}
-		pr_info("heap %s: %zu bytes, up to %zu\n", heap->name,
-			heap->size, heap->max_size);
+		pr_info("heap %s: %zu bytes, up to %zu%s\n", heap->name,
+			heap->size, heap->max_size,
+			heap->natural_align ? ", natural alignment" : "");
 	}
 	return 0;
 }

@@ -56,6 +56,7 @@ extern const char *const talc_heap_stat_names[TALC_HEAP_NR_STATS];
  * @reclaim_threshold: free bytes the heap keeps when it releases a region
  * @quick_depth: the core's quick-list depth
  * @poison: the core poisons freed memory
+ * @natural_align: power-of-two sizes up to PAGE_SIZE aligned to their size
  * @owned: created by heaps= or debugfs control
  * @refs: references held
  * @growing: bytes a grower is allocating right now, outside the lock
@@ -70,6 +71,7 @@ struct talc_heap_info {
 	size_t reclaim_threshold;
 	unsigned int quick_depth;
 	bool poison;
+	bool natural_align;
 	bool owned;
 	unsigned int refs;
 	size_t growing;
@@ -97,6 +99,7 @@ struct talc_heap_info {
  * @index: the core's region index, once it outgrew the built-in one
  * @quick_depth: the core's quick-list depth, as last set
  * @poison: the core poisons freed memory, as last set
+ * @natural_align: see talc_heap_set_natural_align()
  * @stat: enum talc_heap_stat counters
  * @max_hold_ns: longest hold of @lock (resettable through debugfs)
  * @max_hold_site: the code address where that hold ended
@@ -129,6 +132,7 @@ struct talc_heap {
 	void *index;
 	unsigned int quick_depth;
 	bool poison;
+	bool natural_align;
 	u64 stat[TALC_HEAP_NR_STATS];
 	u64 max_hold_ns;
 	unsigned long max_hold_site;

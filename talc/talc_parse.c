@@ -5,8 +5,8 @@
  *
  * Grammar:
  *	heaps   := "" | spec { "," spec } [ "\n" ]
- *	spec    := NAME ":" SIZE [ ":" SIZE ]
- *	control := ( "create" WS NAME WS SIZE [ WS SIZE ]
+ *	spec    := NAME ":" SIZE [ ":" SIZE ] [ ":" "natural_align" ]
+ *	control := ( "create" WS NAME WS SIZE [ WS SIZE ] [ WS "natural_align" ]
  *		   | "destroy" WS NAME ) [ WS ] [ "\n" ]
  *	NAME    := [A-Za-z0-9_-]{1,31}
  *	SIZE    := [0-9]+ [ "K" | "M" | "G" | "k" | "m" | "g" ]
@@ -134,8 +134,31 @@ static int talc_parse_fields(const char *name, size_t name_len,
 	return 0;
 }
 
+/*
+ * Fill @spec from the words NAME SIZE [MAX] [natural_align] (@n of them,
+ * at @w with lengths @wl).
+ */
+static int talc_parse_words(const char *const *w, const size_t *wl, int n,
+			    struct talc_heap_spec *spec)
+{
+	size_t olen = strlen(TALC_PARSE_NATURAL_ALIGN);
+	bool natural = n > 2 && wl[n - 1] == olen &&
+		       !memcmp(w[n - 1], TALC_PARSE_NATURAL_ALIGN, olen);
+	int ret;
+
+	if (natural)
+		n--;
+	if (n < 2 || n > 3)
+		return -EINVAL;
+	ret = talc_parse_fields(w[0], wl[0], w[1], wl[1],
+				n == 3 ? w[2] : NULL, n == 3 ? wl[2] : 0, spec);
+	if (!ret)
+		spec->natural_align = natural;
+	return ret;
+}
+
 /**
- * talc_parse_heap_spec() - parse one NAME:SIZE[:MAX] token
+ * talc_parse_heap_spec() - parse one NAME:SIZE[:MAX][:natural_align] token
  * @tok: the token (need not be NUL-terminated)
  * @len: its length
  * @spec: the result; untouched on error
@@ -147,28 +170,32 @@ static int talc_parse_fields(const char *name, size_t name_len,
 int talc_parse_heap_spec(const char *tok, size_t len,
 			 struct talc_heap_spec *spec)
 {
-	const char *c1, *c2, *end;
+	const char *w[4], *p, *end, *colon;
+	size_t wl[4];
+	int n = 0;
 
 	if (!tok || !spec || len == 0)
 		return -EINVAL;
+	p = tok;
 	end = tok + len;
-	c1 = memchr(tok, ':', len);
-	if (!c1)
-		return -EINVAL;
-	c2 = memchr(c1 + 1, ':', end - c1 - 1);
-	if (!c2)
-		return talc_parse_fields(tok, c1 - tok, c1 + 1, end - c1 - 1,
-					 NULL, 0, spec);
-	if (memchr(c2 + 1, ':', end - c2 - 1))
-		return -EINVAL;
-	return talc_parse_fields(tok, c1 - tok, c1 + 1, c2 - c1 - 1,
-				 c2 + 1, end - c2 - 1, spec);
+	for (;;) {
+		if (n == ARRAY_SIZE(w))
+			return -EINVAL;
+		colon = memchr(p, ':', end - p);
+		w[n] = p;
+		wl[n] = (colon ? colon : end) - p;
+		n++;
+		if (!colon)
+			break;
+		p = colon + 1;
+	}
+	return talc_parse_words(w, wl, n, spec);
 }
 EXPORT_SYMBOL_GPL(talc_parse_heap_spec);
 
 /**
  * talc_parse_heaps() - parse the heaps= module parameter
- * @param: NAME:SIZE[:MAX][,NAME:SIZE[:MAX]...], NUL-terminated; one
+ * @param: comma-separated NAME:SIZE[:MAX][:natural_align], NUL-terminated; one
  *	trailing newline is ignored; an empty string means no heaps
  * @specs: array receiving the parsed specs
  * @max_specs: its capacity
@@ -241,8 +268,8 @@ static bool talc_ws(char c)
  * @len: its length; one trailing newline is ignored
  * @cmd: the result; untouched on error
  *
- * ``create NAME SIZE [MAX]`` or ``destroy NAME``, words separated by
- * spaces or tabs.
+ * ``create NAME SIZE [MAX] [natural_align]`` or ``destroy NAME``, words
+ * separated by spaces or tabs.
  *
  * Context: Any context.
  * Return: 0 on success, -EINVAL for an empty or unknown command, a wrong
@@ -281,11 +308,9 @@ int talc_parse_control(const char *buf, size_t len, struct talc_ctl_cmd *cmd)
 	}
 	if (nw == 0)
 		return -EINVAL;
-	if (wl[0] == 6 && !memcmp(w[0], "create", 6) && (nw == 3 || nw == 4)) {
+	if (wl[0] == 6 && !memcmp(w[0], "create", 6)) {
 		c.op = TALC_CTL_CREATE;
-		ret = talc_parse_fields(w[1], wl[1], w[2], wl[2],
-					nw == 4 ? w[3] : NULL,
-					nw == 4 ? wl[3] : 0, &c.spec);
+		ret = talc_parse_words(w + 1, wl + 1, nw - 1, &c.spec);
 		if (ret)
 			return ret;
 	} else if (wl[0] == 7 && !memcmp(w[0], "destroy", 7) && nw == 2) {

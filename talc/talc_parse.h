@@ -11,20 +11,25 @@
 
 #define TALC_PARSE_NAME_MAX	31	/* same as TALC_NAME_MAX */
 
+/* The option word that asks for kmalloc's alignment of power-of-two sizes. */
+#define TALC_PARSE_NATURAL_ALIGN	"natural_align"
+
 /**
- * struct talc_heap_spec - a parsed NAME:SIZE[:MAX]
+ * struct talc_heap_spec - a parsed NAME:SIZE[:MAX][:natural_align]
  * @name: NUL-terminated, [A-Za-z0-9_-]{1,31}
  * @size: initial size in bytes, > 0
  * @max_size: growth limit in bytes, >= @size (equals @size when omitted)
+ * @natural_align: the natural_align option was given
  */
 struct talc_heap_spec {
 	char name[TALC_PARSE_NAME_MAX + 1];
 	size_t size;
 	size_t max_size;
+	bool natural_align;
 };
 
 enum talc_ctl_op {
-	TALC_CTL_CREATE,	/* create NAME SIZE [MAX] */
+	TALC_CTL_CREATE,	/* create NAME SIZE [MAX] [natural_align] */
 	TALC_CTL_DESTROY,	/* destroy NAME */
 };
 

@@ -168,9 +168,22 @@ check "c1/max_size=512K accepted" write $D/c1/max_size 524288
 ok $([ "$(cat $D/c1/max_size)" = 524288 ]; echo $?) "c1/max_size reads back 524288" "$(cat $D/c1/max_size)"
 check "c1/reclaim_threshold=128K accepted" write $D/c1/reclaim_threshold 131072
 ok $([ "$(cat $D/c1/reclaim_threshold)" = 131072 ]; echo $?) "c1/reclaim_threshold reads back 131072" "$(cat $D/c1/reclaim_threshold)"
+check "c1/natural_align=1 accepted" write $D/c1/natural_align 1
+ok $([ "$(stat c1 natural_align)" = 1 ]; echo $?) "c1/natural_align reads back 1 in stats"
+check_not "c1/natural_align=2 rejected" write $D/c1/natural_align 2
 check "c1/check ok" heap_ok c1
+check "control: create na 64K natural_align" write $D/control "create na 64K natural_align"
+ok $([ "$(stat na natural_align)" = 1 ] && [ "$(cat $D/na/natural_align)" = 1 ]; echo $?) \
+	"na was created with natural_align"
+check "control: destroy na" write $D/control "destroy na"
 rmmod talc
 no_talc "control/tunables rmmod"
+load "nb:64K:128K:natural_align,nc:64K"
+ok $? "heaps=nb:64K:128K:natural_align,nc:64K loads"
+ok $([ "$(stat nb natural_align)" = 1 ] && [ "$(stat nc natural_align)" = 0 ] &&
+     [ "$(stat nb max_size)" = 131072 ]; echo $?) "heaps=: natural_align on nb only"
+rmmod talc
+no_talc "natural_align rmmod"
 
 echo "== torture: 2 threads, 10 s"
 load "tort:256K:4M"
