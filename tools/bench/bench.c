@@ -857,12 +857,85 @@ static void cmd_regions(int trials, uint64_t pairs, int nreg)
 	munmap(arena, total);
 }
 
+/*
+ * CSV: natural,<mode>,<trial>,<ops>,<ns_per_op>,<live_bytes>,<reach_bytes>
+ * The heap layer's natural_align option, emulated on the core alone: a
+ * kmalloc-like size mix (mostly powers of two from 8 to 4096 bytes, a few
+ * odd sizes), 100 000 live slots, @ops random replacements; "natural"
+ * aligns a power-of-two size up to 4096 to its size, as talc.ko does with
+ * natural_align on.  Density: live bytes over how far the allocations
+ * reach in the arena (talc_truncate_limit()).
+ */
+#define NA_SLOTS	100000
+#define NA_ARENA	(256UL << 20)
+
+static const size_t na_sizes[] = {
+	8, 16, 32, 64, 64, 96, 128, 128, 192, 256, 256, 512, 1024, 2048, 4096,
+	24, 40, 72, 136, 300,
+};
+
+static void cmd_natural(int trials, uint64_t ops)
+{
+	void **slot = calloc(NA_SLOTS, sizeof(*slot));
+	char *arena = aligned_alloc(4096, NA_ARENA);
+	struct talc t;
+	int tr, natural;
+
+	if (!slot || !arena) {
+		perror("natural");
+		exit(1);
+	}
+	for (tr = 0; tr < trials; tr++) {
+		for (natural = 0; natural <= 1; natural++) {
+			uint64_t rng = 0x9e3779b97f4a7c15ULL + tr, i;
+			struct talc_stats st;
+			double t0;
+
+			talc_init(&t);
+			if (talc_claim(&t, arena, NA_ARENA)) {
+				fprintf(stderr, "natural: claim failed\n");
+				exit(1);
+			}
+			memset(slot, 0, NA_SLOTS * sizeof(*slot));
+			t0 = now_sec();
+			for (i = 0; i < ops; i++) {
+				uint64_t k, s;
+
+				rng ^= rng << 13;
+				rng ^= rng >> 7;
+				rng ^= rng << 17;
+				k = rng % NA_SLOTS;
+				s = na_sizes[(rng >> 32) %
+					     (sizeof(na_sizes) / sizeof(na_sizes[0]))];
+				talc_free(&t, slot[k]);
+				slot[k] = natural && !(s & (s - 1)) ?
+					  talc_malloc_aligned(&t, s, s) :
+					  talc_malloc(&t, s);
+				if (!slot[k]) {
+					fprintf(stderr, "natural: out of memory\n");
+					exit(1);
+				}
+			}
+			t0 = now_sec() - t0;
+			talc_get_stats(&t, &st);
+			printf("natural,%s,%d,%llu,%.2f,%zu,%zu\n",
+			       natural ? "natural" : "plain", tr,
+			       (unsigned long long)ops, t0 * 1e9 / ops,
+			       st.allocated_bytes,
+			       talc_truncate_limit(&t, arena));
+			fflush(stdout);
+		}
+	}
+	free(slot);
+	free(arena);
+}
+
 /* ---------------------------------------------------------------- */
 
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: bench random|micro|heapeff|align|regions [-a talc|talc-nolock|sys]\n"
+		"usage: bench random|micro|heapeff|align|regions|natural [-a talc|talc-nolock|sys]\n"
 		"  [-t MS] [-n TRIALS/REPS] [-s FIRST_TRIAL] [-j THREADS] [-o OPS] [-r ROUNDS] [-m MAXSIZE]\n");
 	exit(2);
 }
@@ -928,6 +1001,8 @@ int main(int argc, char **argv)
 		cmd_heapeff(a, rounds, first);
 	else if (!strcmp(cmd, "align"))
 		cmd_align(a, trials < 3 ? 5 : trials);
+	else if (!strcmp(cmd, "natural"))
+		cmd_natural(trials, ops ? ops : 4000000);
 	else if (!strcmp(cmd, "regions"))
 		cmd_regions(trials, ops ? ops : 4000000,
 			    rounds_set && rounds > 0 ? rounds : 4096);

@@ -197,6 +197,26 @@ if rg:
              "{:,}".format(int(rg[0]["live_blocks"])), "{:,}".format(int(rg[0]["pairs"]))))
     emit()
 
+na = rows("natural.csv")
+if na:
+    emit("### natural_align on a kmalloc-like size mix (core alone, 100,000 live slots, random replacement)")
+    emit()
+    head("| mode | trials | ns per op (median) | live / reach (median) | time vs plain | density vs plain |")
+    med = {}
+    for mode in ("plain", "natural"):
+        v = [r for r in na if r["mode"] == mode]
+        if v:
+            med[mode] = (st.median([float(r["ns_per_op"]) for r in v]),
+                         st.median([int(r["live_bytes"]) / int(r["reach_bytes"]) for r in v]), len(v))
+    for mode, (ns, dens, n) in med.items():
+        emit("| %s | %d | %.1f | %.1f %% | %.2fx | %.2fx |" % (
+            mode, n, ns, 100 * dens, ns / med["plain"][0], dens / med["plain"][1]))
+    emit()
+    emit("natural: a power-of-two size up to 4096 bytes aligned to its size (talc.ko's natural_align); "
+         "reach: how far the allocations extend into the arena.  The size mix is mostly powers of two "
+         "from 8 to 4096 bytes with a few odd sizes.")
+    emit()
+
 # ---------------------------------------------------------------- kernel
 kr = rows("kernel-random.csv")
 kplat = []

@@ -8,7 +8,7 @@
 # mimalloc (Debian's libjemalloc2 / libmimalloc2.0, LD_PRELOADed into the
 # same benchmark binary: their own malloc/free/realloc/posix_memalign).
 # Trials of different allocators are interleaved so load drift hits all.
-# Writes RESULTS_DIR/{random,threads,micro,align,regions,heapeff,instr}.csv
+# Writes RESULTS_DIR/{random,threads,micro,align,regions,natural,heapeff,instr}.csv
 # and machine-user.txt.  Environment: BENCH_OUT (binaries), BENCH_TRIALS,
 # BENCH_HE_ROUNDS, BENCH_QUICK.
 set -eu
@@ -86,6 +86,10 @@ echo "kind,allocator,plain_cycles,aligned_cycles,ratio" > "$out/align.csv"
 for a in $allocs; do
 	run "$a" align -n 9 >> "$out/align.csv"
 done
+
+echo "== natural_align (core alone): kmalloc-like size mix, plain vs power-of-two sizes aligned to their size"
+echo "kind,mode,trial,ops,ns_per_op,live_bytes,reach_bytes" > "$out/natural.csv"
+"$bin/bench" natural -n "$trials" >> "$out/natural.csv"
 
 echo "== region scale (core alone): 4096 regions of 64 KiB vs one of 256 MiB, $trials trials x $rs_pairs free+malloc pairs"
 echo "kind,layout,regions,region_bytes,live_blocks,block,trial,pairs,ns_per_pair" > "$out/regions.csv"
