@@ -1566,6 +1566,65 @@ static void talc_heap_regress_5_bounded_lock_hold(struct kunit *test)
 }
 
 /*
+ * Fault injection on growth (struct talc_fault): with probability 100 and
+ * times 2, the next two growths fail as if vmalloc() had failed - NULL,
+ * counted, nothing claimed - and the third succeeds; interval 3 lets only
+ * every third growth fail; probability 0 turns it off.  The heap stays
+ * consistent throughout.
+ */
+static void talc_heap_fault_test(struct kunit *test)
+{
+	struct talc_heap *h = kt_create(test, "kt_fault", KT_SIZE, 64 * KT_SIZE);
+	struct talc_fault f = { .probability = 100, .interval = 1, .times = 2 };
+	struct talc_stats st0, st;
+	void *fill, *p[6];
+	int i, got;
+
+	fill = talc_heap_alloc(h, KT_SIZE / 2, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fill);
+	st0 = kt_stats(test, h);
+	KUNIT_ASSERT_EQ(test, talc_heap_set_fault(h, &f), 0);
+	/* each request needs a region of its own */
+	KUNIT_EXPECT_NULL(test, talc_heap_alloc(h, KT_SIZE, GFP_KERNEL));
+	KUNIT_EXPECT_NULL(test, talc_heap_alloc(h, KT_SIZE, GFP_KERNEL));
+	st = kt_stats(test, h);
+	KUNIT_EXPECT_EQ(test, st.claimed_bytes, st0.claimed_bytes);
+	KUNIT_EXPECT_EQ(test, kt_info(h).stat[TALC_HEAP_INJECTED_FAULTS], 2ULL);
+	KUNIT_EXPECT_EQ(test, kt_info(h).stat[TALC_HEAP_GROW_FAILS], 2ULL);
+	p[0] = talc_heap_alloc(h, KT_SIZE, GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL(test, p[0]);
+	talc_heap_free(h, p[0]);
+
+	/* interval 3: of six growths, the third and the sixth fail */
+	f = (struct talc_fault){ .probability = 100, .interval = 3, .times = -1 };
+	KUNIT_ASSERT_EQ(test, talc_heap_set_fault(h, &f), 0);
+	for (i = 0, got = 0; i < 6; i++) {
+		p[i] = talc_heap_alloc(h, 2 * KT_SIZE, GFP_KERNEL);
+		got += !!p[i];
+	}
+	KUNIT_EXPECT_EQ(test, got, 4);
+	KUNIT_EXPECT_NULL(test, p[2]);
+	KUNIT_EXPECT_NULL(test, p[5]);
+	for (i = 0; i < 6; i++)
+		talc_heap_free(h, p[i]);
+
+	/* bad settings are refused; probability 0 turns it off */
+	f.probability = 101;
+	KUNIT_EXPECT_EQ(test, talc_heap_set_fault(h, &f), -EINVAL);
+	f = (struct talc_fault){ .probability = 50, .interval = 0 };
+	KUNIT_EXPECT_EQ(test, talc_heap_set_fault(h, &f), -EINVAL);
+	f = (struct talc_fault){ .probability = 0, .interval = 1, .times = -1 };
+	KUNIT_ASSERT_EQ(test, talc_heap_set_fault(h, &f), 0);
+	p[0] = talc_heap_alloc(h, 3 * KT_SIZE, GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL(test, p[0]);
+	talc_heap_free(h, p[0]);
+	talc_heap_free(h, fill);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)0);
+	kt_check(test, h);
+	kt_destroy(test, h);
+}
+
+/*
  * natural_align: kmalloc's guarantee that a power-of-two size up to
  * PAGE_SIZE is aligned to its size, for alloc and realloc; other sizes
  * keep 8 bytes.  Off, the same sequence leaves power-of-two blocks
@@ -2077,6 +2136,7 @@ static struct kunit_case talc_heap_test_cases[] = {
 	KUNIT_CASE_SLOW(talc_heap_regress_5_bounded_lock_hold),
 	KUNIT_CASE_SLOW(talc_heap_lock_hold_256m_test),
 	KUNIT_CASE(talc_heap_natural_align_test),
+	KUNIT_CASE(talc_heap_fault_test),
 	KUNIT_CASE(talc_heap_regress_6_gfp),
 	KUNIT_CASE(talc_heap_regress_7_nmi),
 	KUNIT_CASE_SLOW(talc_heap_regress_8_reclaim_hysteresis),

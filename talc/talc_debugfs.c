@@ -17,6 +17,9 @@
  *   NAME/quick_depth, NAME/natural_align
  *                      tunables (decimal; a bad value gives -EINVAL)
  *   NAME/max_lock_hold_ns  longest hold of the heap's lock; write 0 to reset
+ *   NAME/fail_grow     fault injection on growth: "PROBABILITY INTERVAL
+ *                      TIMES", as the kernel's fault_attr (percent, every
+ *                      n-th growth, most failures or -1); 0 ... turns it off
  *
  * This file uses only the heap layer (talc_heap.h, talc_internal.h): every
  * read takes the heap's lock for a bounded batch at a time.  The names
@@ -360,6 +363,57 @@ static int talc_reset_max_hold(struct talc_heap *heap, u64 val)
 
 TALC_TUNABLE(max_hold_ns, talc_reset_max_hold);
 
+/* ---- NAME/fail_grow: "PROBABILITY INTERVAL TIMES" ---- */
+
+static ssize_t talc_fail_grow_read(struct file *file, char __user *ubuf,
+				   size_t len, loff_t *ppos)
+{
+	struct talc_fault f;
+	char buf[64];
+	int n;
+
+	talc_heap_get_fault(file->private_data, &f);
+	n = scnprintf(buf, sizeof(buf), "%u %u %d\n", f.probability,
+		      f.interval, f.times);
+	return simple_read_from_buffer(ubuf, len, ppos, buf, n);
+}
+
+/*
+ * Three decimal numbers, as the kernel's fault_attr: percent of growths
+ * to fail (0 turns it off), every INTERVAL-th growth eligible, TIMES
+ * failures at most (-1: no limit).  Anything else is -EINVAL.
+ */
+static ssize_t talc_fail_grow_write(struct file *file,
+				    const char __user *ubuf, size_t len,
+				    loff_t *ppos)
+{
+	struct talc_fault f = { };
+	char buf[64], end;
+	int ret;
+
+	if (*ppos || !len || len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	if (buf[len - 1] == '\n')
+		buf[len - 1] = '\0';
+	/* exactly three numbers: a fourth conversion is trailing junk */
+	if (sscanf(buf, "%u %u %d%c", &f.probability, &f.interval, &f.times,
+		   &end) != 3)
+		return -EINVAL;
+	ret = talc_heap_set_fault(file->private_data, &f);
+	return ret ? ret : len;
+}
+
+static const struct file_operations talc_fail_grow_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = talc_fail_grow_read,
+	.write = talc_fail_grow_write,
+	.llseek = default_llseek,
+};
+
 /* ---- setup ---- */
 
 /* Names of the files in the root: no heap may take them. */
@@ -397,6 +451,7 @@ void talc_debugfs_add_heap(struct talc_heap *heap)
 			    &talc_quick_depth_fops);
 	debugfs_create_file("natural_align", 0644, d, heap,
 			    &talc_natural_align_fops);
+	debugfs_create_file("fail_grow", 0644, d, heap, &talc_fail_grow_fops);
 	debugfs_create_file("max_lock_hold_ns", 0644, d, heap,
 			    &talc_max_hold_ns_fops);
 }

@@ -54,6 +54,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/timekeeping.h>
 #include <linux/sched/mm.h>
@@ -103,6 +104,7 @@ const char *const talc_heap_stat_names[TALC_HEAP_NR_STATS] = {
 	[TALC_HEAP_RECLAIMS] = "reclaims",
 	[TALC_HEAP_FAILURES] = "failed_allocations",
 	[TALC_HEAP_REJECTED_GFP] = "rejected_gfp",
+	[TALC_HEAP_INJECTED_FAULTS] = "injected_faults",
 };
 
 /* Protects talc_heaps, heap names and debugfs directories. */
@@ -257,6 +259,24 @@ static void *talc_core_alloc(struct talc_heap *heap, size_t size,
 				     talc_malloc_aligned(&heap->core, size, align);
 }
 
+/* Should this growth fail on purpose?  See struct talc_fault. */
+static bool talc_heap_should_fail(struct talc_heap *heap)
+{
+	struct talc_fault *f = &heap->fault;
+
+	lockdep_assert_held(&heap->lock);
+	if (!f->probability || !f->times)
+		return false;
+	if (++f->calls % max(f->interval, 1U))
+		return false;
+	if (f->probability < 100 && get_random_u32_below(100) >= f->probability)
+		return false;
+	if (f->times > 0)
+		f->times--;
+	heap->stat[TALC_HEAP_INJECTED_FAULTS]++;
+	return true;
+}
+
 /* Whole pages the heap may still claim under its max_size. */
 static size_t talc_heap_room(struct talc_heap *heap)
 {
@@ -294,7 +314,7 @@ static void *talc_heap_grow(struct talc_heap *heap, size_t size, size_t align,
 	void *base = NULL, *index = NULL, *old = NULL;
 	size_t want, index_bytes;
 	struct talc_hold hold;
-	bool waited = false;
+	bool waited = false, inject;
 	void *p;
 
 	if (!mutex_trylock(&heap->grow_lock)) {
@@ -312,11 +332,12 @@ static void *talc_heap_grow(struct talc_heap *heap, size_t size, size_t align,
 		goto fail;
 	index_bytes = talc_index_bytes(&heap->core);
 	heap->growing = want;
+	inject = talc_heap_should_fail(heap);
 	talc_heap_unlock(heap, &hold);
 
 	if (heap->test_unlocked)
 		heap->test_unlocked(heap, heap->test_data);
-	if (talc_mem_available(gfp, want + index_bytes)) {
+	if (!inject && talc_mem_available(gfp, want + index_bytes)) {
 		base = __vmalloc(want, vgfp);
 		if (base && index_bytes)
 			index = __vmalloc(index_bytes, vgfp);
@@ -869,6 +890,29 @@ int talc_heap_set_quick_depth(struct talc_heap *heap, unsigned int depth)
 	return ret;
 }
 
+/* Set fault injection on growth; probability 0 turns it off. */
+int talc_heap_set_fault(struct talc_heap *heap, const struct talc_fault *f)
+{
+	struct talc_hold hold;
+
+	if (f->probability > 100 || !f->interval || f->times < -1)
+		return -EINVAL;
+	talc_heap_lock(heap, &hold);
+	heap->fault = *f;
+	heap->fault.calls = 0;
+	talc_heap_unlock(heap, &hold);
+	return 0;
+}
+
+void talc_heap_get_fault(struct talc_heap *heap, struct talc_fault *f)
+{
+	struct talc_hold hold;
+
+	talc_heap_lock(heap, &hold);
+	*f = heap->fault;
+	talc_heap_unlock(heap, &hold);
+}
+
 /* ---- heap lifetime ---- */
 
 static struct talc_heap *talc_heap_find_locked(const char *name)
@@ -955,6 +999,8 @@ static struct talc_heap *talc_heap_new(const char *name, size_t size,
 	heap->reclaim_threshold = size;
 	heap->reclaim_arm = heap->reclaim_threshold + heap->grow_step;
 	heap->quick_depth = TALC_DEFAULT_QUICK_DEPTH;
+	heap->fault.interval = 1;
+	heap->fault.times = -1;
 	heap->owned = owned;
 	return heap;
 }

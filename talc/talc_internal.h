@@ -34,6 +34,7 @@
  * @TALC_HEAP_RECLAIMS: regions released by reclaim
  * @TALC_HEAP_FAILURES: allocations of the heap API that returned NULL
  * @TALC_HEAP_REJECTED_GFP: allocations refused for their gfp flags
+ * @TALC_HEAP_INJECTED_FAULTS: growths failed on purpose (struct talc_fault)
  * @TALC_HEAP_NR_STATS: number of counters
  */
 enum talc_heap_stat {
@@ -43,10 +44,30 @@ enum talc_heap_stat {
 	TALC_HEAP_RECLAIMS,
 	TALC_HEAP_FAILURES,
 	TALC_HEAP_REJECTED_GFP,
+	TALC_HEAP_INJECTED_FAULTS,
 	TALC_HEAP_NR_STATS,
 };
 
 extern const char *const talc_heap_stat_names[TALC_HEAP_NR_STATS];
+
+/**
+ * struct talc_fault - make a heap's growth fail on demand, in the manner
+ * of the kernel's fault_attr (Debian's kernels lack FAULT_INJECTION)
+ * @probability: percent of eligible growths that fail, 0 (off) to 100
+ * @interval: only every @interval-th growth is eligible (1: every one)
+ * @times: failures left, -1 for no limit
+ * @calls: growths seen (for @interval)
+ *
+ * The region (or index) allocation of a growth fails as if vmalloc() had
+ * found no memory; counted in TALC_HEAP_INJECTED_FAULTS.  Under the
+ * heap's lock.
+ */
+struct talc_fault {
+	unsigned int probability;
+	unsigned int interval;
+	int times;
+	unsigned long calls;
+};
 
 /**
  * struct talc_heap_info - a heap's policy and own counters, for debugfs
@@ -110,6 +131,7 @@ struct talc_heap_info {
  * @capture: talc_heap_check() is running; reports go to @check_msg
  * @check_msg: the first problem seen by talc_heap_check()
  * @reclaim_work: releases idle regions (process context)
+ * @fault: fault injection on growth (debugfs NAME/fail_grow/)
  * @test_unlocked: KUnit hook, run where the growth path has dropped @lock
  * @test_data: its argument
  * @dir: debugfs directory (under talc_heaps_mutex)
@@ -142,6 +164,7 @@ struct talc_heap {
 	bool capture;
 	char check_msg[TALC_CHECK_MSG_LEN];
 	struct work_struct reclaim_work;
+	struct talc_fault fault;
 	void (*test_unlocked)(struct talc_heap *heap, void *data);
 	void *test_data;
 	struct dentry *dir;
@@ -167,6 +190,8 @@ int talc_heap_set_reclaim_threshold(struct talc_heap *heap, size_t bytes);
 int talc_heap_set_grow_step(struct talc_heap *heap, size_t bytes);
 void talc_heap_set_poison(struct talc_heap *heap, bool on);
 int talc_heap_set_quick_depth(struct talc_heap *heap, unsigned int depth);
+int talc_heap_set_fault(struct talc_heap *heap, const struct talc_fault *f);
+void talc_heap_get_fault(struct talc_heap *heap, struct talc_fault *f);
 
 int talc_debugfs_init(void);
 void talc_debugfs_exit(void);

@@ -303,6 +303,28 @@ ok $([ "$(stat lh allocation_count)" = 0 ]; echo $?) "lockhold: every block free
 rmmod talc
 no_talc "lockhold rmmod"
 
+echo "== fault injection: 10 % of growths fail during torture"
+load "ft:64K:8M"
+check "ft/fail_grow=10 1 -1 accepted" write $D/ft/fail_grow "10 1 -1"
+ok $([ "$(cat $D/ft/fail_grow)" = "10 1 -1" ]; echo $?) "ft/fail_grow reads back" "$(cat $D/ft/fail_grow)"
+check_not "ft/fail_grow=101 1 -1 rejected" write $D/ft/fail_grow "101 1 -1"
+check_not "ft/fail_grow=10 0 -1 rejected" write $D/ft/fail_grow "10 0 -1"
+check_not "ft/fail_grow=10 1 rejected" write $D/ft/fail_grow "10 1"
+if insmod $M/talc_torture.ko heap=ft threads=2 ops=0 duration=5 max_size=8192; then
+	pass "fault: talc_torture on ft passed"
+	rmmod talc_torture
+else
+	fail "fault: talc_torture on ft failed"
+fi
+inj=$(stat ft injected_faults)
+ok $([ "${inj:-0}" -gt 0 ] && [ "$(stat ft grow_failures)" -ge "${inj:-0}" ]; echo $?) \
+	"fault: growths failed on purpose (${inj:-0} injected, $(stat ft grow_failures) grow failures, $(stat ft grows) grows)"
+ok $([ "$(stat ft allocation_count)" = 0 ] && [ "$(stat ft bad_frees)" = 0 ]; echo $?) \
+	"fault: no live allocation and no bad free after torture"
+check "fault: ft/check ok" heap_ok ft
+rmmod talc
+no_talc "fault rmmod"
+
 echo "== bad frees (one WARN per heap and kind, counted, heap consistent)"
 load ""
 for kind in misaligned outside interior double freechunk; do
