@@ -435,20 +435,12 @@ static int visit(void *data, const struct talc_chunk_info *ci)
 	return 0;
 }
 
-/* One step of the walk that goes on between operations. */
-static void op_step(struct input *in)
+/* One step of the resumable walk (@check: a check step), ended when done. */
+static void walk_one_step(bool check, unsigned int budget)
 {
-	unsigned int v = take(in, 1);
-	unsigned int budget = v % 4 + 1;
-	int ret;
+	int ret = check ? talc_check_step(&t, budget) :
+			  talc_walk_step(&t, visit, NULL, budget);
 
-	if (!walking || (v & 0x80)) {
-		talc_walk_start(&t);
-		walking = 1 + ((v >> 4) & 1);
-	}
-	/* one walk, the two kinds of steps interleaved */
-	ret = v & 0x40 ? talc_check_step(&t, budget) :
-			 talc_walk_step(&t, visit, NULL, budget);
 	steps_done++;
 	if (ret < 0)
 		die("stepped walk or check failed");
@@ -456,6 +448,20 @@ static void op_step(struct input *in)
 		walking = 0;
 		walks_done++;
 	}
+}
+
+/* One step of the walk that goes on between operations. */
+static void op_step(struct input *in)
+{
+	unsigned int v = take(in, 1);
+	unsigned int budget = v % 4 + 1;
+
+	if (!walking || (v & 0x80)) {
+		talc_walk_start(&t);
+		walking = 1 + ((v >> 4) & 1);
+	}
+	/* one walk, the two kinds of steps interleaved */
+	walk_one_step(v & 0x40, budget);
 }
 
 /* On a heap that holds still, the stepped walk sees what talc_walk sees. */
@@ -610,18 +616,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		ops_done++;
 		check_heap();
 		/* the walk goes on between operations, as with the lock dropped */
-		if (walking) {
-			int ret = walking == 2 ? talc_check_step(&t, 2) :
-				  talc_walk_step(&t, visit, NULL, 2);
-
-			steps_done++;
-			if (ret < 0)
-				die("stepped walk or check failed");
-			if (!ret) {
-				walking = 0;
-				walks_done++;
-			}
-		}
+		if (walking)
+			walk_one_step(walking == 2, 2);
 	}
 
 	for (i = 0; i < NR_PTRS; i++) {

@@ -160,7 +160,9 @@ static inline void *kunit_kzalloc(struct kunit *test, size_t size, gfp_t gfp)
 #define KUNIT_EXPECT_FALSE(t, c)	__KUNIT_CHECK(t, 0, !(c), "Expected %s to be false", #c)
 #define KUNIT_ASSERT_TRUE(t, c)		__KUNIT_CHECK(t, 1, c, "Expected %s to be true", #c)
 #define KUNIT_ASSERT_FALSE(t, c)	__KUNIT_CHECK(t, 1, !(c), "Expected %s to be false", #c)
-#define KUNIT_EXPECT_MEMEQ(t, l, r, n)	__KUNIT_CHECK(t, 0, !memcmp(l, r, n), "Expected %s == %s (%zu bytes)", #l, #r, (size_t)(n))
+#define KUNIT_EXPECT_MEMEQ(t, l, r, n)					\
+	__KUNIT_CHECK(t, 0, !memcmp(l, r, n), "Expected %s == %s (%zu bytes)", \
+		      #l, #r, (size_t)(n))
 #define KUNIT_EXPECT_TRUE_MSG(t, c, fmt, ...)	__KUNIT_CHECK(t, 0, c, fmt, ##__VA_ARGS__)
 #define KUNIT_ASSERT_TRUE_MSG(t, c, fmt, ...)	__KUNIT_CHECK(t, 1, c, fmt, ##__VA_ARGS__)
 /* The operands as in __KUNIT_BINARY (any integer types), the message given. */
