@@ -26,10 +26,19 @@
  *            it, one op per free+alloc pair, for duration_ms; which heap
  *            runs first alternates between trials.  Per heap and trial:
  *            ops, elapsed ns and TSC cycles, regions, claimed bytes.
+ *   smp      one kthread bound per online CPU (kthread_create_on_cpu), all
+ *            on one shared allocator (a talc heap, kmalloc): each thread
+ *            owns smp_slots pre-filled slots and, after a warm-up and a
+ *            start gate, replaces a random slot (free, then allocate
+ *            U[lo, hi]) for smp_ms; sizes 8-512 and 2048-8192 B; once
+ *            with 1 thread (first online CPU), once with one per CPU.
+ *            Per run: aggregate ops/s (sum of each thread's ops / its
+ *            elapsed time) and the kernel's init_on_alloc setting.
  * Arenas (arena_mb, default 128 MiB as talc v5) are touched before each run.
  *
  * Example: insmod talc_bench.ko run_mask=1 allocs=9 max_sizes=200,30000
  *          insmod talc_bench.ko run_mask=8 trials=3	(region scale only)
+ *          insmod talc_bench.ko run_mask=16 allocs=9	(SMP only)
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -46,6 +55,11 @@
 #include <linux/string.h>
 #include <linux/err.h>
 #include <linux/timex.h>
+#include <linux/kthread.h>
+#include <linux/completion.h>
+#include <linux/atomic.h>
+#include <linux/cpumask.h>
+#include <linux/mm.h>
 
 #include "talc_heap.h"
 
@@ -53,6 +67,7 @@
 #define KB_MICRO	BIT(1)
 #define KB_HEAPEFF	BIT(2)
 #define KB_REGIONS	BIT(3)
+#define KB_SMP		BIT(4)
 
 #define KB_TALC		BIT(0)
 #define KB_GP_FIRST	BIT(1)
@@ -63,9 +78,10 @@
 #define KB_MAX_LIVE	65536U
 #define KB_HIST_MAX	1048576U
 
-static unsigned int run_mask = KB_RANDOM | KB_MICRO | KB_HEAPEFF | KB_REGIONS;
+static unsigned int run_mask = KB_RANDOM | KB_MICRO | KB_HEAPEFF | KB_REGIONS |
+			      KB_SMP;
 module_param(run_mask, uint, 0444);
-MODULE_PARM_DESC(run_mask, "workloads: 1 random actions, 2 microbench, 4 heap efficiency, 8 region scale (default 15)");
+MODULE_PARM_DESC(run_mask, "workloads: 1 random actions, 2 microbench, 4 heap efficiency, 8 region scale, 16 SMP replacement (default 31)");
 
 static unsigned int allocs = KB_TALC | KB_GP_FIRST | KB_GP_BEST | KB_KMALLOC;
 module_param(allocs, uint, 0444);
@@ -111,6 +127,18 @@ MODULE_PARM_DESC(rs_live_mb, "region scale: live set in MiB of requested bytes (
 static unsigned int rs_block = 256;
 module_param(rs_block, uint, 0444);
 MODULE_PARM_DESC(rs_block, "region scale: block size in bytes (default 256)");
+
+static unsigned int smp_ms = 200;
+module_param(smp_ms, uint, 0444);
+MODULE_PARM_DESC(smp_ms, "SMP replacement: timed run per thread in ms (default 200)");
+
+static unsigned int smp_trials = 3;
+module_param(smp_trials, uint, 0444);
+MODULE_PARM_DESC(smp_trials, "SMP replacement: trials per allocator, size range and thread count (default 3)");
+
+static unsigned int smp_slots = 1024;
+module_param(smp_slots, uint, 0444);
+MODULE_PARM_DESC(smp_slots, "SMP replacement: live blocks per thread (default 1024)");
 
 struct kb_slot {
 	void *p;
@@ -670,12 +698,233 @@ static void kb_regions(struct kb_ctx *c, unsigned int t)
 	vfree(slot);
 }
 
+/* ---- SMP replacement ---- */
+
+/*
+ * One kthread bound per CPU (the first nthreads online CPUs), all on one
+ * shared allocator: each fills its own table of smp_slots blocks of sizes
+ * U[lo, hi], replaces 2 x smp_slots random slots as a warm-up, waits at the
+ * start gate, then for smp_ms replaces a random slot (free the old block,
+ * allocate a new one of a new random size; one op = that free + alloc).
+ */
+struct kb_smp;
+
+struct kb_smp_thread {
+	struct kb_smp *run;
+	struct kb_ctx c;	/* a copy of the run's: same heap, own rng */
+	struct task_struct *task;
+	void **slot;
+	u64 ops;
+	u64 ns;
+	int err;
+};
+
+struct kb_smp {
+	const struct kb_alloc *a;
+	size_t lo, hi;
+	unsigned int nthreads;
+	atomic_t pending;	/* threads still filling their tables */
+	atomic_t started;	/* threads through the start gate */
+	atomic_t running;	/* threads not done yet */
+	struct completion ready, go, done;
+};
+
+static inline bool kb_smp_step(struct kb_smp_thread *t, unsigned int n)
+{
+	const struct kb_smp *r = t->run;
+	unsigned int k = kb_range(&t->c, 0, n);
+
+	r->a->free(&t->c, t->slot[k], 0);
+	t->slot[k] = r->a->alloc(&t->c, kb_range(&t->c, r->lo, r->hi + 1));
+	return t->slot[k];
+}
+
+static int kb_smp_fn(void *data)
+{
+	struct kb_smp_thread *t = data;
+	struct kb_smp *r = t->run;
+	unsigned int n, k;
+	u64 i, t0, end;
+
+	for (n = 0; n < smp_slots; n++) {
+		t->slot[n] = r->a->alloc(&t->c, kb_range(&t->c, r->lo, r->hi + 1));
+		if (!t->slot[n]) {
+			t->err = -ENOMEM;
+			break;
+		}
+	}
+	for (i = 0; !t->err && i < 2ULL * n; i++) {
+		if (!kb_smp_step(t, n))
+			t->err = -ENOMEM;
+		if (!(i & 1023))
+			cond_resched();
+	}
+	if (atomic_dec_and_test(&r->pending))
+		complete(&r->ready);
+	wait_for_completion(&r->go);
+	/* start together: every thread awake on its CPU before the clocks start */
+	atomic_inc(&r->started);
+	while (atomic_read(&r->started) < r->nthreads) {
+		cpu_relax();
+		cond_resched();
+	}
+	t0 = ktime_get_ns();
+	end = t0 + (u64)smp_ms * NSEC_PER_MSEC;
+	for (i = 0; !t->err; i++) {
+		if (!(i & 31)) {
+			if (ktime_get_ns() >= end)
+				break;
+			if (!(i & 1023))
+				cond_resched();
+		}
+		if (unlikely(!kb_smp_step(t, n)))
+			t->err = -ENOMEM;
+	}
+	t->ns = ktime_get_ns() - t0;
+	t->ops = i;
+	for (k = 0; k < n; k++)
+		if (t->slot[k])
+			r->a->free(&t->c, t->slot[k], 0);
+	if (atomic_dec_and_test(&r->running))
+		complete(&r->done);
+	/* stay until kthread_stop() collects the thread */
+	set_current_state(TASK_INTERRUPTIBLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_INTERRUPTIBLE);
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+static void kb_smp_run(const struct kb_alloc *a, struct kb_ctx *c, size_t lo,
+		       size_t hi, unsigned int nthreads, unsigned int trial)
+{
+	struct kb_smp r = { .a = a, .lo = lo, .hi = hi, .nthreads = nthreads };
+	struct kb_smp_thread *th;
+	u64 ops = 0, rate = 0, ns = 0;
+	unsigned int i = 0, cpu;
+	int err = 0;
+
+	th = kcalloc(nthreads, sizeof(*th), GFP_KERNEL);
+	if (!th)
+		return;
+	atomic_set(&r.pending, nthreads);
+	atomic_set(&r.started, 0);
+	atomic_set(&r.running, nthreads);
+	init_completion(&r.ready);
+	init_completion(&r.go);
+	init_completion(&r.done);
+	for_each_online_cpu(cpu) {
+		struct kb_smp_thread *t = &th[i];
+
+		if (i == nthreads)
+			break;
+		t->run = &r;
+		t->c = *c;
+		t->c.rng = 0x9e3779b97f4a7c15ULL * (trial + 1) + 7919 * cpu + hi;
+		t->slot = kvmalloc_array(smp_slots, sizeof(*t->slot),
+					 GFP_KERNEL);
+		if (!t->slot) {
+			err = -ENOMEM;
+			break;
+		}
+		t->task = kthread_create_on_cpu(kb_smp_fn, t, cpu,
+						"talc_bench/%u");
+		if (IS_ERR(t->task)) {
+			err = PTR_ERR(t->task);
+			t->task = NULL;
+			break;
+		}
+		i++;
+	}
+	if (i < nthreads) {
+		pr_warn("smp: %s: %u of %u threads started: %d\n", a->name, i,
+			nthreads, err);
+		goto out;	/* kthread_stop() of an unwoken thread: no run */
+	}
+	for (i = 0; i < nthreads; i++)
+		wake_up_process(th[i].task);
+	wait_for_completion(&r.ready);
+	complete_all(&r.go);
+	wait_for_completion(&r.done);
+	for (i = 0; i < nthreads; i++) {
+		struct kb_smp_thread *t = &th[i];
+
+		if (t->err)
+			err = t->err;
+		ops += t->ops;
+		ns = max(ns, t->ns);
+		if (t->ns)
+			rate += div64_u64(t->ops * NSEC_PER_SEC, t->ns);
+	}
+	if (err)
+		pr_warn("smp: %s: allocation failed\n", a->name);
+	/* allocator,lo,hi,threads,trial,ops,ops_per_s,ns,slots,init_on_alloc */
+	else
+		pr_info("csv,kernel-smp,%s,%zu,%zu,%u,%u,%llu,%llu,%llu,%u,%d\n",
+			a->name, lo, hi, nthreads, trial, ops, rate, ns,
+			smp_slots, want_init_on_alloc(GFP_KERNEL));
+out:
+	for (i = 0; i < nthreads; i++) {
+		if (th[i].task)
+			kthread_stop(th[i].task);
+		kvfree(th[i].slot);
+	}
+	kfree(th);
+}
+
+/* one run per selected allocator (gen_pool has its own global lock: left out) */
+static void kb_smp_allocs(struct kb_ctx *c, size_t lo, size_t hi,
+			  unsigned int nthreads, unsigned int trial)
+{
+	unsigned int i;
+
+	for (i = 0; i < KB_NR_ALLOCS; i++) {
+		const struct kb_alloc *a = &kb_allocs[i];
+
+		if (!(allocs & a->bit) || a->bit & (KB_GP_FIRST | KB_GP_BEST))
+			continue;
+		if (a->setup(c)) {
+			pr_warn("%s: setup failed\n", a->name);
+			continue;
+		}
+		kb_smp_run(a, c, lo, hi, nthreads, trial);
+		a->teardown(c);
+	}
+}
+
+static void kb_smp(void)
+{
+	static const size_t range[2][2] = { { 8, 512 }, { 2048, 8192 } };
+	unsigned int ncpu = num_online_cpus(), t, s;
+	/* twice the largest live set: nothing ever grows or fails */
+	struct kb_ctx c = {
+		.arena_size = max_t(size_t, SZ_8M,
+				    ALIGN(2ULL * ncpu * smp_slots * 8192, SZ_1M)),
+	};
+
+	pr_info("smp: %u online CPUs, %u slots per thread, %u ms, heap %zu MiB, init_on_alloc %d\n",
+		ncpu, smp_slots, smp_ms, c.arena_size >> 20,
+		want_init_on_alloc(GFP_KERNEL));
+	/* 1 thread on the first CPU, then one on every online CPU */
+	for (t = 0; t < smp_trials; t++)
+		for (s = 0; s < ARRAY_SIZE(range); s++) {
+			kb_smp_allocs(&c, range[s][0], range[s][1], 1, t);
+			if (ncpu > 1)
+				kb_smp_allocs(&c, range[s][0], range[s][1],
+					      ncpu, t);
+		}
+}
+
 static int __init talc_bench_init(void)
 {
 	struct kb_ctx c = { .arena_size = (size_t)arena_mb << 20 };
 	unsigned int i, t;
 
 	if (!arena_mb || nr_max_sizes == 0)
+		return -EINVAL;
+	if ((run_mask & KB_SMP) && (!smp_slots || smp_slots > SZ_1M))
 		return -EINVAL;
 	if ((run_mask & KB_REGIONS) &&
 	    (rs_block < 8 || rs_block > SZ_1M || !rs_live_mb || !rs_start_kb ||
@@ -708,6 +957,8 @@ static int __init talc_bench_init(void)
 	/* both heaps in every trial, the first one alternating */
 	for (t = 0; (run_mask & KB_REGIONS) && t < trials; t++)
 		kb_regions(&c, t);
+	if (run_mask & KB_SMP)
+		kb_smp();
 	vfree(c.live);
 	pr_info("done\n");
 	return 0;
