@@ -39,6 +39,8 @@
  * Example: insmod talc_bench.ko run_mask=1 allocs=9 max_sizes=200,30000
  *          insmod talc_bench.ko run_mask=8 trials=3	(region scale only)
  *          insmod talc_bench.ko run_mask=16 allocs=9	(SMP only)
+ *          insmod talc.ko heaps=smpdiag:32M; insmod talc_bench.ko run_mask=16
+ *            allocs=1 smp_heap=smpdiag	(then read debugfs talc/smpdiag/)
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -139,6 +141,10 @@ MODULE_PARM_DESC(smp_trials, "SMP replacement: trials per allocator, size range 
 static unsigned int smp_slots = 1024;
 module_param(smp_slots, uint, 0444);
 MODULE_PARM_DESC(smp_slots, "SMP replacement: live blocks per thread (default 1024)");
+
+static char *smp_heap;
+module_param(smp_heap, charp, 0444);
+MODULE_PARM_DESC(smp_heap, "SMP replacement: run talc on this existing heap (talc.ko heaps=) instead of a fresh one, so that its debugfs files can be read afterwards (default: none)");
 
 struct kb_slot {
 	void *p;
@@ -885,6 +891,18 @@ static void kb_smp_allocs(struct kb_ctx *c, size_t lo, size_t hi,
 
 		if (!(allocs & a->bit) || a->bit & (KB_GP_FIRST | KB_GP_BEST))
 			continue;
+		if (smp_heap && a->bit == KB_TALC) {
+			/* a heap of talc.ko's, left as it is for debugfs */
+			c->heap = talc_heap_get(smp_heap);
+			if (!c->heap) {
+				pr_warn("smp: no heap %s\n", smp_heap);
+				continue;
+			}
+			kb_smp_run(a, c, lo, hi, nthreads, trial);
+			talc_heap_put(c->heap);
+			c->heap = NULL;
+			continue;
+		}
 		if (a->setup(c)) {
 			pr_warn("%s: setup failed\n", a->name);
 			continue;
