@@ -383,51 +383,69 @@ def kernel_smp():
     ks = rows("kernel-smp.csv")
     if not ks:
         return
+    # (platform, init_on_alloc, lo, hi) -> (allocator, threads) -> {trial: ops/s}
     by = {}
     for r in ks:
         k = (r["platform"], r["init_on_alloc"], int(r["size_lo"]), int(r["size_hi"]))
-        by.setdefault(k, {}).setdefault((r["allocator"], int(r["threads"])), []).append(int(r["ops_per_s"]))
+        by.setdefault(k, {}).setdefault((r["allocator"], int(r["threads"])), {})[int(r["trial"])] = \
+            int(r["ops_per_s"])
     ntr = max(len(v) for g in by.values() for v in g.values())
     nmax = max(int(r["threads"]) for r in ks)
+
+    def med(v):
+        return st.median(v) if v else float("nan")
+
+    def paired(x, y):
+        """median over trials of x[t] / y[t]: both measured in the same trial,
+        close in time, so a busy host's drift cancels (mostly)"""
+        return med([x[t] / y[t] for t in x if t in y and y[t]])
+
     emit("### SMP: one kthread bound per CPU, one shared heap, random slot replacement "
          "(aggregate ops/s, median of %d trials)" % ntr)
     emit()
     head("| platform | init_on_alloc | sizes (B) | allocator | 1 CPU | %d CPUs | %d / 1 CPU (talc >= 1.7) | "
          "vs kmalloc, 1 CPU | vs kmalloc, %d CPUs (talc >= 1.0) |" % (nmax, nmax, nmax))
     for (p, ioa, lo, hi), g in by.items():
-        # medians: one trial that a busy host slowed moves a mean a lot
-        def med(v):
-            return st.median(v) if v else float("nan")
-        km1 = med(g.get(("kmalloc", 1), []))
-        kmn = med(g.get(("kmalloc", nmax), []))
+        km1, kmn = g.get(("kmalloc", 1), {}), g.get(("kmalloc", nmax), {})
         for a in ("talc", "talc-nocache", "kmalloc"):
-            one, n = med(g.get((a, 1), [])), med(g.get((a, nmax), []))
-            if one != one:
+            one, n = g.get((a, 1), {}), g.get((a, nmax), {})
+            if not one:
                 continue
-            sc, v1, vn = n / one, one / km1, n / kmn
+            sc, v1, vn = paired(n, one), paired(one, km1), paired(n, kmn)
             judge = p.startswith("qemu") and a == "talc"
-            fmt = (lambda x: "{:,.0f}".format(x) if x == x else "–")
+            ioas = "on" if ioa == "1" else "off"
+
+            def fmt(x):
+                return "{:,.0f}".format(x) if x == x else "–"
+
+            def rat(x):
+                return "%.2fx" % x if x == x else "–"
             emit("| %s | %s | %d–%d | %s | %s | %s | %s | %s | %s |" % (
-                p, "on" if ioa == "1" else "off", lo, hi, a, fmt(one), fmt(n),
-                ("%.2fx" % sc if sc == sc else "–") + (" " + verdict(sc >= 1.7) if judge else ""),
-                "%.2fx" % v1 if a != "kmalloc" else "",
-                ("%.2fx" % vn if vn == vn else "–") + (" " + verdict(vn >= 1.0) if judge else "")
-                if a != "kmalloc" else ""))
+                p, ioas, lo, hi, a, fmt(med(list(one.values()))), fmt(med(list(n.values()))),
+                rat(sc) + (" " + verdict(sc >= 1.7) if judge else ""),
+                rat(v1) if a != "kmalloc" else "",
+                rat(vn) + (" " + verdict(vn >= 1.0) if judge else "") if a != "kmalloc" else ""))
             if judge and sc == sc:
-                verdicts9.append(("SMP (QEMU/TCG, init_on_alloc %s), %d–%d B: talc %d CPUs >= 1.7x talc 1 CPU"
-                                  % ("on" if ioa == "1" else "off", lo, hi, nmax),
-                                  "%.2fx (kmalloc %.2fx)" % (sc, kmn / km1), verdict(sc >= 1.7)))
-                verdicts9.append(("SMP (QEMU/TCG, init_on_alloc %s), %d–%d B: talc %d CPUs >= 1.0x kmalloc %d CPUs"
-                                  % ("on" if ioa == "1" else "off", lo, hi, nmax, nmax),
-                                  "%.2fx" % vn, verdict(vn >= 1.0)))
+                where = "SMP (QEMU/TCG, init_on_alloc %s), %d–%d B: " % (ioas, lo, hi)
+                nc = g.get(("talc-nocache", 1))
+                verdicts9.append((where + "talc %d CPUs >= 1.7x talc 1 CPU" % nmax,
+                                  "%s (kmalloc %s%s)" % (rat(sc), rat(paired(kmn, km1)),
+                                                         "; caches off %s" % rat(paired(
+                                                             g.get(("talc-nocache", nmax), {}), nc))
+                                                         if nc else ""),
+                                  verdict(sc >= 1.7)))
+                verdicts9.append((where + "talc %d CPUs >= 1.0x kmalloc %d CPUs" % (nmax, nmax),
+                                  rat(vn), verdict(vn >= 1.0)))
     emit()
     emit("One op = free a random slot's block + allocate a new one of size U[lo, hi]; %s slots per thread, "
          "pre-filled and warmed up (2 replacements per slot) before a start gate; each thread runs %s ms; "
-         "ops/s = sum over threads of ops / own elapsed time.  1 CPU = one thread on CPU 0.  talc = a heap "
-         "with its default per-CPU cache, talc-nocache = the same with talc_heap_set_cache(heap, 0), "
-         "created at full size (never grows).  QEMU rows are TCG-emulated (each vCPU a host thread on a "
-         "shared 2-core host); UML is uniprocessor (1-CPU rows only, native speed)."
-         % (ks[0]["slots"], "{:.0f}".format(int(ks[0]["ns"]) / 1e6)))
+         "ops/s = sum over threads of ops / own elapsed time.  1 CPU = one thread on CPU 0; the 1-CPU and "
+         "%d-CPU runs of an allocator run back to back.  Ratios are medians over trials of the ratio within a "
+         "trial.  talc = a fresh heap, created at full size (never grows), with its default per-CPU cache; "
+         "talc-nocache = the same after talc_heap_set_cache(heap, 0).  QEMU rows are TCG-emulated (each vCPU "
+         "is a host thread, on a shared 2-core host: see the load in machine-kernel.txt); UML is "
+         "uniprocessor (1-CPU rows only, native speed)."
+         % (ks[0]["slots"], "{:.0f}".format(int(ks[0]["ns"]) / 1e6), nmax))
     emit()
 
 
