@@ -963,7 +963,8 @@ static void core_bad_pointer(struct kunit *test)
 	char *mem = kunit_kzalloc(test, ARENA_SIZE + 4096, GFP_KERNEL);
 	struct talc_stats st0, st;
 	char *p, *q, *r, *victim = NULL;
-	unsigned long saved = 0;
+	unsigned long saved = 0, hi;
+	struct talc_block blk;
 	unsigned int ev;
 
 	KUNIT_ASSERT_TRUE(test, outside && mem);
@@ -1038,6 +1039,20 @@ static void core_bad_pointer(struct kunit *test)
 		return;
 	}
 	st0 = stats(test);
+
+	/*
+	 * talc_block_peek(), given the region's bounds, rejects it too and
+	 * neither counts nor reports it (the later checks see one event).
+	 */
+	hi = (unsigned long)mem + ARENA_SIZE +
+	     (bp->kind == BAD_PAST_EXTEND ? 4096 : 0);
+	KUNIT_EXPECT_FALSE(test, talc_block_peek(T(test), victim,
+						 (unsigned long)mem, hi, &blk));
+	KUNIT_EXPECT_TRUE(test, talc_block_peek(T(test), p, (unsigned long)mem,
+						hi, &blk));
+	KUNIT_EXPECT_EQ(test, blk.requested, 200);
+	KUNIT_EXPECT_EQ(test, blk.usable, 200);
+	KUNIT_EXPECT_EQ(test, blk.align, TALC_ALIGN);
 
 	KUNIT_EXPECT_TRUE(test, bad_op_rejects(test, bp->op, victim));
 	st = stats(test);

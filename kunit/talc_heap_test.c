@@ -48,6 +48,21 @@ static struct talc_heap *kt_create(struct kunit *test, const char *name,
 	return h;
 }
 
+/*
+ * A heap whose per-CPU caches are off: every call goes to the core under
+ * the heap's lock, for tests of the core path's exact behaviour (requested
+ * bytes, quick lists, fragments).
+ */
+static struct talc_heap *kt_create_nocache(struct kunit *test,
+					   const char *name, size_t size,
+					   size_t max_size)
+{
+	struct talc_heap *h = kt_create(test, name, size, max_size);
+
+	KUNIT_ASSERT_EQ(test, talc_heap_set_cache(h, 0), 0);
+	return h;
+}
+
 static void kt_destroy(struct kunit *test, struct talc_heap *h)
 {
 	struct talc_kunit_ctx *ctx = test->priv;
@@ -270,10 +285,14 @@ static void talc_heap_destroy_busy_test(struct kunit *test)
 	kt_destroy(test, h);
 }
 
-static void talc_heap_alloc_free_test(struct kunit *test)
+/* With the caches on, an allocation counts its class's bytes. */
+static void kt_alloc_free(struct kunit *test, bool cache)
 {
-	struct talc_heap *h = kt_create(test, "kt_allocfree", KT_SIZE, KT_SIZE);
+	struct talc_heap *h = cache ?
+		kt_create(test, "kt_allocfree", KT_SIZE, KT_SIZE) :
+		kt_create_nocache(test, "kt_allocfree", KT_SIZE, KT_SIZE);
 	struct talc_stats st0 = kt_stats(test, h), st;
+	size_t want;
 	void *p, *q;
 
 	p = talc_heap_alloc(h, 100, GFP_KERNEL);
@@ -286,10 +305,14 @@ static void talc_heap_alloc_free_test(struct kunit *test)
 	talc_pattern_fill(q, 1000, 4);
 	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p, talc_heap_usable_size(h, p), 3));
 	st = kt_stats(test, h);
+	want = cache ? talc_heap_usable_size(h, p) + talc_heap_usable_size(h, q) :
+		       1100;
 	KUNIT_EXPECT_EQ(test, st.allocation_count, (size_t)2);
-	KUNIT_EXPECT_EQ(test, st.allocated_bytes, (size_t)1100);
+	KUNIT_EXPECT_EQ(test, st.allocated_bytes, want);
 	KUNIT_EXPECT_EQ(test, st.total_allocation_count,
 			st0.total_allocation_count + 2);
+	KUNIT_EXPECT_EQ(test, st.total_allocated_bytes,
+			st0.total_allocated_bytes + want);
 	KUNIT_EXPECT_LT(test, st.available_bytes, st0.available_bytes);
 	talc_heap_free(h, p);
 	KUNIT_EXPECT_TRUE(test, talc_pattern_ok(q, 1000, 4));
@@ -301,7 +324,15 @@ static void talc_heap_alloc_free_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.available_bytes, st0.available_bytes);
 	KUNIT_EXPECT_EQ(test, st.bad_frees, 0ULL);
 	KUNIT_EXPECT_GE(test, st.peak_allocated_bytes, (size_t)1100);
+	KUNIT_EXPECT_EQ(test, st.available_bytes + st.overhead_bytes,
+			st.claimed_bytes);
 	kt_destroy(test, h);
+}
+
+static void talc_heap_alloc_free_test(struct kunit *test)
+{
+	kt_alloc_free(test, false);
+	kt_alloc_free(test, true);
 }
 
 static void talc_heap_zero_size_test(struct kunit *test)
@@ -580,6 +611,7 @@ static void talc_heap_aligned_invalid_test(struct kunit *test)
 {
 	struct talc_heap *h = kt_create(test, "kt_badalign", KT_SIZE, KT_SIZE);
 	static const size_t bad[] = { 0, 3, 24, 4095, 65537 };
+	struct kt_fill f;
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -588,9 +620,14 @@ static void talc_heap_aligned_invalid_test(struct kunit *test)
 		KUNIT_EXPECT_NULL_MSG(test, p, "align=%zu", bad[i]);
 		talc_heap_free(h, p);
 	}
-	/* Bigger than the heap may ever get. */
+	/*
+	 * Bigger than the heap may ever get.  Full first: a free chunk may
+	 * hold a 1 MiB-aligned address by chance, wherever vmalloc put it.
+	 */
+	kt_fill(test, h, &f);
 	KUNIT_EXPECT_NULL(test,
 			  talc_heap_alloc_aligned(h, 64, 1UL << 20, GFP_KERNEL));
+	kt_unfill(h, &f);
 	KUNIT_EXPECT_NULL(test, talc_heap_alloc(h, SIZE_MAX, GFP_KERNEL));
 	KUNIT_EXPECT_NULL(test, talc_heap_alloc(h, SIZE_MAX - 4096, GFP_KERNEL));
 	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)0);
@@ -1131,11 +1168,16 @@ static void talc_heap_regress_1_realloc_window(struct kunit *test)
 	struct talc_heap_info info0;
 	struct kt_r1_ctx c = { };
 	struct talc_stats st0, st;
+	size_t old_acct;
 	struct kt_fill f;
 	void *p, *q;
 
+	/* what p adds to allocated_bytes: its class's bytes if cached */
+	old_acct = kt_stats(test, h).allocated_bytes;
 	p = talc_heap_alloc(h, old_size, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
+	old_acct = kt_stats(test, h).allocated_bytes - old_acct;
+	KUNIT_EXPECT_GE(test, old_acct, old_size);
 	talc_pattern_fill(p, old_size, 41);
 	kt_fill(test, h, &f);
 	st0 = kt_stats(test, h);
@@ -1160,7 +1202,7 @@ static void talc_heap_regress_1_realloc_window(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kt_warned(h), BIT(TALC_EV_FREE_DOUBLE));
 	KUNIT_EXPECT_EQ(test, st.allocation_count, st0.allocation_count);
 	KUNIT_EXPECT_EQ(test, st.allocated_bytes,
-			st0.allocated_bytes - old_size + new_size);
+			st0.allocated_bytes - old_acct + new_size);
 	KUNIT_EXPECT_GE(test, talc_heap_usable_size(h, q), new_size);
 	KUNIT_EXPECT_EQ(test, talc_heap_usable_size(h, p), (size_t)0);
 	kt_check(test, h);
@@ -1491,7 +1533,8 @@ static void talc_heap_regress_5_bounded_lock_hold(struct kunit *test)
 	const unsigned int n = IS_ENABLED(CONFIG_KASAN) ? 50000 : 200000;
 	const u64 limit_ns = (IS_ENABLED(CONFIG_KASAN) ? 200 : 100) *
 			     NSEC_PER_USEC;
-	struct talc_heap *h = kt_create(test, "kt_r5", heap_size, heap_size);
+	struct talc_heap *h = kt_create_nocache(test, "kt_r5", heap_size,
+						heap_size);
 	void **p = talc_kunit_vzalloc(test, n * sizeof(*p));
 	u64 best, hold, worst = 0, t0, walk_ns;
 	unsigned int i, k, round;
@@ -2032,7 +2075,7 @@ static void talc_heap_regress_9_small_ones(struct kunit *test)
 	const size_t max = 1024 * KT_KB;
 	const size_t heap_max = round_down(TALC_MAX_CHUNK, PAGE_SIZE);
 	const size_t wraps = SIZE_MAX - PAGE_SIZE + 2;
-	struct talc_heap *h = kt_create(test, "kt_r9", KT_SIZE, max);
+	struct talc_heap *h = kt_create_nocache(test, "kt_r9", KT_SIZE, max);
 	struct talc_heap_info info0 = kt_info(h);
 	struct talc_heap *e, *g;
 	struct talc_stats st;
@@ -2105,6 +2148,384 @@ static void talc_heap_regress_9_small_ones(struct kunit *test)
 	kt_destroy(test, h);
 }
 
+/* ---- per-CPU caches ---- */
+
+static u32 kt_rand(u32 *seed)
+{
+	*seed = *seed * 1103515245 + 12345;
+	return *seed >> 8;
+}
+
+/* This CPU's cache of @h (UML: the only CPU), read without its lock. */
+static struct talc_cache_info kt_cache(struct talc_heap *h)
+{
+	struct talc_cache_info ci;
+
+	talc_heap_cache_info(h, raw_smp_processor_id(), &ci);
+	return ci;
+}
+
+/* Allocations of this size share one class (96 < 100 <= 128 usable). */
+#define KT_CSIZE	100
+
+/*
+ * Refill: the first allocation of a class takes the heap's lock once and
+ * brings a batch in; the rest of the batch is served without it (hits, no
+ * new refill), and the core saw the whole batch as allocations.  The batch
+ * is what the first refill brought: its size is the glue's policy.
+ */
+static void talc_heap_cache_refill_test(struct kunit *test)
+{
+	struct talc_heap *h = kt_create(test, "kt_crefill", KT_SIZE, KT_SIZE);
+	struct talc_cache_info c0 = kt_cache(h), c;
+	struct talc_stats st;
+	unsigned int batch, i;
+	void *p[64];
+
+	KUNIT_EXPECT_EQ(test, c0.chunks, (size_t)0);
+	p[0] = talc_heap_alloc(h, KT_CSIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p[0]);
+	c = kt_cache(h);
+	KUNIT_EXPECT_EQ(test, c.stat[TALC_CACHE_REFILLS], 1ULL);
+	KUNIT_EXPECT_EQ(test, c.stat[TALC_CACHE_HITS], 1ULL);
+	batch = c.chunks + 1;
+	KUNIT_ASSERT_GT(test, batch, 1U);
+	KUNIT_ASSERT_LT(test, batch, (unsigned int)ARRAY_SIZE(p));
+	KUNIT_EXPECT_EQ(test, talc_heap_usable_size(h, p[0]), (size_t)128);
+	/* the core counts the batch; the heap's user sees one allocation */
+	st = kt_stats(test, h);
+	KUNIT_EXPECT_EQ(test, st.allocation_count, (size_t)1);
+	KUNIT_EXPECT_EQ(test, st.total_allocation_count, 1ULL);
+	for (i = 1; i < batch; i++) {
+		p[i] = talc_heap_alloc(h, KT_CSIZE - i % 4, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	c = kt_cache(h);
+	KUNIT_EXPECT_EQ(test, c.stat[TALC_CACHE_REFILLS], 1ULL);
+	KUNIT_EXPECT_EQ(test, c.stat[TALC_CACHE_HITS], (u64)batch);
+	KUNIT_EXPECT_EQ(test, c.chunks, (size_t)0);
+	/* the next one refills again */
+	p[batch] = talc_heap_alloc(h, KT_CSIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p[batch]);
+	KUNIT_EXPECT_EQ(test, kt_cache(h).stat[TALC_CACHE_REFILLS], 2ULL);
+	for (i = 0; i <= batch; i++)
+		talc_pattern_fill(p[i], KT_CSIZE, i);
+	for (i = 0; i <= batch; i++) {
+		KUNIT_EXPECT_TRUE(test, talc_pattern_ok(p[i], KT_CSIZE, i));
+		talc_heap_free(h, p[i]);
+	}
+	st = kt_stats(test, h);
+	KUNIT_EXPECT_EQ(test, st.allocation_count, (size_t)0);
+	KUNIT_EXPECT_EQ(test, st.total_allocation_count, (u64)batch + 1);
+	kt_check(test, h);
+	kt_destroy(test, h);
+}
+
+/*
+ * Drain and hysteresis: frees fill the class up to two batches; the next
+ * free gives a batch back first.  Then, at that boundary and at the empty
+ * one, alternating alloc and free never takes the heap's lock: neither
+ * refills nor drains move, and the heap's lock-hold sample count stays.
+ */
+static void talc_heap_cache_drain_test(struct kunit *test)
+{
+	struct talc_heap *h = kt_create(test, "kt_cdrain", KT_SIZE, KT_SIZE);
+	struct talc_cache_info c;
+	unsigned int batch, i, n, holds;
+	void **p = kunit_kcalloc(test, 256, sizeof(*p), GFP_KERNEL);
+	u64 refills, drains;
+	void *q;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	p[0] = talc_heap_alloc(h, KT_CSIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p[0]);
+	batch = kt_cache(h).chunks + 1;
+	n = 4 * batch;
+	KUNIT_ASSERT_LE(test, n, 256U);
+	for (i = 1; i < n; i++) {
+		p[i] = talc_heap_alloc(h, KT_CSIZE, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	KUNIT_EXPECT_EQ(test, kt_cache(h).chunks, (size_t)0);
+	KUNIT_EXPECT_EQ(test, kt_cache(h).stat[TALC_CACHE_DRAINS], 0ULL);
+	/* 2 * batch frees fill the class, the next one drains a batch */
+	for (i = 0; i < 2 * batch; i++)
+		talc_heap_free(h, p[--n]);
+	c = kt_cache(h);
+	KUNIT_EXPECT_EQ(test, c.chunks, (size_t)2 * batch);
+	KUNIT_EXPECT_EQ(test, c.stat[TALC_CACHE_DRAINS], 0ULL);
+	talc_heap_free(h, p[--n]);
+	c = kt_cache(h);
+	KUNIT_EXPECT_EQ(test, c.chunks, (size_t)batch + 1);
+	KUNIT_EXPECT_EQ(test, c.stat[TALC_CACHE_DRAINS], 1ULL);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)n);
+
+	/* alternate at the full mark, then at the empty one */
+	for (i = 0; i < batch - 1; i++)
+		talc_heap_free(h, p[--n]);
+	KUNIT_EXPECT_EQ(test, kt_cache(h).chunks, (size_t)2 * batch);
+	refills = kt_cache(h).stat[TALC_CACHE_REFILLS];
+	drains = kt_cache(h).stat[TALC_CACHE_DRAINS];
+	holds = READ_ONCE(h->holds);
+	for (i = 0; i < 1000; i++) {
+		q = talc_heap_alloc(h, KT_CSIZE, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, q);
+		talc_heap_free(h, q);
+	}
+	while (kt_cache(h).chunks) {
+		p[n] = talc_heap_alloc(h, KT_CSIZE, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[n++]);
+	}
+	for (i = 0; i < 1000; i++) {
+		talc_heap_free(h, p[--n]);
+		p[n] = talc_heap_alloc(h, KT_CSIZE, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[n++]);
+	}
+	c = kt_cache(h);
+	KUNIT_EXPECT_EQ(test, c.stat[TALC_CACHE_REFILLS], refills);
+	KUNIT_EXPECT_EQ(test, c.stat[TALC_CACHE_DRAINS], drains);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(h->holds), holds);
+	KUNIT_EXPECT_GE(test, c.stat[TALC_CACHE_HITS], 2000ULL);
+
+	while (n)
+		talc_heap_free(h, p[--n]);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)0);
+	/* the debugfs drain: everything goes back */
+	talc_heap_cache_drain(h);
+	KUNIT_EXPECT_EQ(test, kt_cache(h).chunks, (size_t)0);
+	KUNIT_EXPECT_EQ(test, kt_info(h).cache.bytes, (size_t)0);
+	kt_check(test, h);
+	kt_destroy(test, h);
+}
+
+/*
+ * The bound: with cache_limit at 4 KiB, no mix of allocations and frees
+ * makes this CPU's cache hold more; the frees it cannot hold go to the
+ * heap, and nothing is lost.
+ */
+static void talc_heap_cache_bound_test(struct kunit *test)
+{
+	struct talc_heap *h = kt_create(test, "kt_cbound", SZ_4M, SZ_4M);
+	const size_t limit = 4096 * num_possible_cpus();
+	void **p = kunit_kcalloc(test, 512, sizeof(*p), GFP_KERNEL);
+	size_t most = 0;
+	u32 seed = 7;
+	unsigned int i, k;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_EQ(test, talc_heap_set_cache(h, limit), 0);
+	KUNIT_EXPECT_EQ(test, kt_info(h).cache_limit, limit);
+	for (i = 0; i < 20000; i++) {
+		k = kt_rand(&seed) % 512;
+		if (p[k]) {
+			talc_heap_free(h, p[k]);
+			p[k] = NULL;
+		} else {
+			p[k] = talc_heap_alloc(h, 16 + kt_rand(&seed) %
+					       3000, GFP_KERNEL);
+			KUNIT_ASSERT_NOT_NULL(test, p[k]);
+		}
+		most = max(most, kt_cache(h).bytes);
+	}
+	KUNIT_EXPECT_LE(test, most, (size_t)4096);
+	KUNIT_EXPECT_GT(test, most, (size_t)0);
+	for (k = 0; k < 512; k++)
+		talc_heap_free(h, p[k]);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)0);
+	/* a bound above max_size is refused */
+	KUNIT_EXPECT_EQ(test, talc_heap_set_cache(h, SZ_4M + 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kt_info(h).cache_limit, limit);
+	kt_check(test, h);
+	kt_destroy(test, h);
+}
+
+/*
+ * A double free of a cached chunk: caught by its mark, counted in
+ * bad_frees, one WARN; the chunk stays cached once (two allocations get
+ * two different blocks).  realloc() and usable_size() of the freed block
+ * are refused the same way, and the heap stays consistent.
+ */
+static void talc_heap_cache_double_free_test(struct kunit *test)
+{
+	struct talc_heap *h = kt_create(test, "kt_cdouble", KT_SIZE, KT_SIZE);
+	struct talc_stats st0, st;
+	size_t chunks;
+	void *p, *a, *b;
+
+	p = talc_heap_alloc(h, KT_CSIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	talc_heap_free(h, p);
+	st0 = kt_stats(test, h);
+	chunks = kt_cache(h).chunks;
+	talc_heap_free(h, p);
+	st = kt_stats(test, h);
+	KUNIT_EXPECT_EQ(test, st.bad_frees, st0.bad_frees + 1);
+	KUNIT_EXPECT_EQ(test, kt_warned(h), BIT(TALC_EV_FREE_DOUBLE));
+	KUNIT_EXPECT_EQ(test, kt_cache(h).chunks, chunks);
+	KUNIT_EXPECT_EQ(test, st.allocation_count, (size_t)0);
+	KUNIT_EXPECT_EQ(test, st.available_bytes, st0.available_bytes);
+	KUNIT_EXPECT_NULL(test, talc_heap_realloc(h, p, 2 * KT_CSIZE,
+						  GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, talc_heap_usable_size(h, p), (size_t)0);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).bad_frees, st0.bad_frees + 3);
+	a = talc_heap_alloc(h, KT_CSIZE, GFP_KERNEL);
+	b = talc_heap_alloc(h, KT_CSIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_PTR_NE(test, a, b);
+	talc_heap_free(h, a);
+	talc_heap_free(h, b);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)0);
+	kt_check(test, h);
+	kt_destroy(test, h);
+}
+
+/*
+ * Exact statistics: cached chunks are free memory.  With chunks cached,
+ * allocation_count and allocated_bytes count only the user's blocks, and
+ * draining changes neither them nor available_bytes (a cached chunk counts
+ * its whole chunk, as the core counts a free one).
+ */
+static void talc_heap_cache_stats_test(struct kunit *test)
+{
+	struct talc_heap *h = kt_create(test, "kt_cstats", SZ_4M, SZ_4M);
+	void **p = kunit_kcalloc(test, 300, sizeof(*p), GFP_KERNEL);
+	struct talc_stats st, st2;
+	size_t live = 0, bytes = 0;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (i = 0; i < 300; i++) {
+		p[i] = talc_heap_alloc(h, 8 + 37 * i % 6000, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	for (i = 0; i < 300; i += 3) {
+		talc_heap_free(h, p[i]);
+		p[i] = NULL;
+	}
+	for (i = 0; i < 300; i++) {
+		if (!p[i])
+			continue;
+		live++;
+		bytes += talc_heap_usable_size(h, p[i]);
+	}
+	KUNIT_ASSERT_GT(test, kt_cache(h).chunks, (size_t)0);
+	st = kt_stats(test, h);
+	KUNIT_EXPECT_EQ(test, st.allocation_count, live);
+	/* refilled chunks are requested at their class size: usable - slack */
+	KUNIT_EXPECT_LE(test, st.allocated_bytes, bytes);
+	KUNIT_EXPECT_GE(test, st.allocated_bytes + live * 31, bytes);
+	talc_heap_cache_drain(h);
+	KUNIT_EXPECT_EQ(test, kt_cache(h).chunks, (size_t)0);
+	st2 = kt_stats(test, h);
+	KUNIT_EXPECT_EQ(test, st2.allocation_count, st.allocation_count);
+	KUNIT_EXPECT_EQ(test, st2.allocated_bytes, st.allocated_bytes);
+	KUNIT_EXPECT_EQ(test, st2.available_bytes, st.available_bytes);
+	KUNIT_EXPECT_EQ(test, st2.claimed_bytes, st.claimed_bytes);
+	KUNIT_EXPECT_EQ(test, st2.total_allocation_count,
+			st.total_allocation_count);
+	for (i = 0; i < 300; i++)
+		talc_heap_free(h, p[i]);
+	st = kt_stats(test, h);
+	KUNIT_EXPECT_EQ(test, st.allocation_count, (size_t)0);
+	KUNIT_EXPECT_EQ(test, st.allocated_bytes, (size_t)0);
+	KUNIT_EXPECT_EQ(test, st.total_allocation_count, 300ULL);
+	kt_check(test, h);
+	kt_destroy(test, h);
+}
+
+/*
+ * cache_limit 0: the caches are drained and every call goes to the core,
+ * so requested bytes are exact again and the cache counters stay still.
+ */
+static void talc_heap_cache_off_test(struct kunit *test)
+{
+	struct talc_heap *h = kt_create(test, "kt_coff", KT_SIZE, KT_SIZE);
+	struct talc_cache_info c;
+	void *p;
+
+	KUNIT_EXPECT_GT(test, kt_info(h).cache_limit, (size_t)0);
+	p = talc_heap_alloc(h, KT_CSIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_GT(test, kt_cache(h).chunks, (size_t)0);
+	KUNIT_EXPECT_EQ(test, talc_heap_set_cache(h, 0), 0);
+	c = kt_cache(h);
+	KUNIT_EXPECT_EQ(test, c.chunks, (size_t)0);
+	talc_heap_free(h, p);
+	p = talc_heap_alloc(h, KT_CSIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocated_bytes,
+			(size_t)KT_CSIZE);
+	KUNIT_EXPECT_EQ(test, talc_heap_usable_size(h, p), (size_t)104);
+	talc_heap_free(h, p);
+	KUNIT_EXPECT_EQ(test, kt_cache(h).stat[TALC_CACHE_HITS],
+			c.stat[TALC_CACHE_HITS]);
+	KUNIT_EXPECT_EQ(test, kt_cache(h).stat[TALC_CACHE_FREES],
+			c.stat[TALC_CACHE_FREES]);
+	KUNIT_EXPECT_EQ(test, kt_cache(h).chunks, (size_t)0);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)0);
+	kt_check(test, h);
+	kt_destroy(test, h);
+}
+
+/*
+ * Drained before an allocation fails: a heap that cannot grow, its memory
+ * freed into this CPU's cache in small blocks, still serves one block of
+ * nearly all of it, with GFP_ATOMIC and with GFP_KERNEL.
+ */
+static void talc_heap_cache_fail_drain_test(struct kunit *test)
+{
+	static const gfp_t gfps[] = { GFP_ATOMIC, GFP_KERNEL };
+	struct talc_heap *h = kt_create(test, "kt_cfail", KT_SIZE, KT_SIZE);
+	struct kt_fill f;
+	unsigned int i;
+	size_t big;
+	void *p;
+
+	for (i = 0; i < ARRAY_SIZE(gfps); i++) {
+		kt_fill(test, h, &f);
+		kt_unfill(h, &f);
+		KUNIT_ASSERT_GT(test, kt_cache(h).bytes, (size_t)0);
+		big = kt_stats(test, h).available_bytes - PAGE_SIZE;
+		p = talc_heap_alloc(h, big, gfps[i]);
+		KUNIT_EXPECT_NOT_NULL_MSG(test, p, "gfp %pGg", &gfps[i]);
+		KUNIT_EXPECT_EQ(test, kt_cache(h).chunks, (size_t)0);
+		talc_heap_free(h, p);
+	}
+	KUNIT_EXPECT_EQ(test, kt_info(h).stat[TALC_HEAP_GROWS], 0ULL);
+	kt_check(test, h);
+	kt_destroy(test, h);
+}
+
+/*
+ * An aligned request served by a cache keeps its alignment across a
+ * moving realloc, although the core recorded none for it.
+ */
+static void talc_heap_cache_align_test(struct kunit *test)
+{
+	struct talc_heap *h = kt_create(test, "kt_calign", KT_SIZE, KT_SIZE);
+	unsigned int i, hits = 0;
+	u64 h0;
+	void *p, *q;
+
+	for (i = 0; i < 64; i++) {
+		h0 = kt_cache(h).stat[TALC_CACHE_HITS];
+		p = talc_heap_alloc_aligned(h, 48, 64, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)p, 64));
+		hits += kt_cache(h).stat[TALC_CACHE_HITS] != h0;
+		q = talc_heap_realloc(h, p, 5000, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, q);
+		KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)q, 64));
+		talc_heap_free(h, q);
+	}
+	/* some of them came from the cache */
+	KUNIT_EXPECT_GT(test, hits, 0U);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)0);
+	kt_check(test, h);
+	kt_destroy(test, h);
+}
+
 static struct kunit_case talc_heap_test_cases[] = {
 	KUNIT_CASE(talc_heap_create_destroy_test),
 	KUNIT_CASE_PARAM(talc_heap_create_invalid_test,
@@ -2141,6 +2562,14 @@ static struct kunit_case talc_heap_test_cases[] = {
 	KUNIT_CASE(talc_heap_regress_7_nmi),
 	KUNIT_CASE_SLOW(talc_heap_regress_8_reclaim_hysteresis),
 	KUNIT_CASE(talc_heap_regress_9_small_ones),
+	KUNIT_CASE(talc_heap_cache_refill_test),
+	KUNIT_CASE(talc_heap_cache_drain_test),
+	KUNIT_CASE(talc_heap_cache_bound_test),
+	KUNIT_CASE(talc_heap_cache_double_free_test),
+	KUNIT_CASE(talc_heap_cache_stats_test),
+	KUNIT_CASE(talc_heap_cache_off_test),
+	KUNIT_CASE(talc_heap_cache_fail_drain_test),
+	KUNIT_CASE(talc_heap_cache_align_test),
 	{}
 };
 

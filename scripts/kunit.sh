@@ -112,7 +112,7 @@ for v in "${variants[@]}"; do
 	splat=""
 	if [ -f "$cache/build-$v/test.log" ] && [ -n "$line" ]; then
 		splat=$(awk '
-			w { if ($0 !~ /^talc: heap kt_[A-Za-z0-9_-]*: (pointer is|no chunk starts|chunk is already free|poison overwritten|gfp flags|called from NMI)/) print w; w = "" }
+			w { if ($0 !~ /^talc: heap kt_[A-Za-z0-9_-]*: (pointer is|no chunk starts|chunk is already free|poison overwritten|cached chunk overwritten|gfp flags|called from NMI)/) print w; w = "" }
 			/WARNING: / && !/virt-pci\.c/ { w = $0; next }
 			/BUG:|UBSAN:|Kernel panic|possible circular|inconsistent lock|possible recursive|suspicious RCU/ { print }
 			END { if (w) print w }' "$cache/build-$v/test.log" | head -n 5)

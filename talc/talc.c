@@ -1710,7 +1710,57 @@ int talc_block_info(struct talc *t, const void *ptr, struct talc_block *b)
 		return -EINVAL;
 	b->usable = hdr_size(*c) - TALC_OVERHEAD;
 	b->align = used_align(*c);
+	b->requested = used_req(*c);
 	return 0;
+}
+
+/**
+ * talc_block_peek - validate a live allocation without serialisation
+ * @t: the allocator
+ * @ptr: the payload
+ * @lo: start of the region the caller found @ptr in (its claimed base)
+ * @hi: end of that region (base + size as claimed)
+ * @b: filled as by talc_block_info()
+ *
+ * The checks of talc_free() but for the region lookup, which the caller has
+ * done: the header in front of @ptr and the header after its chunk carry
+ * the tag, the chunk is used and not parked, and both lie in [@lo, @hi).
+ * Only those two words are read, once each; nothing is written, counted or
+ * reported.  An owner that takes frees without its lock uses this as a
+ * filter and hands a pointer it rejects to talc_free() under the lock, for
+ * the report.
+ *
+ * Other calls on @t may run at the same time.  While @ptr is allocated they
+ * write neither of the two words but for the flags that describe the chunk
+ * below @ptr's (HDR_PREV_FREE, HDR_PREV_MIN in @ptr's header), which this
+ * does not look at: a live allocation is always recognised, and a bad
+ * pointer passes with the same chance as with talc_free() (2^-26).
+ *
+ * Context: Any.  The caller keeps [@lo, @hi) mapped for the call.
+ * Return: true if @ptr looks like a live allocation of @t.
+ */
+bool talc_block_peek(const struct talc *t, const void *ptr, unsigned long lo,
+		     unsigned long hi, struct talc_block *b)
+{
+	unsigned long c = (unsigned long)ptr - TALC_OVERHEAD, hdr, nhdr;
+	size_t size;
+
+	if (unlikely(((unsigned long)ptr & (TALC_ALIGN - 1)) || c < lo ||
+		     c >= hi - TALC_OVERHEAD))
+		return false;
+	hdr = READ_ONCE(*(unsigned long *)c);
+	size = hdr_size(hdr);
+	if (unlikely(!hdr_valid(t, hdr) || size < TALC_MIN_CHUNK ||
+		     size > hi - TALC_OVERHEAD - c || !(hdr & HDR_USED) ||
+		     hdr_is_quick(hdr)))
+		return false;
+	nhdr = READ_ONCE(*(unsigned long *)(c + size));
+	if (unlikely(!hdr_valid(t, nhdr) || (nhdr & HDR_PREV_FREE)))
+		return false;
+	b->usable = size - TALC_OVERHEAD;
+	b->align = used_align(hdr);
+	b->requested = used_req(hdr);
+	return true;
 }
 
 /**
@@ -1810,6 +1860,7 @@ int talc_resize(struct talc *t, void *ptr, size_t size,
 	hdr = *c;
 	old->usable = hdr_size(hdr) - TALC_OVERHEAD;
 	old->align = used_align(hdr);
+	old->requested = used_req(hdr);
 	need = chunk_size(size);
 	if (!need) {
 		t->failed_allocations++;

@@ -171,10 +171,12 @@ struct talc_stats {
  * struct talc_block - a live allocation as seen by talc_block_info()
  * @usable: bytes usable at the pointer (at least the size requested)
  * @align: the alignment it was allocated with (kept by a moving realloc)
+ * @requested: the bytes the core counts as requested for it
  */
 struct talc_block {
 	size_t usable;
 	size_t align;
+	size_t requested;
 };
 
 /**
@@ -285,6 +287,8 @@ int talc_resize(struct talc *t, void *ptr, size_t size,
 		struct talc_block *old);
 int talc_block_info(struct talc *t, const void *ptr, struct talc_block *b);
 size_t talc_usable_size(struct talc *t, const void *ptr);
+bool talc_block_peek(const struct talc *t, const void *ptr, unsigned long lo,
+		     unsigned long hi, struct talc_block *b);
 
 size_t talc_available_bytes(const struct talc *t);
 void talc_get_stats(const struct talc *t, struct talc_stats *st);

@@ -20,6 +20,11 @@
  *   NAME/fail_grow     fault injection on growth: "PROBABILITY INTERVAL
  *                      TIMES", as the kernel's fault_attr (percent, every
  *                      n-th growth, most failures or -1); 0 ... turns it off
+ *   NAME/cache         the per-CPU caches: a row per possible CPU (chunks
+ *                      and bytes held, hits, misses, frees, refills,
+ *                      drains, double frees, corrupt chunks); writing
+ *                      "drain" drains every CPU's cache
+ *   NAME/cache_limit   bytes all CPUs' caches may hold; 0 turns them off
  *
  * This file uses only the heap layer (talc_heap.h, talc_internal.h): every
  * read takes the heap's lock for a bounded batch at a time.  The names
@@ -159,6 +164,12 @@ static int talc_stats_show(struct seq_file *m, void *unused)
 	for (i = 0; i < TALC_HEAP_NR_STATS; i++)
 		seq_printf(m, "%s: %llu\n", talc_heap_stat_names[i],
 			   info.stat[i]);
+	seq_printf(m, "cache_limit: %zu\n", info.cache_limit);
+	seq_printf(m, "cache_chunks: %zu\n", info.cache.chunks);
+	seq_printf(m, "cache_bytes: %zu\n", info.cache.bytes);
+	for (i = 0; i < TALC_CACHE_NR_STATS; i++)
+		seq_printf(m, "cache_%s: %llu\n", talc_cache_stat_names[i],
+			   info.cache.stat[i]);
 	seq_printf(m, "growing_bytes: %zu\n", info.growing);
 	seq_printf(m, "max_lock_hold_ns: %llu\n", info.max_hold_ns);
 	seq_printf(m, "max_lock_hold_site: %pS\n", (void *)info.max_hold_site);
@@ -241,6 +252,63 @@ static int talc_check_show(struct seq_file *m, void *unused)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(talc_check);
+
+/* ---- NAME/cache ---- */
+
+static int talc_cache_show(struct seq_file *m, void *unused)
+{
+	struct talc_heap *heap = m->private;
+	struct talc_cache_info ci;
+	unsigned int cpu, i;
+
+	seq_printf(m, "# %-4s %6s %8s %10s", "cpu", "online", "chunks",
+		   "bytes");
+	for (i = 0; i < TALC_CACHE_NR_STATS; i++)
+		seq_printf(m, " %12s", talc_cache_stat_names[i]);
+	seq_putc(m, '\n');
+	for_each_possible_cpu(cpu) {
+		talc_heap_cache_info(heap, cpu, &ci);
+		seq_printf(m, "%6u %6d %8zu %10zu", cpu, cpu_online(cpu),
+			   ci.chunks, ci.bytes);
+		for (i = 0; i < TALC_CACHE_NR_STATS; i++)
+			seq_printf(m, " %12llu", ci.stat[i]);
+		seq_putc(m, '\n');
+		cond_resched();
+	}
+	return 0;
+}
+
+static int talc_cache_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, talc_cache_show, inode->i_private);
+}
+
+/* "drain" (with or without a newline): every CPU gives its chunks back. */
+static ssize_t talc_cache_write(struct file *file, const char __user *ubuf,
+				size_t len, loff_t *ppos)
+{
+	struct seq_file *m = file->private_data;
+	char buf[8];
+
+	if (*ppos || !len || len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	if (strcmp(buf, "drain") && strcmp(buf, "drain\n"))
+		return -EINVAL;
+	talc_heap_cache_drain(m->private);
+	return len;
+}
+
+static const struct file_operations talc_cache_fops = {
+	.owner = THIS_MODULE,
+	.open = talc_cache_open,
+	.read = seq_read,
+	.write = talc_cache_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
 
 /* ---- tunables ---- */
 
@@ -353,6 +421,13 @@ static int talc_tn_natural_align(struct talc_heap *heap, u64 val)
 
 TALC_TUNABLE(natural_align, talc_tn_natural_align);
 
+static int talc_tn_cache_limit(struct talc_heap *heap, u64 val)
+{
+	return talc_heap_set_cache(heap, val);
+}
+
+TALC_TUNABLE(cache_limit, talc_tn_cache_limit);
+
 static int talc_reset_max_hold(struct talc_heap *heap, u64 val)
 {
 	if (val)
@@ -452,6 +527,9 @@ void talc_debugfs_add_heap(struct talc_heap *heap)
 	debugfs_create_file("natural_align", 0644, d, heap,
 			    &talc_natural_align_fops);
 	debugfs_create_file("fail_grow", 0644, d, heap, &talc_fail_grow_fops);
+	debugfs_create_file("cache", 0644, d, heap, &talc_cache_fops);
+	debugfs_create_file("cache_limit", 0644, d, heap,
+			    &talc_cache_limit_fops);
 	debugfs_create_file("max_lock_hold_ns", 0644, d, heap,
 			    &talc_max_hold_ns_fops);
 }

@@ -45,15 +45,20 @@
 
 #include <linux/atomic.h>
 #include <linux/bug.h>
+#include <linux/cpuhotplug.h>
 #include <linux/err.h>
 #include <linux/export.h>
 #include <linux/gfp.h>
 #include <linux/hardirq.h>
 #include <linux/init.h>
+#include <linux/local_lock.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/overflow.h>
+#include <linux/percpu.h>
+#include <linux/rcupdate.h>
 #include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/timekeeping.h>
@@ -80,6 +85,14 @@
 
 /* Smallest default growth step, so that small heaps grow in few regions. */
 #define TALC_GROW_STEP_MIN	SZ_64K
+
+/*
+ * Default bound of a heap's caches: TALC_CACHE_CPU_DEFAULT per CPU (about
+ * half of what every class at its high mark would hold), but not more than
+ * a TALC_CACHE_HEAP_SHARE-th of the first region.
+ */
+#define TALC_CACHE_CPU_DEFAULT	SZ_256K
+#define TALC_CACHE_HEAP_SHARE	8
 
 /* Most heaps the heaps= parameter may create. */
 #define TALC_PARAM_HEAPS_MAX	16
@@ -249,6 +262,650 @@ static __always_inline bool talc_heap_in_nmi(struct talc_heap *heap)
 			 heap->name);
 }
 
+/* ---- regions for frees taken without the lock (struct talc_rtab) ---- */
+
+/*
+ * A copy of @old with the region [@lo, @hi) added, or removed (@add false).
+ * Published with talc_rtab_publish() in the hold of heap->lock that claims
+ * or releases the region, so the table lists exactly the core's regions.
+ */
+static struct talc_rtab *talc_rtab_edit(const struct talc_rtab *old,
+					unsigned long lo, unsigned long hi,
+					bool add, gfp_t gfp)
+{
+	unsigned int n = old ? old->n : 0, i, j = 0;
+	struct talc_rtab *rt;
+
+	rt = kmalloc(struct_size(rt, r, n + add), gfp | __GFP_NOWARN);
+	if (!rt)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (add && lo < old->r[i].lo && j == i) {
+			rt->r[j].lo = lo;
+			rt->r[j++].hi = hi;
+		}
+		if (!add && old->r[i].lo == lo)
+			continue;
+		rt->r[j++] = old->r[i];
+	}
+	if (add && j == n) {
+		rt->r[j].lo = lo;
+		rt->r[j++].hi = hi;
+	}
+	rt->n = j;
+	return rt;
+}
+
+static struct talc_rtab *talc_rtab_get(struct talc_heap *heap)
+{
+	return rcu_dereference_protected(heap->rtab,
+					 lockdep_is_held(&heap->grow_lock));
+}
+
+/* Install @rt; the caller kfree_rcu()s the table returned. */
+static struct talc_rtab *talc_rtab_publish(struct talc_heap *heap,
+					   struct talc_rtab *rt)
+{
+	struct talc_rtab *old = talc_rtab_get(heap);
+
+	lockdep_assert_held(&heap->lock);
+	rcu_assign_pointer(heap->rtab, rt);
+	return old;
+}
+
+/*
+ * Is @ptr a live allocation of @heap, as far as can be told without its
+ * lock?  Called under rcu_read_lock(): a region released after the table
+ * was read is vfree()d only after a grace period (talc_heap_region_rcu()).
+ */
+static bool talc_heap_peek(struct talc_heap *heap, const void *ptr,
+			   struct talc_block *b)
+{
+	const struct talc_rtab *rt = rcu_dereference(heap->rtab);
+	unsigned long a = (unsigned long)ptr;
+	unsigned int lo = 0, hi, mid;
+
+	if (unlikely(!rt))
+		return false;
+	hi = rt->n;
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (a < rt->r[mid].lo)
+			hi = mid;
+		else if (a >= rt->r[mid].hi)
+			lo = mid + 1;
+		else
+			return talc_block_peek(&heap->core, ptr, rt->r[mid].lo,
+					       rt->r[mid].hi, b);
+	}
+	return false;
+}
+
+/* A released region, vfree()d once no lockless reader can see it. */
+static void talc_heap_region_rcu(struct rcu_head *head)
+{
+	vfree(head);
+}
+
+/*
+ * ---- per-CPU caches ----
+ *
+ * Each heap has a cache per CPU (struct talc_pcp) of chunks that are
+ * allocated as far as the core knows, in TALC_CACHE_CLASSES size classes.
+ * An allocation of up to TALC_CACHE_MAX bytes takes the head of the first
+ * class that fits, and a free of a chunk of up to TALC_CACHE_MAX usable
+ * bytes pushes it on the largest class it fits, both under the CPU's
+ * local_lock_t only.  The heap's lock is taken once per batch:
+ *
+ *  - an allocation from an empty class refills it with talc_cache_batch()
+ *    chunks from the core;
+ *  - a free into a class holding 2 * talc_cache_batch() chunks first gives
+ *    talc_cache_batch() of them back (a drain).
+ *
+ * Between the two marks a CPU alternating allocations and frees never takes
+ * the heap's lock.  All caches of a heap together hold at most cache_limit
+ * bytes: each CPU its share, checked on every refill and free.
+ *
+ * A free is validated before anything is cached, without the heap's lock:
+ * its region is looked up in the RCU-published region table and its header
+ * checked by talc_block_peek() (interior, foreign and misaligned pointers
+ * are rejected as by talc_free(), which then counts and reports them).  A
+ * cached chunk carries a mark in its second payload word, derived from a
+ * per-heap random secret, its address, its size and its slack; the free
+ * sets it with cmpxchg, so a second free of the same chunk, on any CPU and
+ * at any time while it is cached, finds the mark and is counted as a double
+ * free and ignored.  An allocation clears it.  The first word links the
+ * class list.  With poisoning on, the caches are drained and bypassed:
+ * every free chunk is then a poisoned chunk of the core.
+ *
+ * Cached chunks count as free memory in the heap's statistics.  The caches
+ * are drained before an allocation fails (this CPU's; every CPU's when the
+ * caller may sleep) and before the heap grows, by reclaim, on destroy, when
+ * a CPU goes offline (talc_cache_cpu_dead()), when the bound changes and
+ * through debugfs.
+ */
+
+/* Usable bytes of each class. */
+static const unsigned short talc_cache_size[TALC_CACHE_CLASSES] = {
+	16, 32, 48, 64, 96, 128, 192, 256, 384, 512,
+	768, 1024, 1536, 2048, 3072, 4096, 6144, 8192,
+};
+
+/*
+ * Class of a request, by (size + 15) / 16: the first class that holds it;
+ * class of a free chunk, by usable / 16: the last class it holds.
+ */
+static u8 talc_cache_req_class[TALC_CACHE_MAX / 16 + 1] __ro_after_init;
+static u8 talc_cache_use_class[TALC_CACHE_MAX / 16 + 1] __ro_after_init;
+
+static void __init talc_cache_init_classes(void)
+{
+	unsigned int i, k = 0;
+
+	BUILD_BUG_ON(talc_cache_size[TALC_CACHE_CLASSES - 1] != TALC_CACHE_MAX);
+	for (i = 0; i <= TALC_CACHE_MAX / 16; i++) {
+		while (talc_cache_size[k] < i * 16)
+			k++;
+		talc_cache_req_class[i] = k;
+	}
+	for (i = 0, k = 0; i <= TALC_CACHE_MAX / 16; i++) {
+		while (k + 1 < TALC_CACHE_CLASSES &&
+		       talc_cache_size[k + 1] <= i * 16)
+			k++;
+		talc_cache_use_class[i] = k;
+	}
+}
+
+const char *const talc_cache_stat_names[TALC_CACHE_NR_STATS] = {
+	[TALC_CACHE_HITS] = "hits",
+	[TALC_CACHE_MISSES] = "misses",
+	[TALC_CACHE_FREES] = "frees",
+	[TALC_CACHE_REFILLS] = "refills",
+	[TALC_CACHE_DRAINS] = "drains",
+	[TALC_CACHE_DOUBLE_FREES] = "double_frees",
+	[TALC_CACHE_CORRUPT] = "corrupt",
+};
+
+/*
+ * Chunks moved per refill or drain: a batch of small chunks is cheap, a
+ * batch of large ones holds memory.  A class holds at most two batches.
+ */
+static __always_inline unsigned int talc_cache_batch(unsigned int k)
+{
+	return talc_cache_size[k] <= 1024 ? 16 : 8;
+}
+
+/* The heap's CPU hotplug state and the workqueue of the drain works. */
+static enum cpuhp_state talc_cpuhp_state;
+static struct workqueue_struct *talc_wq;
+
+/* The first two words of a cached chunk's payload. */
+#define TALC_CACHE_LINK(p)	(((void **)(p))[0])
+#define TALC_CACHE_MARK(p)	(((unsigned long *)(p))[1])
+
+/*
+ * The mark of a cached chunk at @p: the secret and the address, with the
+ * chunk size (in words, 11 bits: up to TALC_CACHE_MAX + 8) and the slack
+ * (5 bits) in the low 16 bits, which the allocation needs for the exact
+ * statistics.
+ */
+#define TALC_MARK_BITS		16
+#define TALC_MARK_SLACK_SHIFT	11
+
+static __always_inline unsigned long talc_cache_mark(struct talc_heap *heap,
+						     const void *p,
+						     size_t csize, size_t slack)
+{
+	return heap->secret ^ (unsigned long)p ^ (csize / TALC_ALIGN) ^
+	       (slack << TALC_MARK_SLACK_SHIFT);
+}
+
+/* Does @w, the second word of @p, mark a cached chunk? */
+static __always_inline bool talc_cache_marked(struct talc_heap *heap,
+					      const void *p, unsigned long w)
+{
+	return !((w ^ heap->secret ^ (unsigned long)p) >> TALC_MARK_BITS);
+}
+
+static __always_inline void talc_cache_push(struct talc_pcp *pcp,
+					    unsigned int k, void *p,
+					    size_t csize, size_t req)
+{
+	struct talc_cache_class *cc = &pcp->cls[k];
+
+	TALC_CACHE_LINK(p) = cc->head;
+	cc->head = p;
+	cc->count++;
+	cc->bytes += csize;
+	cc->req += req;
+	pcp->chunks++;
+	pcp->bytes += csize;
+	pcp->req += req;
+}
+
+/*
+ * A cached chunk was overwritten (a write after free): leave the class's
+ * chunks to leak, allocated as far as the core knows, rather than follow a
+ * link that cannot be trusted.
+ */
+static noinline void talc_cache_corrupt(struct talc_heap *heap,
+					struct talc_pcp *pcp, unsigned int k,
+					const void *p)
+{
+	struct talc_cache_class *cc = &pcp->cls[k];
+
+	pcp->stat[TALC_CACHE_CORRUPT] += cc->count;
+	pcp->chunks -= cc->count;
+	pcp->bytes -= cc->bytes;
+	pcp->req -= cc->req;
+	memset(cc, 0, sizeof(*cc));
+	if (!test_and_set_bit(TALC_EV_POISON, &heap->warned))
+		WARN(1, "talc: heap %s: cached chunk overwritten after free: %p\n",
+		     heap->name, p);
+}
+
+/*
+ * Take the head of class @k, its usable bytes in *@usable and the bytes the
+ * core counts as requested for it in *@reqp.  Return: the chunk, or NULL if
+ * it was found overwritten.
+ */
+static __always_inline void *talc_cache_pop(struct talc_heap *heap,
+					    struct talc_pcp *pcp,
+					    unsigned int k, size_t *usable,
+					    size_t *reqp)
+{
+	struct talc_cache_class *cc = &pcp->cls[k];
+	void *p = cc->head;
+	unsigned long code;
+	size_t csize, req;
+
+	code = TALC_CACHE_MARK(p) ^ heap->secret ^ (unsigned long)p;
+	csize = (code & (BIT(TALC_MARK_SLACK_SHIFT) - 1)) * TALC_ALIGN;
+	if (unlikely(code >> TALC_MARK_BITS || csize - TALC_OVERHEAD <
+		     talc_cache_size[k])) {
+		talc_cache_corrupt(heap, pcp, k, p);
+		return NULL;
+	}
+	req = csize - TALC_OVERHEAD - (code >> TALC_MARK_SLACK_SHIFT);
+	cc->head = TALC_CACHE_LINK(p);
+	cc->count--;
+	cc->bytes -= csize;
+	cc->req -= req;
+	pcp->chunks--;
+	pcp->bytes -= csize;
+	pcp->req -= req;
+	TALC_CACHE_MARK(p) = 0;
+	*usable = csize - TALC_OVERHEAD;
+	*reqp = req;
+	return p;
+}
+
+/*
+ * Give up to @n chunks of class @k back to the core, in one hold of the
+ * heap's lock.  The caller owns @pcp: its CPU's local lock, or the CPU is
+ * dead.  Return: true if the heap now has enough free bytes for reclaim.
+ */
+static bool talc_cache_drain_class(struct talc_heap *heap,
+				   struct talc_pcp *pcp, unsigned int k,
+				   unsigned int n)
+{
+	struct talc_cache_class *cc = &pcp->cls[k];
+	struct talc_hold hold;
+	size_t usable, req;
+	bool reclaim;
+	void *p;
+
+	talc_heap_lock(heap, &hold);
+	while (n-- && cc->head) {
+		p = talc_cache_pop(heap, pcp, k, &usable, &req);
+		if (!p)
+			break;
+		talc_free(&heap->core, p);
+	}
+	pcp->stat[TALC_CACHE_DRAINS]++;
+	reclaim = talc_available_bytes(&heap->core) >= heap->reclaim_arm;
+	if (reclaim)
+		heap->reclaim_arm = SIZE_MAX;	/* until the work re-arms */
+	talc_heap_unlock(heap, &hold);
+	return reclaim;
+}
+
+/*
+ * Fill empty class @k with up to a batch, within this CPU's share of the
+ * bound, in one hold of the heap's lock.  Return: chunks brought in.
+ */
+static unsigned int talc_cache_refill(struct talc_heap *heap,
+				      struct talc_pcp *pcp, unsigned int k)
+{
+	size_t size = talc_cache_size[k], limit = READ_ONCE(heap->cache_cpu_limit);
+	unsigned int n = talc_cache_batch(k), i;
+	struct talc_block b;
+	struct talc_hold hold;
+	void *p;
+
+	if (pcp->bytes >= limit)
+		return 0;
+	n = min_t(size_t, n, (limit - pcp->bytes) / (size + TALC_OVERHEAD));
+	if (!n)
+		return 0;
+	talc_heap_lock_sampled(heap, &hold);
+	for (i = 0; i < n; i++) {
+		p = talc_malloc(&heap->core, size);
+		if (!p || WARN_ON_ONCE(talc_block_info(&heap->core, p, &b)))
+			break;
+		TALC_CACHE_MARK(p) = talc_cache_mark(heap, p,
+						     b.usable + TALC_OVERHEAD,
+						     b.usable - b.requested);
+		talc_cache_push(pcp, k, p, b.usable + TALC_OVERHEAD,
+				b.requested);
+		pcp->refilled_req += b.requested;
+	}
+	pcp->refilled += i;
+	if (i)
+		pcp->stat[TALC_CACHE_REFILLS]++;
+	talc_heap_unlock(heap, &hold);
+	return i;
+}
+
+/* Allocate from this CPU's cache.  Return: NULL if it cannot serve. */
+static void *talc_cache_alloc(struct talc_heap *heap, size_t size,
+			      size_t align, size_t *usable)
+{
+	unsigned int k = talc_cache_req_class[(size + 15) / 16];
+	struct talc_pcp *pcp;
+	unsigned long flags;
+	void *p = NULL;
+	size_t req;
+
+	local_lock_irqsave(&heap->pcp->lock, flags);
+	pcp = this_cpu_ptr(heap->pcp);
+	if (unlikely(!pcp->cls[k].head) && !talc_cache_refill(heap, pcp, k))
+		goto miss;
+	if (unlikely(!IS_ALIGNED((unsigned long)pcp->cls[k].head, align)))
+		goto miss;
+	p = talc_cache_pop(heap, pcp, k, usable, &req);
+	if (likely(p)) {
+		pcp->stat[TALC_CACHE_HITS]++;
+		pcp->hit_req += req;
+		goto out;
+	}
+miss:
+	pcp->stat[TALC_CACHE_MISSES]++;
+out:
+	local_unlock_irqrestore(&heap->pcp->lock, flags);
+	return p;
+}
+
+static noinline void talc_cache_double_free(struct talc_heap *heap,
+					    const void *ptr)
+{
+	atomic_long_inc(&heap->cache_bad_frees);
+	if (!test_and_set_bit(TALC_EV_FREE_DOUBLE, &heap->warned))
+		WARN(1, "talc: heap %s: chunk is already free (cached): %p\n",
+		     heap->name, ptr);
+	else
+		pr_warn_ratelimited("heap %s: chunk is already free (cached): %p\n",
+				    heap->name, ptr);
+}
+
+/*
+ * Free into this CPU's cache.  Return: true if the cache took @ptr, or
+ * caught it as a double free; false if the heap must free it (a pointer
+ * talc_block_peek() rejects, a large chunk, a full share).
+ */
+static bool talc_cache_free(struct talc_heap *heap, void *ptr)
+{
+	size_t csize, limit;
+	struct talc_block b;
+	struct talc_pcp *pcp;
+	unsigned long flags, w;
+	unsigned int k;
+	bool ok, reclaim = false;
+
+	rcu_read_lock();
+	ok = talc_heap_peek(heap, ptr, &b);
+	rcu_read_unlock();
+	if (!ok || b.usable > TALC_CACHE_MAX)
+		return false;
+	csize = b.usable + TALC_OVERHEAD;
+	/* Claim the chunk: a second free of it, anywhere, sees the mark. */
+	w = READ_ONCE(TALC_CACHE_MARK(ptr));
+	if (unlikely(talc_cache_marked(heap, ptr, w) ||
+		     !try_cmpxchg(&TALC_CACHE_MARK(ptr), &w,
+				  talc_cache_mark(heap, ptr, csize,
+						  b.usable - b.requested)))) {
+		talc_cache_double_free(heap, ptr);
+		return true;
+	}
+	k = talc_cache_use_class[b.usable / 16];
+	local_lock_irqsave(&heap->pcp->lock, flags);
+	pcp = this_cpu_ptr(heap->pcp);
+	if (pcp->cls[k].count >= 2 * talc_cache_batch(k))
+		reclaim = talc_cache_drain_class(heap, pcp, k,
+						 talc_cache_batch(k));
+	limit = READ_ONCE(heap->cache_cpu_limit);
+	if (pcp->bytes + csize > limit && pcp->cls[k].count)
+		reclaim |= talc_cache_drain_class(heap, pcp, k, UINT_MAX);
+	ok = pcp->bytes + csize <= limit;
+	if (ok) {
+		talc_cache_push(pcp, k, ptr, csize, b.requested);
+		pcp->stat[TALC_CACHE_FREES]++;
+	}
+	local_unlock_irqrestore(&heap->pcp->lock, flags);
+	if (!ok)
+		WRITE_ONCE(TALC_CACHE_MARK(ptr), 0);
+	if (unlikely(reclaim))
+		schedule_work(&heap->reclaim_work);
+	return ok;
+}
+
+/*
+ * Drain every class of @pcp, one heap-lock hold per class.  The caller
+ * owns @pcp (see talc_cache_drain_class()).  Return: chunks drained.
+ */
+static size_t talc_cache_drain_pcp(struct talc_heap *heap,
+				   struct talc_pcp *pcp)
+{
+	size_t had = pcp->chunks;
+	bool reclaim = false;
+	unsigned int k;
+
+	for (k = 0; k < TALC_CACHE_CLASSES; k++)
+		while (pcp->cls[k].head)
+			reclaim |= talc_cache_drain_class(heap, pcp, k,
+							  2 * talc_cache_batch(k));
+	if (reclaim)
+		schedule_work(&heap->reclaim_work);
+	return had;
+}
+
+/*
+ * Drain this CPU's cache, a class per hold of the local lock.  Any context
+ * the API allows.  Return: true if it held anything.
+ */
+static bool talc_cache_drain_local(struct talc_heap *heap)
+{
+	unsigned long flags;
+	bool had = false;
+	unsigned int k;
+
+	for (k = 0; k < TALC_CACHE_CLASSES; k++) {
+		struct talc_pcp *pcp;
+
+		local_lock_irqsave(&heap->pcp->lock, flags);
+		pcp = this_cpu_ptr(heap->pcp);
+		if (pcp->cls[k].head) {
+			had = true;
+			talc_cache_drain_class(heap, pcp, k, UINT_MAX);
+		}
+		local_unlock_irqrestore(&heap->pcp->lock, flags);
+	}
+	return had;
+}
+
+/*
+ * The drain work of one CPU.  If it runs elsewhere (its CPU went offline
+ * after it was queued), that CPU's cache is left to talc_cache_cpu_dead().
+ */
+static void talc_cache_drain_workfn(struct work_struct *work)
+{
+	struct talc_pcp *pcp = container_of(work, struct talc_pcp,
+					    drain_work);
+	struct talc_heap *heap = pcp->heap;
+	unsigned long flags;
+
+	local_lock_irqsave(&heap->pcp->lock, flags);
+	if (this_cpu_ptr(heap->pcp) == pcp)
+		talc_cache_drain_pcp(heap, pcp);
+	local_unlock_irqrestore(&heap->pcp->lock, flags);
+}
+
+/* Bytes held by all caches of @heap, read without their locks. */
+static size_t talc_cache_held(struct talc_heap *heap)
+{
+	size_t bytes = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		bytes += READ_ONCE(per_cpu_ptr(heap->pcp, cpu)->bytes);
+	return bytes;
+}
+
+/* Queue the drain of other CPUs' caches that hold chunks.  Any context. */
+static void talc_cache_kick(struct talc_heap *heap)
+{
+	int cpu, self = raw_smp_processor_id();
+
+	for_each_online_cpu(cpu) {
+		struct talc_pcp *pcp = per_cpu_ptr(heap->pcp, cpu);
+
+		if (cpu != self && READ_ONCE(pcp->chunks))
+			queue_work_on(cpu, talc_wq, &pcp->drain_work);
+	}
+}
+
+/**
+ * talc_heap_cache_drain - drain every CPU's cache of a heap and wait
+ * @heap: the heap
+ *
+ * Each online CPU drains its own cache in a work item; an offline CPU's
+ * cache was drained when it went down.  Not under cpus_read_lock(): a CPU
+ * going down meanwhile is drained by talc_cache_cpu_dead().
+ *
+ * Context: Process context; sleeps.  Not under the heap's locks.
+ */
+void talc_heap_cache_drain(struct talc_heap *heap)
+{
+	int cpu;
+
+	might_sleep();
+	for_each_online_cpu(cpu) {
+		struct talc_pcp *pcp = per_cpu_ptr(heap->pcp, cpu);
+
+		if (READ_ONCE(pcp->chunks))
+			queue_work_on(cpu, talc_wq, &pcp->drain_work);
+	}
+	for_each_online_cpu(cpu)
+		flush_work(&per_cpu_ptr(heap->pcp, cpu)->drain_work);
+}
+
+/*
+ * Drain the cache of @cpu, which is dead (the hotplug callback) or is the
+ * caller's own CPU with its local lock taken here.  For the CPU hotplug
+ * callback and the KUnit suite.  Return: true if it held anything.
+ */
+bool talc_heap_cache_drain_cpu(struct talc_heap *heap, unsigned int cpu)
+{
+	unsigned long flags;
+	bool had = false;
+
+	if (cpu_online(cpu)) {
+		local_lock_irqsave(&heap->pcp->lock, flags);
+		if (smp_processor_id() == cpu)
+			had = talc_cache_drain_pcp(heap, this_cpu_ptr(heap->pcp));
+		local_unlock_irqrestore(&heap->pcp->lock, flags);
+		return had;
+	}
+	return talc_cache_drain_pcp(heap, per_cpu_ptr(heap->pcp, cpu));
+}
+
+/* CPUHP_BP_PREPARE_DYN teardown: runs on a live CPU once @cpu is dead. */
+static int talc_cache_cpu_dead(unsigned int cpu, struct hlist_node *node)
+{
+	struct talc_heap *heap = hlist_entry(node, struct talc_heap, cpuhp);
+
+	talc_heap_cache_drain_cpu(heap, cpu);
+	return 0;
+}
+
+/* One CPU's cache, read without its lock. */
+void talc_heap_cache_info(struct talc_heap *heap, unsigned int cpu,
+			  struct talc_cache_info *ci)
+{
+	struct talc_pcp *pcp = per_cpu_ptr(heap->pcp, cpu);
+	unsigned int i;
+
+	ci->chunks = READ_ONCE(pcp->chunks);
+	ci->bytes = READ_ONCE(pcp->bytes);
+	for (i = 0; i < TALC_CACHE_NR_STATS; i++)
+		ci->stat[i] = READ_ONCE(pcp->stat[i]);
+}
+
+/*
+ * Under the heap's lock: is @ptr (validated by the core) held by a cache?
+ * Then it was freed: counted and reported as a double free.
+ */
+static bool talc_cache_holds(struct talc_heap *heap, const void *ptr)
+{
+	lockdep_assert_held(&heap->lock);
+	if (likely(!talc_cache_marked(heap, ptr,
+				      READ_ONCE(TALC_CACHE_MARK(ptr)))))
+		return false;
+	talc_cache_double_free(heap, ptr);
+	return true;
+}
+
+/* The fast paths' switch: caches on and poisoning off. */
+static void talc_cache_update_limit(struct talc_heap *heap)
+{
+	lockdep_assert_held(&heap->lock);
+	WRITE_ONCE(heap->cache_cpu_limit, heap->poison ? 0 :
+		   heap->cache_limit / num_possible_cpus());
+}
+
+/**
+ * talc_heap_set_cache() - bound a heap's per-CPU caches
+ * @heap: the heap
+ * @bytes: most bytes all CPUs' caches may hold together (each CPU an equal
+ *	share); 0 turns the caches off, and the heap then serves every call
+ *	under its lock
+ *
+ * The caches are drained, so a lower bound holds when this returns.
+ *
+ * Context: Process context; sleeps.
+ * Return: 0, or -EINVAL if @heap is NULL or @bytes exceeds the heap's
+ * max_size.
+ */
+int talc_heap_set_cache(struct talc_heap *heap, size_t bytes)
+{
+	struct talc_hold hold;
+	int ret = -EINVAL;
+
+	if (!heap)
+		return -EINVAL;
+	talc_heap_lock(heap, &hold);
+	if (bytes <= heap->max_size) {
+		heap->cache_limit = bytes;
+		talc_cache_update_limit(heap);
+		ret = 0;
+	}
+	talc_heap_unlock(heap, &hold);
+	if (!ret)
+		talc_heap_cache_drain(heap);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(talc_heap_set_cache);
+
 /* ---- growth ---- */
 
 static void *talc_core_alloc(struct talc_heap *heap, size_t size,
@@ -311,6 +968,7 @@ static void *talc_heap_grow(struct talc_heap *heap, size_t size, size_t align,
 			    gfp_t gfp, size_t *usable)
 {
 	gfp_t vgfp = talc_vmalloc_gfp(gfp);
+	struct talc_rtab *rt = NULL, *old_rt = NULL;
 	void *base = NULL, *index = NULL, *old = NULL;
 	size_t want, index_bytes;
 	struct talc_hold hold;
@@ -327,6 +985,15 @@ static void *talc_heap_grow(struct talc_heap *heap, size_t size, size_t align,
 	p = talc_core_alloc(heap, size, align);
 	if (p)
 		goto out;
+	/* Before the heap grows, the caches give their chunks back. */
+	if (talc_cache_held(heap)) {
+		talc_heap_unlock(heap, &hold);
+		talc_heap_cache_drain(heap);
+		talc_heap_lock(heap, &hold);
+		p = talc_core_alloc(heap, size, align);
+		if (p)
+			goto out;
+	}
 	want = talc_heap_grow_size(heap, talc_claim_size(size, align));
 	if (!want)
 		goto fail;
@@ -341,12 +1008,19 @@ static void *talc_heap_grow(struct talc_heap *heap, size_t size, size_t align,
 		base = __vmalloc(want, vgfp);
 		if (base && index_bytes)
 			index = __vmalloc(index_bytes, vgfp);
+		/* grow_lock keeps the table as read here */
+		if (base)
+			rt = talc_rtab_edit(talc_rtab_get(heap),
+					    (unsigned long)base,
+					    (unsigned long)base + want, true,
+					    vgfp);
 	}
 
 	talc_heap_lock(heap, &hold);
 	heap->growing = 0;
 	/* max_size may have been lowered while the lock was dropped */
-	if (!base || (index_bytes && !index) || talc_heap_room(heap) < want)
+	if (!base || !rt || (index_bytes && !index) ||
+	    talc_heap_room(heap) < want)
 		goto fail_grow;
 	/* Only growers claim, and we are the only one: the index is as seen. */
 	if (index_bytes) {
@@ -359,6 +1033,8 @@ static void *talc_heap_grow(struct talc_heap *heap, size_t size, size_t align,
 	if (WARN_ON_ONCE(talc_claim(&heap->core, base, want)))
 		goto fail_grow;
 	base = NULL;
+	old_rt = talc_rtab_publish(heap, rt);
+	rt = NULL;
 	heap->stat[TALC_HEAP_GROWS]++;
 	heap->reclaim_arm = heap->reclaim_threshold + heap->grow_step;
 	p = talc_core_alloc(heap, size, align);
@@ -373,6 +1049,8 @@ out:
 		*usable = talc_usable_size(&heap->core, p);
 	talc_heap_unlock(heap, &hold);
 	mutex_unlock(&heap->grow_lock);
+	kfree_rcu(old_rt, rcu);
+	kfree(rt);
 	vfree(base);
 	vfree(index);
 	vfree(old);
@@ -384,18 +1062,24 @@ out:
 /*
  * Release idle regions other than the first, one per hold of the lock,
  * while the heap keeps reclaim_threshold free bytes plus the region's size
- * without it.  Chunks parked on quick lists are coalesced first, so that
- * every idle region shows.
+ * without it.  The caches are drained and the quick lists coalesced first,
+ * so that every idle region shows.  Under grow_lock, which keeps the region
+ * table as read: the table without the region is made before the hold that
+ * releases it and installed in that hold, and the region is vfree()d after
+ * a grace period, when no free taken without the lock can be reading it.
  */
 static void talc_heap_reclaim_workfn(struct work_struct *work)
 {
 	struct talc_heap *heap = container_of(work, struct talc_heap,
 					      reclaim_work);
+	struct talc_rtab *rt, *old;
 	struct talc_region_info ri;
 	struct talc_hold hold;
 	bool flushed = false;
 	size_t avail;
 
+	mutex_lock(&heap->grow_lock);
+	talc_heap_cache_drain(heap);
 	for (;;) {
 		void *dead = NULL;
 
@@ -405,21 +1089,36 @@ static void talc_heap_reclaim_workfn(struct work_struct *work)
 			flushed = true;
 		}
 		avail = talc_available_bytes(&heap->core);
-		if (!talc_idle_region(&heap->core, heap->first, &ri) &&
-		    avail >= ri.size &&
-		    avail - ri.size >= heap->reclaim_threshold + ri.size &&
-		    !talc_release(&heap->core, ri.base)) {
-			heap->stat[TALC_HEAP_RECLAIMS]++;
-			dead = ri.base;
-		} else {
+		if (talc_idle_region(&heap->core, heap->first, &ri) ||
+		    avail < ri.size ||
+		    avail - ri.size < heap->reclaim_threshold + ri.size) {
 			heap->reclaim_arm = avail + heap->grow_step;
+			talc_heap_unlock(heap, &hold);
+			break;
 		}
 		talc_heap_unlock(heap, &hold);
+		rt = talc_rtab_edit(talc_rtab_get(heap), (unsigned long)ri.base,
+				    0, false, GFP_KERNEL);
+		if (!rt)
+			break;
+		old = NULL;
+		talc_heap_lock(heap, &hold);
+		/* still idle?  Allocations ran while the lock was dropped. */
+		if (!talc_release(&heap->core, ri.base)) {
+			heap->stat[TALC_HEAP_RECLAIMS]++;
+			old = talc_rtab_publish(heap, rt);
+			dead = ri.base;
+			rt = NULL;
+		}
+		talc_heap_unlock(heap, &hold);
+		kfree(rt);
+		kfree_rcu(old, rcu);
 		if (!dead)
 			break;
-		vfree(dead);
+		call_rcu((struct rcu_head *)dead, talc_heap_region_rcu);
 		cond_resched();
 	}
+	mutex_unlock(&heap->grow_lock);
 }
 
 /* ---- allocation API ---- */
@@ -441,7 +1140,7 @@ static void *talc_heap_do_alloc(struct talc_heap *heap, size_t size,
 {
 	struct talc_hold hold;
 	size_t usable = 0;
-	bool grow;
+	bool cached;
 	void *p;
 
 	if (!heap || talc_heap_in_nmi(heap))
@@ -452,17 +1151,42 @@ static void *talc_heap_do_alloc(struct talc_heap *heap, size_t size,
 		return talc_heap_reject_gfp(heap, gfp);
 	might_alloc(gfp);
 	align = max(align, talc_heap_natural(heap, size));
+	cached = size <= TALC_CACHE_MAX && align <= TALC_CACHE_ALIGN_MAX &&
+		 is_power_of_2(align) && READ_ONCE(heap->cache_cpu_limit);
+	if (cached) {
+		p = talc_cache_alloc(heap, size, align, &usable);
+		if (likely(p))
+			goto out;
+	}
 	talc_heap_lock_sampled(heap, &hold);
 	p = talc_core_alloc(heap, size, align);
-	grow = !p && gfpflags_allow_blocking(gfp);
-	if (unlikely(!p && !grow))
-		heap->stat[TALC_HEAP_FAILURES]++;
 	if (p && (gfp & __GFP_ZERO))
 		usable = talc_usable_size(&heap->core, p);
 	talc_heap_unlock(heap, &hold);
-	if (unlikely(grow))
+	if (p)
+		goto out;
+	/* Before an allocation fails or grows the heap: this CPU's cache. */
+	if (talc_cache_drain_local(heap)) {
+		talc_heap_lock(heap, &hold);
+		p = talc_core_alloc(heap, size, align);
+		if (p && (gfp & __GFP_ZERO))
+			usable = talc_usable_size(&heap->core, p);
+		talc_heap_unlock(heap, &hold);
+		if (p)
+			goto out;
+	}
+	if (gfpflags_allow_blocking(gfp)) {
+		/* the other CPUs' caches are drained by talc_heap_grow() */
 		p = talc_heap_grow(heap, size, align, gfp, &usable);
-	if (usable)
+	} else {
+		/* they cannot be waited for here: for the next allocation */
+		talc_cache_kick(heap);
+		talc_heap_lock(heap, &hold);
+		heap->stat[TALC_HEAP_FAILURES]++;
+		talc_heap_unlock(heap, &hold);
+	}
+out:
+	if (p && (gfp & __GFP_ZERO) && usable)
 		memset(p, 0, usable);
 	return p;
 }
@@ -539,6 +1263,8 @@ void talc_heap_free(struct talc_heap *heap, void *ptr)
 
 	if (!heap || ZERO_OR_NULL_PTR(ptr) || talc_heap_in_nmi(heap))
 		return;
+	if (READ_ONCE(heap->cache_cpu_limit) && talc_cache_free(heap, ptr))
+		return;
 	talc_heap_lock_sampled(heap, &hold);
 	talc_free(&heap->core, ptr);
 	reclaim = talc_available_bytes(&heap->core) >= heap->reclaim_arm;
@@ -592,10 +1318,14 @@ void *talc_heap_realloc(struct talc_heap *heap, void *ptr, size_t size,
 	might_alloc(gfp);
 	nalign = talc_heap_natural(heap, size);
 	talc_heap_lock_sampled(heap, &hold);
+	/* a chunk held by a cache was freed: a bad pointer, as a free chunk */
+	ret = talc_block_info(&heap->core, ptr, &old);
+	if (!ret && talc_cache_holds(heap, ptr))
+		ret = -EINVAL;
 	/* in place only where natural_align's alignment already holds */
-	if (nalign && !IS_ALIGNED((unsigned long)ptr, nalign))
-		ret = talc_block_info(&heap->core, ptr, &old) ?: -ENOSPC;
-	else
+	if (!ret && nalign && !IS_ALIGNED((unsigned long)ptr, nalign))
+		ret = -ENOSPC;
+	else if (!ret)
 		ret = talc_resize(&heap->core, ptr, size, &old);
 	if (!ret && (gfp & __GFP_ZERO))
 		usable = talc_usable_size(&heap->core, ptr);
@@ -611,7 +1341,15 @@ void *talc_heap_realloc(struct talc_heap *heap, void *ptr, size_t size,
 	if (ret != -ENOSPC)
 		return NULL;
 
-	p = talc_heap_do_alloc(heap, size, old.align, gfp & ~__GFP_ZERO);
+	/*
+	 * A block served by a cache to an aligned request has the alignment
+	 * it happened to have, not one the core recorded: keep it too.
+	 */
+	nalign = old.align;
+	if (old.usable <= TALC_CACHE_MAX && READ_ONCE(heap->cache_limit))
+		nalign = max(nalign, min_t(size_t, TALC_CACHE_ALIGN_MAX,
+					   1UL << __ffs((unsigned long)ptr)));
+	p = talc_heap_do_alloc(heap, size, nalign, gfp & ~__GFP_ZERO);
 	if (!p)
 		return NULL;
 	memcpy(p, ptr, keep);
@@ -646,10 +1384,50 @@ size_t talc_heap_usable_size(struct talc_heap *heap, const void *ptr)
 		return 0;
 	talc_heap_lock_sampled(heap, &hold);
 	n = talc_usable_size(&heap->core, ptr);
+	if (n && talc_cache_holds(heap, ptr))
+		n = 0;
 	talc_heap_unlock(heap, &hold);
 	return n;
 }
 EXPORT_SYMBOL_GPL(talc_heap_usable_size);
+
+/*
+ * Chunks held by the caches are free memory to the heap's user: move them
+ * from the core's allocated side to the free side.  Under the heap's lock,
+ * which every refill and drain holds: the sums of chunks, bytes and refills
+ * match the core's counters; a CPU's own hits and frees between two reads
+ * are the user's allocations and frees, as they happen.
+ */
+static void talc_cache_adjust_stats(struct talc_heap *heap,
+				    struct talc_stats *st)
+{
+	size_t chunks = 0, bytes = 0, req = 0;
+	u64 dbl = 0, in = 0, in_req = 0, hits = 0, hit_req = 0;
+	int cpu;
+
+	lockdep_assert_held(&heap->lock);
+	for_each_possible_cpu(cpu) {
+		struct talc_pcp *pcp = per_cpu_ptr(heap->pcp, cpu);
+
+		chunks += READ_ONCE(pcp->chunks);
+		bytes += READ_ONCE(pcp->bytes);
+		req += READ_ONCE(pcp->req);
+		dbl += READ_ONCE(pcp->stat[TALC_CACHE_DOUBLE_FREES]);
+		in += READ_ONCE(pcp->refilled);
+		in_req += READ_ONCE(pcp->refilled_req);
+		hits += READ_ONCE(pcp->stat[TALC_CACHE_HITS]);
+		hit_req += READ_ONCE(pcp->hit_req);
+	}
+	st->bad_frees += dbl + atomic_long_read(&heap->cache_bad_frees);
+	st->total_allocation_count += hits - in;
+	st->total_allocated_bytes += hit_req - in_req;
+	st->allocation_count -= chunks;
+	st->allocated_bytes -= req;
+	st->available_bytes += bytes;
+	st->fragment_count += chunks;
+	st->overhead_bytes = st->claimed_bytes - st->available_bytes -
+			     st->allocated_bytes;
+}
 
 /**
  * talc_heap_stats() - read a heap's counters
@@ -669,6 +1447,7 @@ int talc_heap_stats(struct talc_heap *heap, struct talc_stats *st)
 	talc_heap_lock(heap, &hold);
 	talc_get_stats(&heap->core, st);
 	st->failed_allocations = heap->stat[TALC_HEAP_FAILURES];
+	talc_cache_adjust_stats(heap, st);
 	talc_heap_unlock(heap, &hold);
 	return 0;
 }
@@ -747,6 +1526,8 @@ int talc_heap_check(struct talc_heap *heap, char *msg, size_t len)
 void talc_heap_get_info(struct talc_heap *heap, struct talc_heap_info *info)
 {
 	struct talc_hold hold;
+	unsigned int i;
+	int cpu;
 
 	talc_heap_lock(heap, &hold);
 	info->size = heap->size;
@@ -761,8 +1542,19 @@ void talc_heap_get_info(struct talc_heap *heap, struct talc_heap_info *info)
 	info->max_hold_ns = heap->max_hold_ns;
 	info->max_hold_site = heap->max_hold_site;
 	memcpy(info->stat, heap->stat, sizeof(info->stat));
+	info->cache_limit = heap->cache_limit;
 	talc_heap_unlock(heap, &hold);
 	info->refs = refcount_read(&heap->refs);
+	memset(&info->cache, 0, sizeof(info->cache));
+	for_each_possible_cpu(cpu) {
+		struct talc_cache_info ci;
+
+		talc_heap_cache_info(heap, cpu, &ci);
+		info->cache.chunks += ci.chunks;
+		info->cache.bytes += ci.bytes;
+		for (i = 0; i < TALC_CACHE_NR_STATS; i++)
+			info->cache.stat[i] += ci.stat[i];
+	}
 }
 
 void talc_heap_reset_max_hold(struct talc_heap *heap)
@@ -874,7 +1666,11 @@ void talc_heap_set_poison(struct talc_heap *heap, bool on)
 	talc_heap_lock(heap, &hold);
 	talc_set_poison(&heap->core, on);
 	heap->poison = on;
+	talc_cache_update_limit(heap);
 	talc_heap_unlock(heap, &hold);
+	/* cached chunks are not poisoned: give them to the core */
+	if (on)
+		talc_heap_cache_drain(heap);
 }
 
 int talc_heap_set_quick_depth(struct talc_heap *heap, unsigned int depth)
@@ -937,12 +1733,18 @@ static void talc_heap_free_memory(struct talc_heap *heap)
 	bool more;
 
 	cancel_work_sync(&heap->reclaim_work);
+	if (heap->pcp) {
+		cpuhp_state_remove_instance_nocalls(talc_cpuhp_state,
+						    &heap->cpuhp);
+		free_percpu(heap->pcp);
+	}
 	do {
 		more = !talc_region_next(&heap->core, base, &ri);
 		vfree(base);
 		base = more ? ri.base : NULL;
 	} while (more);
 	vfree(heap->index);
+	kfree(rcu_dereference_protected(heap->rtab, true));
 	kfree(heap);
 }
 
@@ -955,8 +1757,9 @@ static struct talc_heap *talc_heap_new(const char *name, size_t size,
 				       size_t max_size, bool owned)
 {
 	struct talc_heap *heap;
+	struct talc_rtab *rt = NULL;
 	void *base = NULL;
-	int ret;
+	int ret, cpu;
 
 	if (!name || !talc_parse_name_valid(name, strnlen(name,
 							  TALC_NAME_MAX + 1)) ||
@@ -973,18 +1776,43 @@ static struct talc_heap *talc_heap_new(const char *name, size_t size,
 	heap = kzalloc(sizeof(*heap), GFP_KERNEL);
 	if (heap)
 		base = __vmalloc(size, GFP_KERNEL | __GFP_NOWARN);
-	if (!base) {
+	if (base)
+		rt = talc_rtab_edit(NULL, (unsigned long)base,
+				    (unsigned long)base + size, true, GFP_KERNEL);
+	if (rt)
+		heap->pcp = alloc_percpu_gfp(struct talc_pcp,
+					     GFP_KERNEL | __GFP_NOWARN);
+	if (!heap || !base || !rt || !heap->pcp) {
+		if (heap)
+			free_percpu(heap->pcp);
+		kfree(rt);
+		vfree(base);
 		kfree(heap);
 		return ERR_PTR(-ENOMEM);
 	}
 	talc_init(&heap->core);
 	talc_set_report(&heap->core, talc_heap_report, heap);
 	ret = talc_claim(&heap->core, base, size);
+	if (!ret)
+		ret = cpuhp_state_add_instance_nocalls(talc_cpuhp_state,
+						       &heap->cpuhp);
 	if (ret) {
+		free_percpu(heap->pcp);
+		kfree(rt);
 		vfree(base);
 		kfree(heap);
 		return ERR_PTR(ret);
 	}
+	RCU_INIT_POINTER(heap->rtab, rt);
+	for_each_possible_cpu(cpu) {
+		struct talc_pcp *pcp = per_cpu_ptr(heap->pcp, cpu);
+
+		local_lock_init(&pcp->lock);
+		INIT_WORK(&pcp->drain_work, talc_cache_drain_workfn);
+		pcp->heap = heap;
+	}
+	heap->secret = get_random_long();
+	atomic_long_set(&heap->cache_bad_frees, 0);
 	spin_lock_init(&heap->lock);
 	mutex_init(&heap->grow_lock);
 	mutex_init(&heap->walk_lock);
@@ -1002,6 +1830,9 @@ static struct talc_heap *talc_heap_new(const char *name, size_t size,
 	heap->fault.interval = 1;
 	heap->fault.times = -1;
 	heap->owned = owned;
+	heap->cache_limit = min_t(size_t, size / TALC_CACHE_HEAP_SHARE,
+				  TALC_CACHE_CPU_DEFAULT * num_possible_cpus());
+	heap->cache_cpu_limit = heap->cache_limit / num_possible_cpus();
 	return heap;
 }
 
@@ -1097,6 +1928,7 @@ int talc_heap_destroy(struct talc_heap *heap)
 
 	if (!heap)
 		return -EINVAL;
+	talc_heap_cache_drain(heap);
 	mutex_lock(&talc_heaps_mutex);
 	ret = talc_heap_unlist(heap, false);
 	mutex_unlock(&talc_heaps_mutex);
@@ -1114,6 +1946,10 @@ int talc_heap_destroy_owned(const char *name)
 
 	mutex_lock(&talc_heaps_mutex);
 	heap = talc_heap_find_locked(name);
+	if (heap) {
+		/* drained with the mutex held: the heap cannot go meanwhile */
+		talc_heap_cache_drain(heap);
+	}
 	ret = heap ? talc_heap_unlist(heap, true) : -ENOENT;
 	mutex_unlock(&talc_heaps_mutex);
 	if (!ret)
@@ -1176,6 +2012,7 @@ static void talc_heaps_destroy_all(void)
 
 	mutex_lock(&talc_heaps_mutex);
 	list_for_each_entry_safe(heap, n, &talc_heaps, list) {
+		talc_heap_cache_drain(heap);
 		talc_heap_stats(heap, &st);
 		if (st.allocation_count || refcount_read(&heap->refs) != 1 ||
 		    !heap->owned)
@@ -1235,6 +2072,17 @@ static int __init talc_module_init(void)
 {
 	int ret;
 
+	talc_cache_init_classes();
+	talc_wq = alloc_workqueue("talc", WQ_MEM_RECLAIM, 0);
+	if (!talc_wq)
+		return -ENOMEM;
+	ret = cpuhp_setup_state_multi(CPUHP_BP_PREPARE_DYN, "lib/talc:dead",
+				      NULL, talc_cache_cpu_dead);
+	if (ret < 0) {
+		destroy_workqueue(talc_wq);
+		return ret;
+	}
+	talc_cpuhp_state = ret;
 	ret = talc_debugfs_init();
 	if (ret)
 		pr_warn("debugfs: %d; heaps work without it\n", ret);
@@ -1242,6 +2090,9 @@ static int __init talc_module_init(void)
 	if (ret) {
 		talc_heaps_destroy_all();
 		talc_debugfs_exit();
+		cpuhp_remove_multi_state(talc_cpuhp_state);
+		destroy_workqueue(talc_wq);
+		rcu_barrier();
 		return ret;
 	}
 	talc_debugfs_add_control();
@@ -1253,6 +2104,10 @@ static void __exit talc_module_exit(void)
 	talc_debugfs_remove_control();
 	talc_heaps_destroy_all();
 	talc_debugfs_exit();
+	cpuhp_remove_multi_state(talc_cpuhp_state);
+	destroy_workqueue(talc_wq);
+	/* regions released by reclaim are vfree()d by RCU callbacks */
+	rcu_barrier();
 }
 
 module_init(talc_module_init);

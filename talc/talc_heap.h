@@ -43,6 +43,7 @@ void talc_heap_free(struct talc_heap *heap, void *ptr);
 size_t talc_heap_usable_size(struct talc_heap *heap, const void *ptr);
 int talc_heap_stats(struct talc_heap *heap, struct talc_stats *st);
 int talc_heap_set_natural_align(struct talc_heap *heap, bool on);
+int talc_heap_set_cache(struct talc_heap *heap, size_t bytes);
 const char *talc_heap_name(const struct talc_heap *heap);
 
 #endif /* _TALC_HEAP_H */

@@ -6,9 +6,13 @@
 #ifndef _TALC_INTERNAL_H
 #define _TALC_INTERNAL_H
 
+#include <linux/atomic.h>
 #include <linux/gfp.h>
 #include <linux/list.h>
+#include <linux/local_lock.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
@@ -50,6 +54,118 @@ enum talc_heap_stat {
 
 extern const char *const talc_heap_stat_names[TALC_HEAP_NR_STATS];
 
+/*
+ * Per-CPU caches (talc_heap.c, "per-CPU caches"): TALC_CACHE_CLASSES size
+ * classes of usable bytes, from 16 up to TALC_CACHE_MAX, about two per
+ * power of two (kmalloc's classes, with 48, 384, 768, ... between).
+ * Aligned requests are served from a cache up to TALC_CACHE_ALIGN_MAX when
+ * the cached chunk happens to be aligned enough.
+ */
+#define TALC_CACHE_CLASSES	18
+#define TALC_CACHE_MAX		8192
+#define TALC_CACHE_ALIGN_MAX	64
+
+/**
+ * enum talc_cache_stat - counters of one CPU's cache (talc_pcp.stat[])
+ * @TALC_CACHE_HITS: allocations served from the cache
+ * @TALC_CACHE_MISSES: cache-sized allocations it could not serve
+ * @TALC_CACHE_FREES: frees it took
+ * @TALC_CACHE_REFILLS: batches brought in from the heap
+ * @TALC_CACHE_DRAINS: batches given back to the heap
+ * @TALC_CACHE_DOUBLE_FREES: frees of a chunk it held already (ignored)
+ * @TALC_CACHE_CORRUPT: cached chunks found overwritten (left to leak)
+ * @TALC_CACHE_NR_STATS: number of counters
+ */
+enum talc_cache_stat {
+	TALC_CACHE_HITS,
+	TALC_CACHE_MISSES,
+	TALC_CACHE_FREES,
+	TALC_CACHE_REFILLS,
+	TALC_CACHE_DRAINS,
+	TALC_CACHE_DOUBLE_FREES,
+	TALC_CACHE_CORRUPT,
+	TALC_CACHE_NR_STATS,
+};
+
+extern const char *const talc_cache_stat_names[TALC_CACHE_NR_STATS];
+
+/**
+ * struct talc_cache_class - one size class of one CPU's cache
+ * @head: last chunk cached (LIFO list through the chunks' payloads)
+ * @count: chunks on the list
+ * @bytes: their chunk bytes (headers included)
+ * @req: the bytes the core counts as requested for them
+ */
+struct talc_cache_class {
+	void *head;
+	unsigned int count;
+	size_t bytes;
+	size_t req;
+};
+
+/**
+ * struct talc_pcp - one CPU's cache in front of a heap
+ * @lock: local_lock_t: taken only on its own CPU, before the heap's lock
+ * @cls: the size classes
+ * @chunks: chunks cached, all classes
+ * @bytes: their chunk bytes
+ * @req: the bytes the core counts as requested for them
+ * @stat: enum talc_cache_stat counters
+ * @refilled: chunks brought in by refills (the core counted them as
+ *	allocations)
+ * @refilled_req: the bytes the core counted as requested for them
+ * @hit_req: the same bytes of the chunks handed out by hits
+ * @drain_work: drains this CPU's cache on this CPU (talc_heap_cache_drain())
+ * @heap: the heap
+ *
+ * Written only by its own CPU under @lock, or by the CPU hotplug callback
+ * once the CPU is dead; readers of the counters (debugfs, talc_heap_stats())
+ * sum them without the lock.
+ */
+struct talc_pcp {
+	local_lock_t lock;
+	struct talc_cache_class cls[TALC_CACHE_CLASSES];
+	size_t chunks;
+	size_t bytes;
+	size_t req;
+	u64 stat[TALC_CACHE_NR_STATS];
+	u64 refilled;
+	u64 refilled_req;
+	u64 hit_req;
+	struct work_struct drain_work;
+	struct talc_heap *heap;
+};
+
+/**
+ * struct talc_cache_info - one CPU's cache, for debugfs
+ * @chunks: chunks cached
+ * @bytes: their chunk bytes (headers included)
+ * @stat: enum talc_cache_stat counters
+ */
+struct talc_cache_info {
+	size_t chunks;
+	size_t bytes;
+	u64 stat[TALC_CACHE_NR_STATS];
+};
+
+/**
+ * struct talc_rtab - the regions of a heap, for frees taken without its lock
+ * @rcu: frees the table after a grace period once replaced
+ * @n: regions
+ * @r: their bounds [lo, hi), sorted
+ *
+ * Replaced (RCU) in the same hold of the heap's lock as talc_claim() and
+ * talc_release(): a region is in the table exactly while the core has it.
+ */
+struct talc_rtab {
+	struct rcu_head rcu;
+	unsigned int n;
+	struct {
+		unsigned long lo;
+		unsigned long hi;
+	} r[];
+};
+
 /**
  * struct talc_fault - make a heap's growth fail on demand, in the manner
  * of the kernel's fault_attr (Debian's kernels lack FAULT_INJECTION)
@@ -84,6 +200,8 @@ struct talc_fault {
  * @max_hold_ns: longest hold of the heap's lock since the last reset
  * @max_hold_site: where that hold ended (a code address)
  * @stat: the counters of enum talc_heap_stat
+ * @cache_limit: bound on the bytes all CPUs' caches hold (0: off)
+ * @cache: the per-CPU caches summed (counters, chunks, bytes)
  */
 struct talc_heap_info {
 	size_t size;
@@ -99,6 +217,8 @@ struct talc_heap_info {
 	u64 max_hold_ns;
 	unsigned long max_hold_site;
 	u64 stat[TALC_HEAP_NR_STATS];
+	size_t cache_limit;
+	struct talc_cache_info cache;
 };
 
 /**
@@ -132,6 +252,15 @@ struct talc_heap_info {
  * @check_msg: the first problem seen by talc_heap_check()
  * @reclaim_work: releases idle regions (process context)
  * @fault: fault injection on growth (debugfs NAME/fail_grow/)
+ * @pcp: the per-CPU caches
+ * @cache_limit: bound on the bytes all CPUs' caches hold, 0: off
+ * @cache_cpu_limit: one CPU's share of it; 0 while the caches are off or
+ *	poisoning is on (read without a lock by the fast paths)
+ * @secret: random; marks the chunks held by a cache (double free check)
+ * @rtab: the regions, for frees taken without @lock (RCU; written under
+ *	@grow_lock and @lock)
+ * @cache_bad_frees: double frees the caches caught outside a CPU's cache
+ * @cpuhp: in the CPU hotplug instance list (drains a dead CPU's cache)
  * @test_unlocked: KUnit hook, run where the growth path has dropped @lock
  * @test_data: its argument
  * @dir: debugfs directory (under talc_heaps_mutex)
@@ -165,6 +294,13 @@ struct talc_heap {
 	char check_msg[TALC_CHECK_MSG_LEN];
 	struct work_struct reclaim_work;
 	struct talc_fault fault;
+	struct talc_pcp __percpu *pcp;
+	size_t cache_limit;
+	size_t cache_cpu_limit;
+	unsigned long secret;
+	struct talc_rtab __rcu *rtab;
+	atomic_long_t cache_bad_frees;
+	struct hlist_node cpuhp;
 	void (*test_unlocked)(struct talc_heap *heap, void *data);
 	void *test_data;
 	struct dentry *dir;
@@ -192,6 +328,10 @@ void talc_heap_set_poison(struct talc_heap *heap, bool on);
 int talc_heap_set_quick_depth(struct talc_heap *heap, unsigned int depth);
 int talc_heap_set_fault(struct talc_heap *heap, const struct talc_fault *f);
 void talc_heap_get_fault(struct talc_heap *heap, struct talc_fault *f);
+void talc_heap_cache_drain(struct talc_heap *heap);
+bool talc_heap_cache_drain_cpu(struct talc_heap *heap, unsigned int cpu);
+void talc_heap_cache_info(struct talc_heap *heap, unsigned int cpu,
+			  struct talc_cache_info *ci);
 
 int talc_debugfs_init(void);
 void talc_debugfs_exit(void);
