@@ -75,7 +75,8 @@
 #define KB_GP_FIRST	BIT(1)
 #define KB_GP_BEST	BIT(2)
 #define KB_KMALLOC	BIT(3)
-#define KB_NR_ALLOCS	4
+#define KB_TALC_NOCACHE	BIT(4)
+#define KB_NR_ALLOCS	5
 
 #define KB_MAX_LIVE	65536U
 #define KB_HIST_MAX	1048576U
@@ -85,9 +86,14 @@ static unsigned int run_mask = KB_RANDOM | KB_MICRO | KB_HEAPEFF | KB_REGIONS |
 module_param(run_mask, uint, 0444);
 MODULE_PARM_DESC(run_mask, "workloads: 1 random actions, 2 microbench, 4 heap efficiency, 8 region scale, 16 SMP replacement (default 31)");
 
-static unsigned int allocs = KB_TALC | KB_GP_FIRST | KB_GP_BEST | KB_KMALLOC;
+static unsigned int allocs = KB_TALC | KB_GP_FIRST | KB_GP_BEST | KB_KMALLOC |
+			    KB_TALC_NOCACHE;
 module_param(allocs, uint, 0444);
-MODULE_PARM_DESC(allocs, "allocators: 1 talc, 2 gen_pool first-fit, 4 gen_pool best-fit, 8 kmalloc (default 15)");
+MODULE_PARM_DESC(allocs, "allocators: 1 talc, 2 gen_pool first-fit, 4 gen_pool best-fit, 8 kmalloc, 16 talc with its per-CPU caches off (default 31)");
+
+static int cache_kb = -1;
+module_param(cache_kb, int, 0444);
+MODULE_PARM_DESC(cache_kb, "the talc rows' per-CPU cache bound in KiB (talc_heap_set_cache()): -1 the heap's default, 0 off (default -1)");
 
 static unsigned int arena_mb = 128;
 module_param(arena_mb, uint, 0444);
@@ -208,17 +214,26 @@ static inline u64 kb_cycles(void)
 
 /* ---- talc ---- */
 
-static int kb_talc_setup(struct kb_ctx *c)
+/* @cache: bytes for talc_heap_set_cache(), or -1 for the heap's default */
+static int kb_talc_create(struct kb_ctx *c, long long cache)
 {
 	struct talc_stats st;
 	void *p;
+	int ret;
 
 	c->heap = talc_heap_create("talc_bench", c->arena_size, c->arena_size);
 	if (IS_ERR(c->heap)) {
-		int ret = PTR_ERR(c->heap);
-
+		ret = PTR_ERR(c->heap);
 		c->heap = NULL;
 		return ret;
+	}
+	if (cache >= 0) {
+		ret = talc_heap_set_cache(c->heap, cache);
+		if (ret) {
+			talc_heap_destroy(c->heap);
+			c->heap = NULL;
+			return ret;
+		}
 	}
 	/* touch the whole arena first, as talc v5's benches do */
 	if (!talc_heap_stats(c->heap, &st)) {
@@ -229,6 +244,16 @@ static int kb_talc_setup(struct kb_ctx *c)
 		}
 	}
 	return 0;
+}
+
+static int kb_talc_setup(struct kb_ctx *c)
+{
+	return kb_talc_create(c, cache_kb < 0 ? -1 : (long long)cache_kb << 10);
+}
+
+static int kb_talc_nocache_setup(struct kb_ctx *c)
+{
+	return kb_talc_create(c, 0);
 }
 
 static void kb_talc_teardown(struct kb_ctx *c)
@@ -361,6 +386,8 @@ static void *kb_km_realloc(struct kb_ctx *c, void *p, size_t old,
 static const struct kb_alloc kb_allocs[KB_NR_ALLOCS] = {
 	{ "talc", KB_TALC, kb_talc_setup, kb_talc_teardown,
 	  kb_talc_alloc, kb_talc_free, kb_talc_realloc },
+	{ "talc-nocache", KB_TALC_NOCACHE, kb_talc_nocache_setup,
+	  kb_talc_teardown, kb_talc_alloc, kb_talc_free, kb_talc_realloc },
 	{ "genpool-first", KB_GP_FIRST, kb_gp_first_setup, kb_gp_teardown,
 	  kb_gp_alloc, kb_gp_free, kb_gp_realloc },
 	{ "genpool-best", KB_GP_BEST, kb_gp_best_setup, kb_gp_teardown,
@@ -880,42 +907,34 @@ out:
 	kfree(th);
 }
 
-/* one run per selected allocator (gen_pool has its own global lock: left out) */
-static void kb_smp_allocs(struct kb_ctx *c, size_t lo, size_t hi,
-			  unsigned int nthreads, unsigned int trial)
+/* One run of @a with @nthreads threads, on a fresh heap (or smp_heap). */
+static void kb_smp_one(const struct kb_alloc *a, struct kb_ctx *c, size_t lo,
+		       size_t hi, unsigned int nthreads, unsigned int trial)
 {
-	unsigned int i;
-
-	for (i = 0; i < KB_NR_ALLOCS; i++) {
-		const struct kb_alloc *a = &kb_allocs[i];
-
-		if (!(allocs & a->bit) || a->bit & (KB_GP_FIRST | KB_GP_BEST))
-			continue;
-		if (smp_heap && a->bit == KB_TALC) {
-			/* a heap of talc.ko's, left as it is for debugfs */
-			c->heap = talc_heap_get(smp_heap);
-			if (!c->heap) {
-				pr_warn("smp: no heap %s\n", smp_heap);
-				continue;
-			}
-			kb_smp_run(a, c, lo, hi, nthreads, trial);
-			talc_heap_put(c->heap);
-			c->heap = NULL;
-			continue;
-		}
-		if (a->setup(c)) {
-			pr_warn("%s: setup failed\n", a->name);
-			continue;
+	if (smp_heap && a->bit == KB_TALC) {
+		/* a heap of talc.ko's, left as it is for debugfs */
+		c->heap = talc_heap_get(smp_heap);
+		if (!c->heap) {
+			pr_warn("smp: no heap %s\n", smp_heap);
+			return;
 		}
 		kb_smp_run(a, c, lo, hi, nthreads, trial);
-		a->teardown(c);
+		talc_heap_put(c->heap);
+		c->heap = NULL;
+		return;
 	}
+	if (a->setup(c)) {
+		pr_warn("%s: setup failed\n", a->name);
+		return;
+	}
+	kb_smp_run(a, c, lo, hi, nthreads, trial);
+	a->teardown(c);
 }
 
 static void kb_smp(void)
 {
 	static const size_t range[2][2] = { { 8, 512 }, { 2048, 8192 } };
-	unsigned int ncpu = num_online_cpus(), t, s;
+	unsigned int ncpu = num_online_cpus(), t, s, i;
 	/* twice the largest live set: nothing ever grows or fails */
 	struct kb_ctx c = {
 		.arena_size = max_t(size_t, SZ_8M,
@@ -925,14 +944,26 @@ static void kb_smp(void)
 	pr_info("smp: %u online CPUs, %u slots per thread, %u ms, heap %zu MiB, init_on_alloc %d\n",
 		ncpu, smp_slots, smp_ms, c.arena_size >> 20,
 		want_init_on_alloc(GFP_KERNEL));
-	/* 1 thread on the first CPU, then one on every online CPU */
+	/*
+	 * Per allocator (gen_pool, with its own global lock, left out; the
+	 * named heap is not switched to talc-nocache), 1 thread on the first
+	 * CPU, then one on every online CPU, back to back.
+	 */
 	for (t = 0; t < smp_trials; t++)
-		for (s = 0; s < ARRAY_SIZE(range); s++) {
-			kb_smp_allocs(&c, range[s][0], range[s][1], 1, t);
-			if (ncpu > 1)
-				kb_smp_allocs(&c, range[s][0], range[s][1],
-					      ncpu, t);
-		}
+		for (s = 0; s < ARRAY_SIZE(range); s++)
+			for (i = 0; i < KB_NR_ALLOCS; i++) {
+				const struct kb_alloc *a = &kb_allocs[i];
+
+				if (!(allocs & a->bit) ||
+				    a->bit & (KB_GP_FIRST | KB_GP_BEST) ||
+				    (smp_heap && a->bit == KB_TALC_NOCACHE))
+					continue;
+				kb_smp_one(a, &c, range[s][0], range[s][1], 1,
+					   t);
+				if (ncpu > 1)
+					kb_smp_one(a, &c, range[s][0],
+						   range[s][1], ncpu, t);
+			}
 }
 
 static int __init talc_bench_init(void)
@@ -955,8 +986,8 @@ static int __init talc_bench_init(void)
 	c.live = vmalloc(KB_MAX_LIVE * sizeof(*c.live));
 	if (!c.live)
 		return -ENOMEM;
-	pr_info("start: run_mask=%u allocs=%u arena=%u MiB duration=%u ms trials=%u\n",
-		run_mask, allocs, arena_mb, duration_ms, trials);
+	pr_info("start: run_mask=%u allocs=%u arena=%u MiB duration=%u ms trials=%u cache_kb=%d\n",
+		run_mask, allocs, arena_mb, duration_ms, trials, cache_kb);
 	/* trials of different allocators interleaved: drift hits all alike */
 	for (t = 0; (run_mask & KB_RANDOM) && t < trials; t++)
 		for (i = 0; i < KB_NR_ALLOCS; i++)
