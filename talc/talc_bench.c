@@ -33,7 +33,9 @@
  *            U[lo, hi]) for smp_ms; sizes 8-512 and 2048-8192 B; once
  *            with 1 thread (first online CPU), once with one per CPU.
  *            Per run: aggregate ops/s (sum of each thread's ops / its
- *            elapsed time) and the kernel's init_on_alloc setting.
+ *            elapsed time) and the kernel's init_on_alloc setting.  The
+ *            row "none" is the harness without an allocator: its scaling
+ *            is the host's ceiling (QEMU/TCG on a shared host).
  * Arenas (arena_mb, default 128 MiB as talc v5) are touched before each run.
  *
  * Example: insmod talc_bench.ko run_mask=1 allocs=9 max_sizes=200,30000
@@ -49,6 +51,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/genalloc.h>
+#include <linux/jiffies.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/overflow.h>
@@ -776,8 +779,9 @@ static int kb_smp_fn(void *data)
 {
 	struct kb_smp_thread *t = data;
 	struct kb_smp *r = t->run;
+	unsigned long end;
 	unsigned int n, k;
-	u64 i, t0, end;
+	u64 i, t0;
 
 	for (n = 0; n < smp_slots; n++) {
 		t->slot[n] = r->a->alloc(&t->c, kb_range(&t->c, r->lo, r->hi + 1));
@@ -801,11 +805,17 @@ static int kb_smp_fn(void *data)
 		cpu_relax();
 		cond_resched();
 	}
+	/*
+	 * The deadline in jiffies, a memory read: under QEMU/TCG the guest's
+	 * clocksource is the HPET (its TSCs are unsynchronised), and each
+	 * HPET read is MMIO that takes QEMU's global lock, which would
+	 * serialise the vCPUs.  The elapsed time is read twice only.
+	 */
+	end = jiffies + max(1UL, msecs_to_jiffies(smp_ms));
 	t0 = ktime_get_ns();
-	end = t0 + (u64)smp_ms * NSEC_PER_MSEC;
 	for (i = 0; !t->err; i++) {
 		if (!(i & 31)) {
-			if (ktime_get_ns() >= end)
+			if (time_after_eq(jiffies, end))
 				break;
 			if (!(i & 1023))
 				cond_resched();
@@ -907,6 +917,26 @@ out:
 	kfree(th);
 }
 
+/*
+ * "none": the harness alone (random numbers, table, clock), no allocator
+ * and no shared data.  Its scaling is what the host gives the VM's vCPUs
+ * at the time (TCG: each vCPU a host thread on a shared machine), the
+ * ceiling for every allocator's.
+ */
+static void *kb_none_alloc(struct kb_ctx *c, size_t size)
+{
+	return c;
+}
+
+static void kb_none_free(struct kb_ctx *c, void *p, size_t size)
+{
+}
+
+static const struct kb_alloc kb_none = {
+	"none", 0, kb_km_setup, kb_km_teardown, kb_none_alloc, kb_none_free,
+	NULL
+};
+
 /* One run of @a with @nthreads threads, on a fresh heap (or smp_heap). */
 static void kb_smp_one(const struct kb_alloc *a, struct kb_ctx *c, size_t lo,
 		       size_t hi, unsigned int nthreads, unsigned int trial)
@@ -946,15 +976,16 @@ static void kb_smp(void)
 		want_init_on_alloc(GFP_KERNEL));
 	/*
 	 * Per allocator (gen_pool, with its own global lock, left out; the
-	 * named heap is not switched to talc-nocache), 1 thread on the first
-	 * CPU, then one on every online CPU, back to back.
+	 * named heap is not switched to talc-nocache), then "none": 1 thread
+	 * on the first CPU, then one on every online CPU, back to back.
 	 */
 	for (t = 0; t < smp_trials; t++)
 		for (s = 0; s < ARRAY_SIZE(range); s++)
-			for (i = 0; i < KB_NR_ALLOCS; i++) {
-				const struct kb_alloc *a = &kb_allocs[i];
+			for (i = 0; i <= KB_NR_ALLOCS; i++) {
+				const struct kb_alloc *a = i < KB_NR_ALLOCS ?
+					&kb_allocs[i] : &kb_none;
 
-				if (!(allocs & a->bit) ||
+				if ((a->bit && !(allocs & a->bit)) ||
 				    a->bit & (KB_GP_FIRST | KB_GP_BEST) ||
 				    (smp_heap && a->bit == KB_TALC_NOCACHE))
 					continue;
