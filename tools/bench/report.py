@@ -407,7 +407,7 @@ def kernel_smp():
          "vs kmalloc, 1 CPU | vs kmalloc, %d CPUs (talc >= 1.0) |" % (nmax, nmax, nmax))
     for (p, ioa, lo, hi), g in by.items():
         km1, kmn = g.get(("kmalloc", 1), {}), g.get(("kmalloc", nmax), {})
-        for a in ("talc", "talc-nocache", "kmalloc"):
+        for a in ("talc", "talc-nocache", "kmalloc", "none"):
             one, n = g.get((a, 1), {}), g.get((a, nmax), {})
             if not one:
                 continue
@@ -423,16 +423,19 @@ def kernel_smp():
             emit("| %s | %s | %d–%d | %s | %s | %s | %s | %s | %s |" % (
                 p, ioas, lo, hi, a, fmt(med(list(one.values()))), fmt(med(list(n.values()))),
                 rat(sc) + (" " + verdict(sc >= 1.7) if judge else ""),
-                rat(v1) if a != "kmalloc" else "",
-                rat(vn) + (" " + verdict(vn >= 1.0) if judge else "") if a != "kmalloc" else ""))
+                rat(v1) if a not in ("kmalloc", "none") else "",
+                rat(vn) + (" " + verdict(vn >= 1.0) if judge else "") if a not in ("kmalloc", "none") else ""))
             if judge and sc == sc:
                 where = "SMP (QEMU/TCG, init_on_alloc %s), %d–%d B: " % (ioas, lo, hi)
                 nc = g.get(("talc-nocache", 1))
+                nn = g.get(("none", 1))
                 verdicts9.append((where + "talc %d CPUs >= 1.7x talc 1 CPU" % nmax,
-                                  "%s (kmalloc %s%s)" % (rat(sc), rat(paired(kmn, km1)),
-                                                         "; caches off %s" % rat(paired(
-                                                             g.get(("talc-nocache", nmax), {}), nc))
-                                                         if nc else ""),
+                                  "%s (kmalloc %s%s%s)" % (
+                                      rat(sc), rat(paired(kmn, km1)),
+                                      "; caches off %s" % rat(paired(g.get(("talc-nocache", nmax), {}), nc))
+                                      if nc else "",
+                                      "; host ceiling, none: %s" % rat(paired(g.get(("none", nmax), {}), nn))
+                                      if nn else ""),
                                   verdict(sc >= 1.7)))
                 verdicts9.append((where + "talc %d CPUs >= 1.0x kmalloc %d CPUs" % (nmax, nmax),
                                   rat(vn), verdict(vn >= 1.0)))
@@ -442,7 +445,8 @@ def kernel_smp():
          "ops/s = sum over threads of ops / own elapsed time.  1 CPU = one thread on CPU 0; the 1-CPU and "
          "%d-CPU runs of an allocator run back to back.  Ratios are medians over trials of the ratio within a "
          "trial.  talc = a fresh heap, created at full size (never grows), with its default per-CPU cache; "
-         "talc-nocache = the same after talc_heap_set_cache(heap, 0).  QEMU rows are TCG-emulated (each vCPU "
+         "talc-nocache = the same after talc_heap_set_cache(heap, 0); none = the harness without an allocator "
+         "(no shared data: its scaling is what the host gave the vCPUs, the ceiling).  QEMU rows are TCG-emulated (each vCPU "
          "is a host thread, on a shared 2-core host: see the load in machine-kernel.txt); UML is "
          "uniprocessor (1-CPU rows only, native speed)."
          % (ks[0]["slots"], "{:.0f}".format(int(ks[0]["ns"]) / 1e6), nmax))
