@@ -41,8 +41,8 @@
  * Example: insmod talc_bench.ko run_mask=1 allocs=9 max_sizes=200,30000
  *          insmod talc_bench.ko run_mask=8 trials=3	(region scale only)
  *          insmod talc_bench.ko run_mask=16 allocs=9	(SMP only)
- *          insmod talc.ko heaps=smpdiag:32M; insmod talc_bench.ko run_mask=16
- *            allocs=1 smp_heap=smpdiag	(then read debugfs talc/smpdiag/)
+ *          insmod talc.ko heaps=diag:128M; insmod talc_bench.ko run_mask=16
+ *            allocs=1 heap=diag	(then read debugfs talc/diag/)
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -151,9 +151,9 @@ static unsigned int smp_slots = 1024;
 module_param(smp_slots, uint, 0444);
 MODULE_PARM_DESC(smp_slots, "SMP replacement: live blocks per thread (default 1024)");
 
-static char *smp_heap;
-module_param(smp_heap, charp, 0444);
-MODULE_PARM_DESC(smp_heap, "SMP replacement: run talc on this existing heap (talc.ko heaps=) instead of a fresh one, so that its debugfs files can be read afterwards (default: none)");
+static char *kb_heap_name;
+module_param_named(heap, kb_heap_name, charp, 0444);
+MODULE_PARM_DESC(heap, "run the talc rows (not region scale) on this existing heap (talc.ko heaps=) instead of fresh ones, left in place for its debugfs files; no talc-nocache rows (default: none)");
 
 struct kb_slot {
 	void *p;
@@ -224,6 +224,11 @@ static int kb_talc_create(struct kb_ctx *c, long long cache)
 	void *p;
 	int ret;
 
+	if (kb_heap_name) {
+		/* a heap of talc.ko's, its settings as they are */
+		c->heap = talc_heap_get(kb_heap_name);
+		return c->heap ? 0 : -ENOENT;
+	}
 	c->heap = talc_heap_create("talc_bench", c->arena_size, c->arena_size);
 	if (IS_ERR(c->heap)) {
 		ret = PTR_ERR(c->heap);
@@ -270,7 +275,9 @@ static void kb_talc_teardown(struct kb_ctx *c)
 	    (st.allocation_count || st.bad_frees || st.poison_errors))
 		pr_err("talc heap inconsistent: %zu live, %llu bad frees\n",
 		       st.allocation_count, st.bad_frees);
-	if (talc_heap_destroy(c->heap))
+	if (kb_heap_name)
+		talc_heap_put(c->heap);
+	else if (talc_heap_destroy(c->heap))
 		pr_warn("talc heap still busy\n");
 	c->heap = NULL;
 }
@@ -937,22 +944,10 @@ static const struct kb_alloc kb_none = {
 	NULL
 };
 
-/* One run of @a with @nthreads threads, on a fresh heap (or smp_heap). */
+/* One run of @a with @nthreads threads, on a fresh heap. */
 static void kb_smp_one(const struct kb_alloc *a, struct kb_ctx *c, size_t lo,
 		       size_t hi, unsigned int nthreads, unsigned int trial)
 {
-	if (smp_heap && a->bit == KB_TALC) {
-		/* a heap of talc.ko's, left as it is for debugfs */
-		c->heap = talc_heap_get(smp_heap);
-		if (!c->heap) {
-			pr_warn("smp: no heap %s\n", smp_heap);
-			return;
-		}
-		kb_smp_run(a, c, lo, hi, nthreads, trial);
-		talc_heap_put(c->heap);
-		c->heap = NULL;
-		return;
-	}
 	if (a->setup(c)) {
 		pr_warn("%s: setup failed\n", a->name);
 		return;
@@ -975,8 +970,8 @@ static void kb_smp(void)
 		ncpu, smp_slots, smp_ms, c.arena_size >> 20,
 		want_init_on_alloc(GFP_KERNEL));
 	/*
-	 * Per allocator (gen_pool, with its own global lock, left out; the
-	 * named heap is not switched to talc-nocache), then "none": 1 thread
+	 * Per allocator (gen_pool, with its own global lock, left out), then
+	 * "none": 1 thread
 	 * on the first CPU, then one on every online CPU, back to back.
 	 */
 	for (t = 0; t < smp_trials; t++)
@@ -986,8 +981,7 @@ static void kb_smp(void)
 					&kb_allocs[i] : &kb_none;
 
 				if ((a->bit && !(allocs & a->bit)) ||
-				    a->bit & (KB_GP_FIRST | KB_GP_BEST) ||
-				    (smp_heap && a->bit == KB_TALC_NOCACHE))
+				    a->bit & (KB_GP_FIRST | KB_GP_BEST))
 					continue;
 				kb_smp_one(a, &c, range[s][0], range[s][1], 1,
 					   t);
@@ -1014,6 +1008,8 @@ static int __init talc_bench_init(void)
 	for (i = 0; i < nr_max_sizes; i++)
 		if (max_sizes[i] < 17)
 			return -EINVAL;
+	if (kb_heap_name)	/* its cache setting is not ours to change */
+		allocs &= ~KB_TALC_NOCACHE;
 	c.live = vmalloc(KB_MAX_LIVE * sizeof(*c.live));
 	if (!c.live)
 		return -ENOMEM;
