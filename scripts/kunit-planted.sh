@@ -12,7 +12,12 @@
 #   uaf     a write to the heap after kfree() when it is destroyed
 #           (talc_heap.c, talc_heap_free_memory()): variant kasan must fail;
 #   shift   an out-of-range shift that changes no result (talc.c,
-#           talc_bin_min_size()): variant default (UBSAN) must fail.
+#           talc_bin_min_size()): variant default (UBSAN) must fail;
+#   cache-double      the per-CPU cache's double-free mark ignored;
+#   cache-hysteresis  a full class drains everything, not one batch;
+#   cache-bound       frees cached past cache_limit;
+#   cache-stats       cached chunks counted as allocations:
+#           (talc_heap.c) variant default must fail each.
 # A variant catches a bug when it reports more failures than it does on the
 # unmodified copy (the baseline, run first), so an unrelated failing test
 # cannot pass for a catch.  A plant that does not apply counts as a failure.
@@ -92,15 +97,32 @@ run_plant binof talc/talc.c \
 	default
 # shellcheck disable=SC2016
 run_plant unlock talc/talc_heap.c \
-	's|(st->failed_allocations = heap->stat\[TALC_HEAP_FAILURES\];\n)\ttalc_heap_unlock\(heap, &hold\);\n|$1|' \
+	's|(\ttalc_cache_adjust_stats\(heap, st\);\n)\ttalc_heap_unlock\(heap, &hold\);\n|$1|' \
 	default lockdep
 # shellcheck disable=SC2016
 run_plant uaf talc/talc_heap.c \
-	's|(\tvfree\(heap->index\);\n\tkfree\(heap\);\n)|$1\tWRITE_ONCE(heap->size, 0);\n|' \
+	's|(\tkfree\(heap\);\n)(\}\n\n/\*\n \* Create a heap)|$1\tWRITE_ONCE(heap->size, 0);\n$2|' \
 	kasan
 # shellcheck disable=SC2016
 run_plant shift talc/talc.c \
 	's|return \(size_t\)\(TALC_SUBBINS \+ i % TALC_SUBBINS\) <<\n\t       \(l - TALC_SUBBIN_SHIFT\);|return ((size_t)(TALC_SUBBINS + i % TALC_SUBBINS) <<\n\t\t(l - TALC_SUBBIN_SHIFT)) \| ((size_t)(i >> 31) << (l + 30));|' \
+	default
+# The per-CPU caches (issue 9).
+# shellcheck disable=SC2016
+run_plant cache-double talc/talc_heap.c \
+	's|talc_cache_marked\(heap, ptr, w\) \|\||0 \|\||' \
+	default
+# shellcheck disable=SC2016
+run_plant cache-hysteresis talc/talc_heap.c \
+	's|(reclaim = talc_cache_drain_class\(heap, pcp, k,\n\s+)talc_cache_batch\(k\)\);|${1}UINT_MAX);|' \
+	default
+# shellcheck disable=SC2016
+run_plant cache-bound talc/talc_heap.c \
+	's|ok = pcp->bytes \+ csize <= limit;|ok = true;|' \
+	default
+# shellcheck disable=SC2016
+run_plant cache-stats talc/talc_heap.c \
+	's|\tst->allocation_count -= chunks;\n||' \
 	default
 
 echo "$pass passed, $fail failed"

@@ -13,9 +13,12 @@
  *	talc_heaps_mutex	global heap list and names, create, destroy,
  *				get, the debugfs control file
  *	  > talc_heap.grow_lock	one grower per heap; sleeping allocations
- *				that find no room wait here for the grower
+ *				that find no room wait here for the grower;
+ *				reclaim; writers of the region table
  *	  > talc_heap.walk_lock	one stepped walk per heap (check)
- *	    > talc_heap.lock	spinlock_t taken with spin_lock_irqsave(): the
+ *	    > talc_pcp.lock	local_lock_t of one CPU's cache, taken on its
+ *				own CPU only (see "per-CPU caches")
+ *	      > talc_heap.lock	spinlock_t taken with spin_lock_irqsave(): the
  *				core and every field it serialises
  *
  * Under a heap's lock nothing sleeps, allocates, vmallocs, vfrees, prints
@@ -32,6 +35,9 @@
  * lock, hands both to the core and retries.  Nothing found under the lock
  * before the unlocked window is trusted after it.  GFP_ATOMIC and
  * GFP_NOWAIT callers never wait and never grow the heap.
+ *
+ * Per-CPU caches serve allocations and frees up to TALC_CACHE_MAX bytes
+ * without the heap's lock; see "per-CPU caches" below.
  *
  * Reclaim: the first region lives until the heap is destroyed.  A region
  * added by growth is released when it holds no allocation and the heap
