@@ -404,9 +404,10 @@ def kernel_smp():
          "(aggregate ops/s, median of %d trials)" % ntr)
     emit()
     head("| platform | init_on_alloc | sizes (B) | allocator | 1 CPU | %d CPUs | %d / 1 CPU (talc >= 1.7) | "
-         "vs kmalloc, 1 CPU | vs kmalloc, %d CPUs (talc >= 1.0) |" % (nmax, nmax, nmax))
+         "%d / 1 CPU, of none's | vs kmalloc, 1 CPU | vs kmalloc, %d CPUs (talc >= 1.0) |" % (nmax, nmax, nmax, nmax))
     for (p, ioa, lo, hi), g in by.items():
         km1, kmn = g.get(("kmalloc", 1), {}), g.get(("kmalloc", nmax), {})
+        ceil = paired(g.get(("none", nmax), {}), g.get(("none", 1), {}))
         for a in ("talc", "talc-nocache", "kmalloc", "none"):
             one, n = g.get((a, 1), {}), g.get((a, nmax), {})
             if not one:
@@ -420,9 +421,10 @@ def kernel_smp():
 
             def rat(x):
                 return "%.2fx" % x if x == x else "–"
-            emit("| %s | %s | %d–%d | %s | %s | %s | %s | %s | %s |" % (
+            emit("| %s | %s | %d–%d | %s | %s | %s | %s | %s | %s | %s |" % (
                 p, ioas, lo, hi, a, fmt(med(list(one.values()))), fmt(med(list(n.values()))),
                 rat(sc) + (" " + verdict(sc >= 1.7) if judge else ""),
+                "%.0f %%" % (100 * sc / ceil) if sc == sc and ceil == ceil and a != "none" else "",
                 rat(v1) if a not in ("kmalloc", "none") else "",
                 rat(vn) + (" " + verdict(vn >= 1.0) if judge else "") if a not in ("kmalloc", "none") else ""))
             if judge and sc == sc:
@@ -441,15 +443,18 @@ def kernel_smp():
                                   rat(vn), verdict(vn >= 1.0)))
     emit()
     emit("One op = free a random slot's block + allocate a new one of size U[lo, hi]; %s slots per thread, "
-         "pre-filled and warmed up (2 replacements per slot) before a start gate; each thread runs %s ms; "
-         "ops/s = sum over threads of ops / own elapsed time.  1 CPU = one thread on CPU 0; the 1-CPU and "
+         "pre-filled and warmed up (2 replacements per slot) before a start gate; each thread runs about %s ms "
+         "(a jiffies deadline); ops/s = sum over threads of ops / own elapsed time.  \"Of none's\" = the scaling "
+         "as a share of the harness's own scaling in the same run (informative: how much of what the host "
+         "gave was used).  1 CPU = one thread on CPU 0; the 1-CPU and "
          "%d-CPU runs of an allocator run back to back.  Ratios are medians over trials of the ratio within a "
          "trial.  talc = a fresh heap, created at full size (never grows), with its default per-CPU cache; "
          "talc-nocache = the same after talc_heap_set_cache(heap, 0); none = the harness without an allocator "
-         "(no shared data: its scaling is what the host gave the vCPUs, the ceiling).  QEMU rows are TCG-emulated (each vCPU "
+         "(no shared data: its scaling is what the host gave the vCPUs, the ceiling).  QEMU rows are TCG-emulated "
+         "(each vCPU "
          "is a host thread, on a shared 2-core host: see the load in machine-kernel.txt); UML is "
          "uniprocessor (1-CPU rows only, native speed)."
-         % (ks[0]["slots"], "{:.0f}".format(int(ks[0]["ns"]) / 1e6), nmax))
+         % (ks[0]["slots"], "{:.0f}".format(st.median([int(r["ns"]) for r in ks]) / 1e6), nmax))
     emit()
 
 
