@@ -55,6 +55,7 @@
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/overflow.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sizes.h>
 #include <linux/string.h>
@@ -729,6 +730,20 @@ static void kb_regions(struct kb_ctx *c, unsigned int t)
 		heap = talc_heap_create(h & 1 ? "talc_bench_full" :
 						"talc_bench_grown", size,
 					(size_t)rs_max_mb << 20);
+		/*
+		 * The other heap's reclaim hands its regions to RCU callbacks
+		 * to vfree(); until they ran, si_mem_available() does not
+		 * count that memory and a large create can fail on a small
+		 * machine (a 512 MiB VM).  Wait for them once, and say so.
+		 */
+		if (PTR_ERR_OR_ZERO(heap) == -ENOMEM) {
+			pr_info("retry: regions: %s: create -ENOMEM, again after rcu_barrier()\n",
+				names[h & 1]);
+			rcu_barrier();
+			heap = talc_heap_create(h & 1 ? "talc_bench_full" :
+							"talc_bench_grown",
+						size, (size_t)rs_max_mb << 20);
+		}
 		if (IS_ERR(heap)) {
 			pr_warn("regions: %s: create failed: %ld\n",
 				names[h & 1], PTR_ERR(heap));

@@ -403,13 +403,14 @@ def kernel_smp():
     emit("### SMP: one kthread bound per CPU, one shared heap, random slot replacement "
          "(aggregate ops/s, median of %d trials)" % ntr)
     emit()
-    head("| platform | init_on_alloc | sizes (B) | allocator | 1 CPU | %d CPUs | %d / 1 CPU (talc >= 1.7) | "
-         "%d / 1 CPU, of none's | vs kmalloc, 1 CPU | vs kmalloc, %d CPUs (talc >= 1.0) |" % (nmax, nmax, nmax, nmax))
+    nl = str(nmax) if nmax > 1 else "N"   # UML alone: 1 CPU only
+    head("| platform | init_on_alloc | sizes (B) | allocator | 1 CPU | %s CPUs | %s / 1 CPU (talc >= 1.7) | "
+         "%s / 1 CPU, of none's | vs kmalloc, 1 CPU | vs kmalloc, %s CPUs (talc >= 1.0) |" % (nl, nl, nl, nl))
     for (p, ioa, lo, hi), g in by.items():
-        km1, kmn = g.get(("kmalloc", 1), {}), g.get(("kmalloc", nmax), {})
-        ceil = paired(g.get(("none", nmax), {}), g.get(("none", 1), {}))
+        km1, kmn = g.get(("kmalloc", 1), {}), g.get(("kmalloc", nmax), {}) if nmax > 1 else {}
+        ceil = paired(g.get(("none", nmax), {}), g.get(("none", 1), {})) if nmax > 1 else float("nan")
         for a in ("talc", "talc-nocache", "kmalloc", "none"):
-            one, n = g.get((a, 1), {}), g.get((a, nmax), {})
+            one, n = g.get((a, 1), {}), g.get((a, nmax), {}) if nmax > 1 else {}
             if not one:
                 continue
             sc, v1, vn = paired(n, one), paired(one, km1), paired(n, kmn)
