@@ -60,6 +60,7 @@
 #include <linux/sizes.h>
 #include <linux/string.h>
 #include <linux/err.h>
+#include <linux/delay.h>
 #include <linux/timex.h>
 #include <linux/kthread.h>
 #include <linux/completion.h>
@@ -715,7 +716,7 @@ static void kb_regions(struct kb_ctx *c, unsigned int t)
 	static const char *const names[2] = { "grown", "full" };
 	size_t n = div_u64((u64)rs_live_mb << 20, rs_block);
 	void **slot = vmalloc(array_size(n, sizeof(*slot)));
-	unsigned int h;
+	unsigned int h, r;
 
 	if (!slot) {
 		pr_warn("regions: no memory for %zu slots\n", n);
@@ -732,14 +733,16 @@ static void kb_regions(struct kb_ctx *c, unsigned int t)
 					(size_t)rs_max_mb << 20);
 		/*
 		 * The other heap's reclaim hands its regions to RCU callbacks
-		 * to vfree(); until they ran, si_mem_available() does not
-		 * count that memory and a large create can fail on a small
-		 * machine (a 512 MiB VM).  Wait for them once, and say so.
+		 * whose vfree(), in softirq context, is deferred once more to
+		 * a work item; until that ran, the memory is not available
+		 * and a large create can fail on a small machine (a 512 MiB
+		 * VM).  Wait for them, a few times, and say so.
 		 */
-		if (PTR_ERR_OR_ZERO(heap) == -ENOMEM) {
-			pr_info("retry: regions: %s: create -ENOMEM, again after rcu_barrier()\n",
+		for (r = 0; PTR_ERR_OR_ZERO(heap) == -ENOMEM && r < 10; r++) {
+			pr_info("retry: regions: %s: create -ENOMEM, again after rcu_barrier() and 100 ms\n",
 				names[h & 1]);
 			rcu_barrier();
+			msleep(100);
 			heap = talc_heap_create(h & 1 ? "talc_bench_full" :
 							"talc_bench_grown",
 						size, (size_t)rs_max_mb << 20);
