@@ -926,9 +926,9 @@ static void kb_smp_run(const struct kb_alloc *a, struct kb_ctx *c, size_t lo,
 		if (t->ns)
 			rate += div64_u64(t->ops * NSEC_PER_SEC, t->ns);
 	}
+	/* allocator,lo,hi,threads,trial,ops,ops_per_s,ns,slots,init_on_alloc */
 	if (err)
 		pr_warn("smp: %s: allocation failed\n", a->name);
-	/* allocator,lo,hi,threads,trial,ops,ops_per_s,ns,slots,init_on_alloc */
 	else
 		pr_info("csv,kernel-smp,%s,%zu,%zu,%u,%u,%llu,%llu,%llu,%u,%d\n",
 			a->name, lo, hi, nthreads, trial, ops, rate, ns,
