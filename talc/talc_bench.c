@@ -65,6 +65,7 @@
 #include <linux/kthread.h>
 #include <linux/completion.h>
 #include <linux/atomic.h>
+#include <linux/cache.h>
 #include <linux/cpumask.h>
 #include <linux/mm.h>
 
@@ -770,6 +771,12 @@ static void kb_regions(struct kb_ctx *c, unsigned int t)
  */
 struct kb_smp;
 
+/*
+ * Cache-line aligned: each thread writes its rng on every step, and its
+ * neighbour reads its own run and heap pointers on every step: they must
+ * not share a line.  kcalloc() of n of them is aligned enough: kmalloc's
+ * power-of-two sizes are naturally aligned.
+ */
 struct kb_smp_thread {
 	struct kb_smp *run;
 	struct kb_ctx c;	/* a copy of the run's: same heap, own rng */
@@ -778,7 +785,7 @@ struct kb_smp_thread {
 	u64 ops;
 	u64 ns;
 	int err;
-};
+} ____cacheline_aligned;
 
 struct kb_smp {
 	const struct kb_alloc *a;
