@@ -99,7 +99,7 @@ MODULE_PARM_DESC(allocs, "allocators: 1 talc, 2 gen_pool first-fit, 4 gen_pool b
 
 static int cache_kb = -1;
 module_param(cache_kb, int, 0444);
-MODULE_PARM_DESC(cache_kb, "the talc rows' per-CPU cache bound in KiB (talc_heap_set_cache()): -1 the heap's default, 0 off (default -1)");
+MODULE_PARM_DESC(cache_kb, "the talc rows' and the region-scale heaps' per-CPU cache bound in KiB (talc_heap_set_cache()): -1 the heap's default, 0 off (default -1)");
 
 static unsigned int arena_mb = 128;
 module_param(arena_mb, uint, 0444);
@@ -753,6 +753,10 @@ static void kb_regions(struct kb_ctx *c, unsigned int t)
 				names[h & 1], PTR_ERR(heap));
 			break;
 		}
+		if (cache_kb >= 0 &&
+		    talc_heap_set_cache(heap, (size_t)cache_kb << 10))
+			pr_warn("regions: %s: cache_kb=%d refused\n",
+				names[h & 1], cache_kb);
 		kb_regions_run(c, heap, names[h & 1], size, t, slot, n);
 		if (talc_heap_destroy(heap))
 			pr_warn("talc heap still busy\n");
