@@ -490,7 +490,115 @@ static void core_release(struct kunit *test)
 	expect_consistent(test);
 }
 
+/*
+ * free() trusts the region it met last without searching the index: a
+ * region that goes away or shrinks must not be trusted any more, even if
+ * its old memory still holds words that look like a live chunk.
+ */
+static void core_hot_region_forgotten(struct kunit *test)
+{
+	char *b = kunit_kzalloc(test, 16384, GFP_KERNEL);
+	unsigned long saved[2], *hdr, *nhdr;
+	void *filler, *spacer, *p;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	/* released: a pointer into the old region is outside every region */
+	KUNIT_ASSERT_EQ(test, talc_claim(T(test), b, 8192), 0);
+	p = talc_malloc(T(test), 64);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	hdr = (unsigned long *)p - 1;
+	nhdr = (unsigned long *)((char *)p + talc_usable_size(T(test), p));
+	saved[0] = *hdr;
+	saved[1] = *nhdr;
+	KUNIT_EXPECT_EQ(test, talc_free(T(test), p), 0);	/* b is hot */
+	KUNIT_ASSERT_EQ(test, talc_release(T(test), b), 0);
+	*hdr = saved[0];
+	*nhdr = saved[1];
+	KUNIT_EXPECT_EQ(test, talc_free(T(test), p), -EINVAL);
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_FREE_OUTSIDE), 1);
+
+	/* truncated: a pointer above the new end is outside too */
+	memset(b, 0, 16384);
+	KUNIT_ASSERT_EQ(test, talc_claim(T(test), b, 16384), 0);
+	filler = talc_malloc(T(test), 8000);
+	spacer = talc_malloc(T(test), 200);
+	p = talc_malloc(T(test), 64);
+	KUNIT_ASSERT_NOT_NULL(test, filler);
+	KUNIT_ASSERT_NOT_NULL(test, spacer);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, talc_free(T(test), spacer), 0);
+	hdr = (unsigned long *)p - 1;
+	nhdr = (unsigned long *)((char *)p + talc_usable_size(T(test), p));
+	saved[0] = *hdr;
+	saved[1] = *nhdr;
+	KUNIT_EXPECT_EQ(test, talc_free(T(test), p), 0);
+	/* the new sentinel is the spacer's old header, 208 bytes below p's */
+	KUNIT_ASSERT_EQ(test, talc_truncate(T(test), b,
+					    (char *)spacer - b), 0);
+	*hdr = saved[0];
+	*nhdr = saved[1];
+	KUNIT_EXPECT_EQ(test, talc_free(T(test), p), -EINVAL);
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_FREE_OUTSIDE), 2);
+	KUNIT_EXPECT_EQ(test, stats(test).allocation_count, 1);
+	KUNIT_EXPECT_EQ(test, talc_free(T(test), filler), 0);
+	KUNIT_EXPECT_EQ(test, stats(test).allocation_count, 0);
+	KUNIT_EXPECT_EQ(test, stats(test).bad_frees, 2);
+	expect_consistent(test);
+}
+
+/* Frees alternate between regions: each one is found, none is misread. */
+static void core_hot_region_switch(struct kunit *test)
+{
+	char *mem[3];
+	void *p[3], *q[3];
+	int i, j;
+
+	for (i = 0; i < 3; i++)
+		mem[i] = claim_arena(test, 4096);
+	/* 3000 bytes fit once in a region: one block in each */
+	for (i = 0; i < 3; i++) {
+		p[i] = talc_malloc(T(test), 3000);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		q[i] = talc_malloc(T(test), 500);
+		KUNIT_ASSERT_NOT_NULL(test, q[i]);
+	}
+	for (i = 0; i < 3; i++) {
+		int in = 0;
+
+		for (j = 0; j < 3; j++)
+			in += (char *)p[j] > mem[i] && (char *)p[j] < mem[i] + 4096;
+		KUNIT_ASSERT_EQ(test, in, 1);
+	}
+	for (i = 0; i < 3; i++) {
+		KUNIT_EXPECT_EQ(test, talc_free(T(test), p[i]), 0);
+		/* right after, in the region just made hot: refused */
+		KUNIT_EXPECT_EQ(test, talc_free(T(test), p[i]), -EINVAL);
+		KUNIT_EXPECT_EQ(test, talc_free(T(test), (char *)q[i] + 8),
+				-EINVAL);
+	}
+	for (i = 2; i >= 0; i--)
+		KUNIT_EXPECT_EQ(test, talc_free(T(test), q[i]), 0);
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_FREE_DOUBLE), 3);
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_FREE_INVALID), 3);
+	KUNIT_EXPECT_EQ(test, stats(test).allocation_count, 0);
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, 3);
+	expect_consistent(test);
+}
+
 /* ---- bins ---- */
+
+/* talc_bin_of() of every chunk size the lookup table covers, and beyond. */
+static void core_bin_of_table(struct kunit *test)
+{
+	unsigned int b = 0;
+	size_t s;
+
+	for (s = TALC_MIN_CHUNK; s < 8192; s += TALC_ALIGN) {
+		while (b + 1 < TALC_BIN_COUNT && talc_bin_min_size(b + 1) <= s)
+			b++;
+		KUNIT_ASSERT_EQ_MSG(test, talc_bin_of(s), b, "size %zu", s);
+	}
+}
 
 static void core_bin_boundaries(struct kunit *test)
 {
@@ -3099,6 +3207,9 @@ static struct kunit_case talc_core_cases[] = {
 	KUNIT_CASE(core_extend),
 	KUNIT_CASE(core_truncate),
 	KUNIT_CASE(core_release),
+	KUNIT_CASE(core_hot_region_forgotten),
+	KUNIT_CASE(core_hot_region_switch),
+	KUNIT_CASE(core_bin_of_table),
 	KUNIT_CASE(core_bin_boundaries),
 	KUNIT_CASE(core_bin_stats),
 	KUNIT_CASE_PARAM(core_malloc_size, boundary_gen_params),

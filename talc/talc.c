@@ -70,7 +70,9 @@
  * Regions.  Each region's first-chunk and sentinel addresses sit in a sorted
  * index (two arrays in memory the owner provides, see talc_set_index(); a
  * few entries are built in), so finding the region of a pointer is a binary
- * search over a dense array and never touches the region heads.  Regions
+ * search over a dense array and never touches the region heads.  free()
+ * first tries the region it met last (the hot region, two words in struct
+ * talc), which with one region, or frees that cluster, skips the search.  Regions
  * that hold no allocation are kept on an idle list (O(1) to maintain: a
  * region becomes idle when a free leaves one free chunk spanning it, and
  * stops being idle when that chunk, marked HDR_IDLE, is carved).
@@ -131,6 +133,8 @@
 #define HDR_POISONED	BIT(HDR_SLACK_SHIFT)
 #define HDR_IDLE	BIT(HDR_SLACK_SHIFT + 1)
 #define HDR_QUICK	HDR_SLACK
+/* The top bit of the slack: never set in a used chunk that is not parked. */
+#define HDR_SLACK_TOP	BIT(45)
 #define HDR_TAG_SHIFT	51
 #define HDR_TAG		GENMASK(63, HDR_TAG_SHIFT)
 /* The align field of a plain (TALC_ALIGN) allocation. */
@@ -160,7 +164,8 @@ static_assert(TALC_BITMAP_WORDS <= BITS_PER_LONG);
 static_assert(TALC_LINEAR_BINS + 3 * TALC_SUBBINS + 3 == TALC_QUICK_BINS);
 static_assert(TALC_QUICK_LIMIT == 19UL << 8);
 /* The largest slack (a 1-byte request plus an absorbed 16-byte tail). */
-static_assert(TALC_MIN_CHUNK - TALC_OVERHEAD - 1 + 16 < (HDR_QUICK >> HDR_SLACK_SHIFT));
+static_assert(TALC_MIN_CHUNK - TALC_OVERHEAD - 1 + 16 < (HDR_SLACK_TOP >> HDR_SLACK_SHIFT));
+static_assert((HDR_SLACK_TOP & HDR_SLACK) && HDR_SLACK_TOP > (HDR_SLACK & ~HDR_SLACK_TOP));
 static_assert(TALC_QUICK_DEPTH_MAX <= U8_MAX);
 
 /**
@@ -288,12 +293,64 @@ static void report(const struct talc *t, enum talc_event ev, const void *addr,
 
 /* ---- bins and the bitmap ---- */
 
+/*
+ * The bin of every chunk size below TALC_QUICK_LIMIT, by size / 8 (the
+ * comments give the size of each row's first entry): one load instead of
+ * a branch and a bit scan on the hot paths (quick lists, small frees).
+ * Entries 0-2 (no chunk is that small) say bin 0.  It is bin_of()'s
+ * formula below, tabulated; KUnit's core_bin_of_table checks every entry.
+ */
+static const u8 small_bin[TALC_QUICK_LIMIT / TALC_ALIGN] = {
+	/*    0 */ 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+	/*  128 */ 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28,
+	/*  256 */ 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44,
+	/*  384 */ 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60,
+	/*  512 */ 61, 61, 61, 61, 62, 62, 62, 62, 63, 63, 63, 63, 64, 64, 64, 64,
+	/*  640 */ 65, 65, 65, 65, 66, 66, 66, 66, 67, 67, 67, 67, 68, 68, 68, 68,
+	/*  768 */ 69, 69, 69, 69, 70, 70, 70, 70, 71, 71, 71, 71, 72, 72, 72, 72,
+	/*  896 */ 73, 73, 73, 73, 74, 74, 74, 74, 75, 75, 75, 75, 76, 76, 76, 76,
+	/* 1024 */ 77, 77, 77, 77, 77, 77, 77, 77, 78, 78, 78, 78, 78, 78, 78, 78,
+	/* 1152 */ 79, 79, 79, 79, 79, 79, 79, 79, 80, 80, 80, 80, 80, 80, 80, 80,
+	/* 1280 */ 81, 81, 81, 81, 81, 81, 81, 81, 82, 82, 82, 82, 82, 82, 82, 82,
+	/* 1408 */ 83, 83, 83, 83, 83, 83, 83, 83, 84, 84, 84, 84, 84, 84, 84, 84,
+	/* 1536 */ 85, 85, 85, 85, 85, 85, 85, 85, 86, 86, 86, 86, 86, 86, 86, 86,
+	/* 1664 */ 87, 87, 87, 87, 87, 87, 87, 87, 88, 88, 88, 88, 88, 88, 88, 88,
+	/* 1792 */ 89, 89, 89, 89, 89, 89, 89, 89, 90, 90, 90, 90, 90, 90, 90, 90,
+	/* 1920 */ 91, 91, 91, 91, 91, 91, 91, 91, 92, 92, 92, 92, 92, 92, 92, 92,
+	/* 2048 */ 93, 93, 93, 93, 93, 93, 93, 93, 93, 93, 93, 93, 93, 93, 93, 93,
+	/* 2176 */ 94, 94, 94, 94, 94, 94, 94, 94, 94, 94, 94, 94, 94, 94, 94, 94,
+	/* 2304 */ 95, 95, 95, 95, 95, 95, 95, 95, 95, 95, 95, 95, 95, 95, 95, 95,
+	/* 2432 */ 96, 96, 96, 96, 96, 96, 96, 96, 96, 96, 96, 96, 96, 96, 96, 96,
+	/* 2560 */ 97, 97, 97, 97, 97, 97, 97, 97, 97, 97, 97, 97, 97, 97, 97, 97,
+	/* 2688 */ 98, 98, 98, 98, 98, 98, 98, 98, 98, 98, 98, 98, 98, 98, 98, 98,
+	/* 2816 */ 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99,
+	/* 2944 */ 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100,
+	/* 3072 */ 101, 101, 101, 101, 101, 101, 101, 101, 101, 101, 101, 101, 101, 101, 101, 101,
+	/* 3200 */ 102, 102, 102, 102, 102, 102, 102, 102, 102, 102, 102, 102, 102, 102, 102, 102,
+	/* 3328 */ 103, 103, 103, 103, 103, 103, 103, 103, 103, 103, 103, 103, 103, 103, 103, 103,
+	/* 3456 */ 104, 104, 104, 104, 104, 104, 104, 104, 104, 104, 104, 104, 104, 104, 104, 104,
+	/* 3584 */ 105, 105, 105, 105, 105, 105, 105, 105, 105, 105, 105, 105, 105, 105, 105, 105,
+	/* 3712 */ 106, 106, 106, 106, 106, 106, 106, 106, 106, 106, 106, 106, 106, 106, 106, 106,
+	/* 3840 */ 107, 107, 107, 107, 107, 107, 107, 107, 107, 107, 107, 107, 107, 107, 107, 107,
+	/* 3968 */ 108, 108, 108, 108, 108, 108, 108, 108, 108, 108, 108, 108, 108, 108, 108, 108,
+	/* 4096 */ 109, 109, 109, 109, 109, 109, 109, 109, 109, 109, 109, 109, 109, 109, 109, 109,
+	/* 4224 */ 109, 109, 109, 109, 109, 109, 109, 109, 109, 109, 109, 109, 109, 109, 109, 109,
+	/* 4352 */ 110, 110, 110, 110, 110, 110, 110, 110, 110, 110, 110, 110, 110, 110, 110, 110,
+	/* 4480 */ 110, 110, 110, 110, 110, 110, 110, 110, 110, 110, 110, 110, 110, 110, 110, 110,
+	/* 4608 */ 111, 111, 111, 111, 111, 111, 111, 111, 111, 111, 111, 111, 111, 111, 111, 111,
+	/* 4736 */ 111, 111, 111, 111, 111, 111, 111, 111, 111, 111, 111, 111, 111, 111, 111, 111,
+};
+
+/* the table's layout: 8-byte linear bins to 512, then 16 per power of two */
+static_assert(TALC_LINEAR_LIMIT == 512 && TALC_SUBBINS == 16 &&
+	      TALC_MIN_CHUNK == 24 && TALC_ALIGN == 8);
+
 static __always_inline unsigned int bin_of(size_t size)
 {
 	unsigned int l;
 
-	if (size < TALC_LINEAR_LIMIT)
-		return (size - TALC_MIN_CHUNK) / TALC_ALIGN;
+	if (size < TALC_QUICK_LIMIT)
+		return small_bin[size / TALC_ALIGN];
 	l = __fls(size);
 	return TALC_LINEAR_BINS + ((l - TALC_LINEAR_LOG2) << TALC_SUBBIN_SHIFT) +
 	       ((size >> (l - TALC_SUBBIN_SHIFT)) & (TALC_SUBBINS - 1));
@@ -667,6 +724,47 @@ static __always_inline void walk_moved(struct talc *t, const void *from,
 		t->walk_pos = (unsigned long)to;
 }
 
+/* ---- the hot region: free()'s shortcut past the index search ---- */
+
+/*
+ * free() and friends check a pointer against the region they met last
+ * before they search the index: the chunk addresses of that region that
+ * leave room for a minimal chunk below its sentinel are hot_lo to hot_end,
+ * and hot_words is (hot_end - hot_lo) / 8.  Forgotten whenever a region's
+ * end moves or it goes away.
+ */
+static __always_inline void hot_forget(struct talc *t)
+{
+	/* no chunk address c has (c - ULONG_MAX) / 8 <= 0 */
+	t->hot_lo = ULONG_MAX;
+	t->hot_end = 0;
+	t->hot_words = 0;
+}
+
+static __always_inline void hot_set(struct talc *t, size_t i)
+{
+	if (t->index_hi[i] - t->index_lo[i] < TALC_MIN_CHUNK) {
+		hot_forget(t);
+		return;
+	}
+	t->hot_lo = t->index_lo[i];
+	t->hot_end = t->index_hi[i] - TALC_MIN_CHUNK;
+	t->hot_words = (t->hot_end - t->hot_lo) / TALC_ALIGN;
+}
+
+/*
+ * Is @c an 8-byte aligned chunk address of the hot region?  One compare:
+ * rotated right by 3, an offset with any of its low 3 bits set is larger
+ * than any word count.
+ */
+static __always_inline bool hot_has(const struct talc *t, unsigned long c)
+{
+	unsigned long off = c - t->hot_lo;
+
+	static_assert(TALC_ALIGN == 8);
+	return ((off >> 3) | (off << (BITS_PER_LONG - 3))) <= t->hot_words;
+}
+
 /* ---- regions ---- */
 
 /* The free chunk touching the sentinel of region @i, or NULL. */
@@ -701,8 +799,10 @@ void talc_init(struct talc *t)
 	t->tag = (((unsigned long)t * TALC_HASH_MUL) & HDR_TAG) |
 		 BIT(HDR_TAG_SHIFT);
 	index_layout(t, t->index_inline, TALC_INDEX_INLINE);
+	hot_forget(t);
 	t->scan_limit = TALC_DEFAULT_SCAN_LIMIT;
 	t->quick_depth = TALC_DEFAULT_QUICK_DEPTH;
+	t->quick_max = TALC_DEFAULT_QUICK_DEPTH;
 }
 
 /**
@@ -734,6 +834,8 @@ void talc_set_report(struct talc *t, talc_report_fn fn, void *data)
 void talc_set_poison(struct talc *t, bool on)
 {
 	t->poison = on;
+	/* parked chunks carry no poison: no quick lists while poisoning */
+	t->quick_max = on ? 0 : t->quick_depth;
 	if (on)
 		talc_flush(t);
 	t->gen++;
@@ -755,6 +857,7 @@ int talc_set_quick_depth(struct talc *t, unsigned int depth)
 		return -EINVAL;
 	talc_flush(t);
 	t->quick_depth = depth;
+	t->quick_max = t->poison ? 0 : depth;
 	return 0;
 }
 
@@ -961,6 +1064,7 @@ int talc_extend(struct talc *t, void *base, size_t new_size)
 
 	if (i < 0)
 		return -EINVAL;
+	hot_forget(t);
 	r = index_region(t, i);
 	if (new_size < r->size ||
 	    check_add_overflow((uintptr_t)base, new_size, &hi) ||
@@ -1030,6 +1134,7 @@ int talc_truncate(struct talc *t, void *base, size_t new_size)
 
 	if (i < 0)
 		return -EINVAL;
+	hot_forget(t);
 	r = index_region(t, i);
 	if (new_size > r->size)
 		return -EINVAL;
@@ -1110,6 +1215,7 @@ int talc_release(struct talc *t, void *base)
 	if (i < 0)
 		return -EINVAL;
 	talc_flush(t);
+	hot_forget(t);
 	r = index_region(t, i);
 	if (!r->idle)
 		return -EBUSY;
@@ -1336,11 +1442,10 @@ static __always_inline void *quick_pop(struct talc *t, size_t need, size_t req,
 		return NULL;
 	c = t->quick[b];
 	if (!c || hdr_size(c->hdr) != need ||
-	    ((uintptr_t)c + TALC_OVERHEAD) & (align - 1))
+	    (align > TALC_ALIGN && ((uintptr_t)c + TALC_OVERHEAD) & (align - 1)))
 		return NULL;
 	t->quick[b] = c->next;
 	t->quick_count[b]--;
-	t->quick_chunks--;
 	t->quick_bytes -= need;
 	c->hdr = (c->hdr & ~(HDR_SLACK | HDR_ALIGN)) |
 		 ((unsigned long)ilog2(align) << HDR_ALIGN_SHIFT) |
@@ -1427,7 +1532,7 @@ static void *alloc(struct talc *t, size_t size, size_t align)
 
 	if (likely(need)) {
 		p = try_alloc(t, size, need, align);
-		if (!p && t->quick_chunks) {
+		if (!p && t->quick_bytes) {
 			/* parked chunks may merge into one that fits */
 			talc_flush(t);
 			p = try_alloc(t, size, need, align);
@@ -1453,8 +1558,8 @@ void *talc_malloc(struct talc *t, size_t size)
 {
 	void *p;
 
-	/* The quick-list hit stays in this small leaf. */
-	if (likely(size < TALC_QUICK_LIMIT - TALC_OVERHEAD)) {
+	/* The quick-list hit stays in this small leaf (need < QUICK_LIMIT). */
+	if (likely(size < TALC_QUICK_LIMIT - TALC_OVERHEAD - TALC_ALIGN)) {
 		p = quick_pop(t, max(ALIGN(size + TALC_OVERHEAD, TALC_ALIGN),
 				     TALC_MIN_CHUNK), size, TALC_ALIGN);
 		if (likely(p))
@@ -1501,13 +1606,13 @@ static noinline unsigned long *bad_pointer(struct talc *t, const void *p,
 
 /*
  * The header of the used chunk whose payload is @p, or NULL after counting
- * and reporting a bad pointer.  O(1) but for the region lookup.  The
- * pointer must lie in a region before anything is read; then both the
- * chunk's header and the next one must carry the tag, so a stray word in
- * front of an interior pointer is not taken for a header.
+ * and reporting a bad pointer: the full checks, with the region found by
+ * searching the index.  The pointer must lie in a region before anything
+ * is read; then both the chunk's header and the next one must carry the
+ * tag, so a stray word in front of an interior pointer is not taken for a
+ * header.  A good pointer makes its region the hot one.
  */
-static __always_inline unsigned long *used_chunk(struct talc *t,
-						 const void *p)
+static noinline unsigned long *used_chunk_slow(struct talc *t, const void *p)
 {
 	unsigned long *c, hdr, nhdr;
 	size_t size;
@@ -1534,7 +1639,48 @@ static __always_inline unsigned long *used_chunk(struct talc *t,
 	nhdr = *hdr_at(c, size);
 	if (unlikely(!hdr_valid(t, nhdr) || (nhdr & HDR_PREV_FREE)))
 		return bad_pointer(t, p, TALC_EV_FREE_INVALID);
+	hot_set(t, i);
 	return c;
+}
+
+/*
+ * used_chunk_slow() in O(1) for a pointer into the hot region: the same
+ * checks, folded into three compares that share their loads with the
+ * free path (the header and the next header).  NULL if any fails: then
+ * used_chunk_slow() decides, and tells what is wrong.
+ */
+static __always_inline unsigned long *hot_chunk(const struct talc *t,
+						const void *p)
+{
+	unsigned long c = (unsigned long)p - TALC_OVERHEAD, hdr, nhdr;
+	size_t size;
+
+	if (unlikely(!hot_has(t, c)))
+		return NULL;
+	hdr = *(unsigned long *)c;
+	size = hdr_size(hdr);
+	/*
+	 * Tagged, used and not parked (a used chunk's slack never reaches
+	 * HDR_SLACK_TOP, a parked one has all slack bits set); the chunk is
+	 * at least minimal and ends at the sentinel at the latest.
+	 */
+	if (unlikely(((hdr ^ t->tag) & (HDR_TAG | HDR_USED | HDR_SLACK_TOP)) !=
+		     HDR_USED ||
+		     size - TALC_MIN_CHUNK > t->hot_end - c))
+		return NULL;
+	/* the next header is tagged and does not say a free chunk is below */
+	nhdr = *hdr_at((void *)c, size);
+	if (unlikely((nhdr ^ t->tag) & (HDR_TAG | HDR_PREV_FREE)))
+		return NULL;
+	return (unsigned long *)c;
+}
+
+static __always_inline unsigned long *used_chunk(struct talc *t,
+						 const void *p)
+{
+	unsigned long *c = hot_chunk(t, p);
+
+	return likely(c) ? c : used_chunk_slow(t, p);
 }
 
 static __always_inline size_t used_req(unsigned long hdr)
@@ -1564,12 +1710,11 @@ static __always_inline bool quick_push(struct talc *t, unsigned long *c,
 	if (size >= TALC_QUICK_LIMIT)
 		return false;
 	n = t->quick_count[b];
-	if (n >= t->quick_depth || t->poison)
+	if (n >= t->quick_max)
 		return false;
 	t->quick_count[b] = n + 1;
 	((struct talc_chunk *)c)->next = t->quick[b];
 	t->quick[b] = (struct talc_chunk *)c;
-	t->quick_chunks++;
 	t->quick_bytes += size;
 	*c = hdr | HDR_QUICK;
 	return true;
@@ -1578,8 +1723,9 @@ static __always_inline bool quick_push(struct talc *t, unsigned long *c,
 /*
  * Return a used or parked chunk to the bins, merging it with free
  * neighbours.  The caller has done the allocation accounting.
+ * Return: 0, for talc_free() to pass on (a tail call).
  */
-static noinline void free_chunk(struct talc *t, unsigned long *uc)
+static noinline int free_chunk(struct talc *t, unsigned long *uc)
 {
 	unsigned long hdr = *uc;
 	struct talc_chunk *c = (struct talc_chunk *)uc, *n;
@@ -1618,17 +1764,29 @@ static noinline void free_chunk(struct talc *t, unsigned long *uc)
 		size += nsize;
 	}
 	make_free(t, c, size, poisoned | idle_bits(t, c, size));
+	return 0;
 }
 
-/* Free used chunk @c, validated under the same serialisation. */
-static __always_inline void free_valid(struct talc *t, unsigned long *c)
+/* Free used chunk @c, validated under the same serialisation.  Return: 0. */
+static __always_inline int free_valid(struct talc *t, unsigned long *c)
 {
 	unsigned long hdr = *c;
 
 	t->allocated_bytes -= used_req(hdr);
 	t->allocation_count--;
-	if (!quick_push(t, c, hdr))
-		free_chunk(t, c);
+	if (likely(quick_push(t, c, hdr)))
+		return 0;
+	return free_chunk(t, c);
+}
+
+/* talc_free() of a pointer outside the hot region, or a bad one. */
+static noinline int free_slow(struct talc *t, void *ptr)
+{
+	unsigned long *c = used_chunk_slow(t, ptr);
+
+	if (!c)
+		return -EINVAL;
+	return free_valid(t, c);
 }
 
 /**
@@ -1649,11 +1807,10 @@ int talc_free(struct talc *t, void *ptr)
 
 	if (!ptr)
 		return 0;
-	c = used_chunk(t, ptr);
-	if (!c)
-		return -EINVAL;
-	free_valid(t, c);
-	return 0;
+	c = hot_chunk(t, ptr);
+	if (unlikely(!c))
+		return free_slow(t, ptr);
+	return free_valid(t, c);
 }
 
 /**
@@ -1671,7 +1828,7 @@ void talc_flush(struct talc *t)
 {
 	unsigned int b;
 
-	if (!t->quick_chunks)
+	if (!t->quick_bytes)
 		return;
 	for (b = 0; b < TALC_QUICK_BINS; b++) {
 		struct talc_chunk *c;
@@ -1682,7 +1839,6 @@ void talc_flush(struct talc *t)
 		}
 		t->quick_count[b] = 0;
 	}
-	t->quick_chunks = 0;
 	t->quick_bytes = 0;
 	t->gen++;
 }
@@ -1928,7 +2084,12 @@ static size_t largest_free(const struct talc *t)
  */
 void talc_get_stats(const struct talc *t, struct talc_stats *st)
 {
-	size_t largest = largest_free(t);
+	size_t largest = largest_free(t), quick = 0;
+	unsigned int b;
+
+	/* counted here rather than on every quick-list push and pop */
+	for (b = 0; b < TALC_QUICK_BINS; b++)
+		quick += t->quick_count[b];
 
 	st->claimed_bytes = t->claimed_bytes;
 	st->available_bytes = t->available_bytes + t->quick_bytes;
@@ -1938,7 +2099,7 @@ void talc_get_stats(const struct talc *t, struct talc_stats *st)
 	st->allocation_count = t->allocation_count;
 	st->total_allocation_count = t->total_allocation_count;
 	st->total_allocated_bytes = t->total_allocated_bytes;
-	st->fragment_count = t->fragment_count + t->quick_chunks;
+	st->fragment_count = t->fragment_count + quick;
 	st->largest_free_chunk = largest ? largest - TALC_OVERHEAD : 0;
 	st->region_count = t->region_count;
 	st->total_region_count = t->total_region_count;
@@ -1947,7 +2108,7 @@ void talc_get_stats(const struct talc *t, struct talc_stats *st)
 	st->failed_allocations = t->failed_allocations;
 	st->bad_frees = t->bad_frees;
 	st->poison_errors = t->poison_errors;
-	st->quick_chunks = t->quick_chunks;
+	st->quick_chunks = quick;
 	st->quick_bytes = t->quick_bytes;
 }
 
@@ -2236,6 +2397,7 @@ static int check_chunk(void *data, const struct talc_chunk_info *ci)
 /* The bitmap, the bin heads and the quick lists: O(bins + parked). */
 static int check_lists(const struct talc *t, size_t *quick)
 {
+	size_t bytes = 0;
 	unsigned int b, w;
 
 	for (w = 0; w < TALC_BITMAP_WORDS; w++)
@@ -2267,14 +2429,15 @@ static int check_lists(const struct talc *t, size_t *quick)
 						  "quick list holds something that is not a parked chunk");
 			if (bin_of(hdr_size(c->hdr)) != b)
 				return check_fail(t, c, "parked chunk is on the wrong quick list");
+			bytes += hdr_size(c->hdr);
 		}
 		if (n != t->quick_count[b])
 			return check_fail(t, &t->quick_count[b],
 					  "quick list length disagrees with its count");
 		*quick += n;
 	}
-	if (*quick != t->quick_chunks)
-		return check_fail(t, t, "quick lists do not hold exactly the parked chunks");
+	if (bytes != t->quick_bytes)
+		return check_fail(t, t, "quick lists do not hold exactly the parked bytes");
 	return 0;
 }
 

@@ -215,9 +215,14 @@ struct talc {
 	struct talc_chunk *bins[TALC_BIN_COUNT];
 	struct talc_chunk *quick[TALC_QUICK_BINS];
 	u8 quick_count[TALC_QUICK_BINS];
-	size_t quick_chunks;
+	unsigned int quick_max;
 	size_t quick_bytes;
 	unsigned long tag;
+
+	/* the region free() met last: its chunks' span (see talc.c) */
+	unsigned long hot_lo;
+	unsigned long hot_end;
+	unsigned long hot_words;
 
 	/* region index: first-chunk and sentinel addresses, sorted, fences */
 	unsigned long *index_lo;
