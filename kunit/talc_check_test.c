@@ -488,15 +488,15 @@ static void tc_corrupt(struct kunit *test, struct tc_env *e,
 		KUNIT_ASSERT_NULL(test, t->quick[other]);
 		t->quick[other] = t->quick[bin];
 		t->quick[bin] = NULL;
-		t->quick_count[other] = t->quick_count[bin];
-		t->quick_count[bin] = 0;
+		t->quick_room[other] = t->quick_room[bin];
+		t->quick_room[bin] = t->quick_depth;
 		break;
 	case TC_QUICK_UNLISTED:
 		t->quick[bin] = NULL;
-		t->quick_count[bin] = 0;
+		t->quick_room[bin] = t->quick_depth;
 		break;
 	case TC_QUICK_COUNT:
-		t->quick_count[bin]++;
+		t->quick_room[bin]--;
 		break;
 	case TC_QUICK_MARK:
 		bw[0] &= ~TC_HDR_SLACK;
@@ -573,7 +573,7 @@ static void tc_corrupt(struct kunit *test, struct tc_env *e,
 		t->fragment_count++;
 		break;
 	case TC_CNT_ALLOCATIONS:
-		t->allocation_count--;
+		t->total_free_count++;
 		break;
 	case TC_CNT_ALLOCATED:
 		t->allocated_bytes++;

@@ -2154,24 +2154,80 @@ static void core_quick_depth_bound(struct kunit *test)
 /* Parked chunks are coalesced before an allocation would fail. */
 static void core_quick_flush_on_failure(struct kunit *test)
 {
-	void *p[64];
-	int i, n = 0;
+	/* 512 KiB: the quick lists may hold 8 KiB, 64 x 112 bytes fit */
+	size_t max = SZ_512K / 112;
+	void **p = kunit_kzalloc(test, max * sizeof(*p), GFP_KERNEL);
+	size_t i, n = 0;
+	u64 failed;
 
-	claim_arena(test, 8192);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	claim_arena(test, SZ_512K);
 	talc_set_quick_depth(T(test), 64);
-	while (n < 64 && (p[n] = talc_malloc(T(test), 100)))
+	/* fill the region, then free 64 neighbours: nothing else is free */
+	while (n < max && (p[n] = talc_malloc(T(test), 100)))
 		n++;
-	for (i = 0; i < n; i++)
-		talc_free(T(test), p[i]);
-	KUNIT_EXPECT_EQ(test, stats(test).quick_chunks, n);
-	p[0] = talc_malloc(T(test), 4000);
-	KUNIT_EXPECT_NOT_NULL(test, p[0]);
+	KUNIT_ASSERT_LT(test, n, max);
+	failed = stats(test).failed_allocations;
+	for (i = 0; i < 64; i++)
+		talc_free(T(test), p[n / 2 + i]);
+	KUNIT_EXPECT_EQ(test, stats(test).quick_chunks, 64);
+	KUNIT_EXPECT_LT(test, stats(test).largest_free_chunk, 4000);
+	p[n / 2] = talc_malloc(T(test), 4000);
+	KUNIT_EXPECT_NOT_NULL(test, p[n / 2]);
 	KUNIT_EXPECT_EQ(test, stats(test).quick_chunks, 0);
-	KUNIT_EXPECT_EQ(test, stats(test).failed_allocations, 0);
+	KUNIT_EXPECT_EQ(test, stats(test).failed_allocations, failed);
 	expect_consistent(test);
-	talc_free(T(test), p[0]);
+	for (i = 0; i < n; i++)
+		if (i <= n / 2 || i >= n / 2 + 64)
+			talc_free(T(test), p[i]);
 	talc_flush(T(test));
 	KUNIT_EXPECT_EQ(test, stats(test).fragment_count, 1);
+}
+
+/*
+ * The quick lists hold TALC_QUICK_BYTES, or 1/64 of the claimed bytes,
+ * at most (plus the chunk that crossed the line); what does not fit is
+ * coalesced at once.
+ */
+static void core_quick_byte_bound(struct kunit *test)
+{
+	static const size_t arenas[] = { 3 * SZ_1M, 16 * SZ_1M };
+	enum { N = 800 };
+	void **p = kunit_kzalloc(test, N * sizeof(*p), GFP_KERNEL);
+	struct talc_stats st;
+	size_t a, i, cap;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	talc_set_quick_depth(T(test), TALC_QUICK_DEPTH_MAX);
+	for (a = 0; a < ARRAY_SIZE(arenas); a++) {
+		void *mem = claim_arena(test, arenas[a]);
+
+		cap = min_t(size_t, TALC_QUICK_BYTES, arenas[a] / 64);
+		/* 800 chunks of 32 sizes from 504 to 4600 bytes: ~2 MiB */
+		for (i = 0; i < N; i++) {
+			p[i] = talc_malloc(T(test), 496 + (i % 32) * 128);
+			KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		}
+		for (i = 0; i < N; i++)
+			talc_free(T(test), p[i]);
+		st = stats(test);
+		KUNIT_EXPECT_GE(test, st.quick_bytes + 4600, cap);
+		KUNIT_EXPECT_LT(test, st.quick_bytes, cap + 4608);
+		KUNIT_EXPECT_EQ(test, st.allocation_count, 0);
+		expect_consistent(test);
+		talc_flush(T(test));
+		KUNIT_EXPECT_EQ(test, talc_release(T(test), mem), 0);
+	}
+	/* poisoning: nothing is parked at all */
+	claim_arena(test, SZ_512K);
+	talc_set_poison(T(test), true);
+	for (i = 0; i < 8; i++)
+		p[i] = talc_malloc(T(test), 100);
+	for (i = 0; i < 8; i++)
+		talc_free(T(test), p[i]);
+	KUNIT_EXPECT_EQ(test, stats(test).quick_chunks, 0);
+	KUNIT_EXPECT_EQ(test, stats(test).poison_errors, 0);
+	expect_consistent(test);
 }
 
 /* Region operations see through parked chunks. */
@@ -3249,6 +3305,7 @@ static struct kunit_case talc_core_cases[] = {
 	KUNIT_CASE(core_quick_reuse),
 	KUNIT_CASE(core_quick_depth_bound),
 	KUNIT_CASE(core_quick_flush_on_failure),
+	KUNIT_CASE(core_quick_byte_bound),
 	KUNIT_CASE(core_quick_region_ops),
 	KUNIT_CASE(core_quick_poison_flush),
 	KUNIT_CASE(core_index_set),

@@ -137,6 +137,8 @@
 #define HDR_SLACK_TOP	BIT(45)
 #define HDR_TAG_SHIFT	51
 #define HDR_TAG		GENMASK(63, HDR_TAG_SHIFT)
+/* A parked chunk's slack and align fields: all ones. */
+#define HDR_PARKED	(HDR_QUICK | HDR_ALIGN)
 /* The align field of a plain (TALC_ALIGN) allocation. */
 #define HDR_ALIGN_WORD	((unsigned long)ilog2(TALC_ALIGN) << HDR_ALIGN_SHIFT)
 
@@ -724,6 +726,27 @@ static __always_inline void walk_moved(struct talc *t, const void *from,
 		t->walk_pos = (unsigned long)to;
 }
 
+/* ---- the quick lists' bounds ---- */
+
+/* Chunks parked on quick list @b: quick_room[] counts down from the depth. */
+static __always_inline unsigned int quick_count(const struct talc *t,
+						unsigned int b)
+{
+	return t->quick_depth - t->quick_room[b];
+}
+
+/*
+ * Parked chunks pin fragments: they do not merge with their neighbours.
+ * Besides quick_depth per bin, all of them together stay below
+ * TALC_QUICK_BYTES or 1/64 of the claimed bytes, whichever is less; with
+ * poisoning on, nothing is parked.
+ */
+static void quick_cap_update(struct talc *t)
+{
+	t->quick_cap = t->poison ? 0 : min_t(size_t, TALC_QUICK_BYTES,
+					     t->claimed_bytes / 64);
+}
+
 /* ---- the hot region: free()'s shortcut past the index search ---- */
 
 /*
@@ -802,7 +825,7 @@ void talc_init(struct talc *t)
 	hot_forget(t);
 	t->scan_limit = TALC_DEFAULT_SCAN_LIMIT;
 	t->quick_depth = TALC_DEFAULT_QUICK_DEPTH;
-	t->quick_max = TALC_DEFAULT_QUICK_DEPTH;
+	memset(t->quick_room, TALC_DEFAULT_QUICK_DEPTH, sizeof(t->quick_room));
 }
 
 /**
@@ -835,7 +858,7 @@ void talc_set_poison(struct talc *t, bool on)
 {
 	t->poison = on;
 	/* parked chunks carry no poison: no quick lists while poisoning */
-	t->quick_max = on ? 0 : t->quick_depth;
+	quick_cap_update(t);
 	if (on)
 		talc_flush(t);
 	t->gen++;
@@ -857,7 +880,7 @@ int talc_set_quick_depth(struct talc *t, unsigned int depth)
 		return -EINVAL;
 	talc_flush(t);
 	t->quick_depth = depth;
-	t->quick_max = t->poison ? 0 : depth;
+	memset(t->quick_room, depth, sizeof(t->quick_room));
 	return 0;
 }
 
@@ -1034,6 +1057,7 @@ int talc_claim(struct talc *t, void *base, size_t size)
 	make_free(t, first, (char *)end - (char *)first, HDR_IDLE);
 
 	t->claimed_bytes += size;
+	quick_cap_update(t);
 	t->total_region_count++;
 	t->gen++;
 	return 0;
@@ -1103,6 +1127,7 @@ int talc_extend(struct talc *t, void *base, size_t new_size)
 			  r->idle ? HDR_IDLE : 0);
 	}
 	t->claimed_bytes += new_size - r->size;
+	quick_cap_update(t);
 	r->size = new_size;
 	t->gen++;
 	return 0;
@@ -1163,6 +1188,7 @@ int talc_truncate(struct talc *t, void *base, size_t new_size)
 			t->walk_pos = (unsigned long)end;
 	}
 	t->claimed_bytes -= r->size - new_size;
+	quick_cap_update(t);
 	r->size = new_size;
 	t->gen++;
 	return 0;
@@ -1231,6 +1257,7 @@ int talc_release(struct talc *t, void *base)
 	t->region_count--;
 	index_fence(t, i);
 	t->claimed_bytes -= r->size;
+	quick_cap_update(t);
 	t->gen++;
 	return 0;
 }
@@ -1303,7 +1330,6 @@ static __always_inline void note_peak(struct talc *t)
 
 static __always_inline void account_alloc(struct talc *t, size_t req)
 {
-	t->allocation_count++;
 	t->total_allocation_count++;
 	t->allocated_bytes += req;
 	t->total_allocated_bytes += req;
@@ -1445,11 +1471,16 @@ static __always_inline void *quick_pop(struct talc *t, size_t need, size_t req,
 	    (align > TALC_ALIGN && ((uintptr_t)c + TALC_OVERHEAD) & (align - 1)))
 		return NULL;
 	t->quick[b] = c->next;
-	t->quick_count[b]--;
+	t->quick_room[b]++;
 	t->quick_bytes -= need;
-	c->hdr = (c->hdr & ~(HDR_SLACK | HDR_ALIGN)) |
-		 ((unsigned long)ilog2(align) << HDR_ALIGN_SHIFT) |
-		 ((need - TALC_OVERHEAD - req) << HDR_SLACK_SHIFT);
+	if (align <= TALC_ALIGN)
+		/* one subtraction turns HDR_PARKED into HDR_ALIGN_WORD and the slack */
+		c->hdr -= (HDR_PARKED - HDR_ALIGN_WORD) -
+			  ((need - TALC_OVERHEAD - req) << HDR_SLACK_SHIFT);
+	else
+		c->hdr = (c->hdr & ~(HDR_SLACK | HDR_ALIGN)) |
+			 ((unsigned long)ilog2(align) << HDR_ALIGN_SHIFT) |
+			 ((need - TALC_OVERHEAD - req) << HDR_SLACK_SHIFT);
 	account_alloc(t, req);
 	return hdr_at(c, TALC_OVERHEAD);
 }
@@ -1707,22 +1738,44 @@ static __always_inline bool quick_push(struct talc *t, unsigned long *c,
 	unsigned int b = bin_of(size);
 	unsigned int n;
 
-	if (size >= TALC_QUICK_LIMIT)
+	if (size >= TALC_QUICK_LIMIT || t->quick_bytes >= t->quick_cap)
 		return false;
-	n = t->quick_count[b];
-	if (n >= t->quick_max)
+	n = t->quick_room[b];
+	if (!n)
 		return false;
-	t->quick_count[b] = n + 1;
+	t->quick_room[b] = n - 1;
 	((struct talc_chunk *)c)->next = t->quick[b];
 	t->quick[b] = (struct talc_chunk *)c;
 	t->quick_bytes += size;
-	*c = hdr | HDR_QUICK;
+	*c = hdr | HDR_PARKED;
+	return true;
+}
+
+/*
+ * Take parked chunk @c off its quick list.  O(quick_depth): the list is
+ * walked for the link that points at it.  Return: false if it is on no
+ * list (only if the lists are corrupt).
+ */
+static bool quick_unlink(struct talc *t, struct talc_chunk *c)
+{
+	size_t size = hdr_size(c->hdr);
+	unsigned int b = bin_of(size), n = 0;
+	struct talc_chunk **pp;
+
+	if (size >= TALC_QUICK_LIMIT)
+		return false;
+	for (pp = &t->quick[b]; *pp != c; pp = &(*pp)->next)
+		if (!*pp || ++n > quick_count(t, b))
+			return false;
+	*pp = c->next;
+	t->quick_room[b]++;
+	t->quick_bytes -= size;
 	return true;
 }
 
 /*
  * Return a used or parked chunk to the bins, merging it with free
- * neighbours.  The caller has done the allocation accounting.
+ * neighbours and with parked chunks above it.  The caller has done the allocation accounting.
  * Return: 0, for talc_free() to pass on (a tail call).
  */
 static noinline int free_chunk(struct talc *t, unsigned long *uc)
@@ -1753,6 +1806,16 @@ static noinline int free_chunk(struct talc *t, unsigned long *uc)
 	}
 	if (poisoned)
 		poison_range(uc + 1, n);
+	/* A parked chunk above would pin a fragment: take it in too. */
+	while (unlikely(hdr_is_quick(nhdr)) && quick_unlink(t, n)) {
+		walk_moved(t, n, c);
+		/* only talc_set_poison() meets one with poisoning on */
+		if (poisoned)
+			poison_range(n, chunk_at(n, hdr_size(nhdr)));
+		size = (char *)n - (char *)c + hdr_size(nhdr);
+		n = chunk_at(c, size);
+		nhdr = n->hdr;
+	}
 	if (!(nhdr & HDR_USED)) {
 		size_t nsize = hdr_size(nhdr);
 
@@ -1773,7 +1836,7 @@ static __always_inline int free_valid(struct talc *t, unsigned long *c)
 	unsigned long hdr = *c;
 
 	t->allocated_bytes -= used_req(hdr);
-	t->allocation_count--;
+	t->total_free_count++;
 	if (likely(quick_push(t, c, hdr)))
 		return 0;
 	return free_chunk(t, c);
@@ -1835,11 +1898,11 @@ void talc_flush(struct talc *t)
 
 		while ((c = t->quick[b])) {
 			t->quick[b] = c->next;
+			t->quick_room[b]++;
+			t->quick_bytes -= hdr_size(c->hdr);
 			free_chunk(t, &c->hdr);
 		}
-		t->quick_count[b] = 0;
 	}
-	t->quick_bytes = 0;
 	t->gen++;
 }
 
@@ -2043,8 +2106,8 @@ size_t talc_available_bytes(const struct talc *t)
  */
 u64 talc_generation(const struct talc *t)
 {
-	/* every alloc adds one to both, every free one to the difference */
-	return t->gen + 2 * t->total_allocation_count - t->allocation_count;
+	/* every alloc adds one, every free adds one */
+	return t->gen + t->total_allocation_count + t->total_free_count;
 }
 
 /* The largest chunk among the first TALC_STATS_SCAN of the top bin. */
@@ -2089,14 +2152,14 @@ void talc_get_stats(const struct talc *t, struct talc_stats *st)
 
 	/* counted here rather than on every quick-list push and pop */
 	for (b = 0; b < TALC_QUICK_BINS; b++)
-		quick += t->quick_count[b];
+		quick += quick_count(t, b);
 
 	st->claimed_bytes = t->claimed_bytes;
 	st->available_bytes = t->available_bytes + t->quick_bytes;
 	st->allocated_bytes = t->allocated_bytes;
 	st->overhead_bytes = t->claimed_bytes - st->available_bytes -
 			     t->allocated_bytes;
-	st->allocation_count = t->allocation_count;
+	st->allocation_count = t->total_allocation_count - t->total_free_count;
 	st->total_allocation_count = t->total_allocation_count;
 	st->total_allocated_bytes = t->total_allocated_bytes;
 	st->fragment_count = t->fragment_count + quick;
@@ -2420,7 +2483,7 @@ static int check_lists(const struct talc *t, size_t *quick)
 		size_t n = 0;
 
 		for (c = t->quick[b]; c; c = c->next, n++) {
-			if (n >= t->quick_count[b])
+			if (n >= quick_count(t, b))
 				return check_fail(t, c,
 						  "more chunks on a quick list than its count (list loop?)");
 			if (check_region_of(t, c) < 0 || !hdr_valid(t, c->hdr) ||
@@ -2431,8 +2494,8 @@ static int check_lists(const struct talc *t, size_t *quick)
 				return check_fail(t, c, "parked chunk is on the wrong quick list");
 			bytes += hdr_size(c->hdr);
 		}
-		if (n != t->quick_count[b])
-			return check_fail(t, &t->quick_count[b],
+		if (n != quick_count(t, b))
+			return check_fail(t, &t->quick_room[b],
 					  "quick list length disagrees with its count");
 		*quick += n;
 	}
@@ -2564,7 +2627,7 @@ int talc_check(const struct talc *t)
 	    s.free_bytes != t->available_bytes ||
 	    s.quick_bytes != t->quick_bytes || s.quick_chunks != quick)
 		return check_fail(t, t, "free counters disagree with the walk");
-	if (s.used_chunks != t->allocation_count ||
+	if (s.used_chunks != t->total_allocation_count - t->total_free_count ||
 	    s.used_req != t->allocated_bytes)
 		return check_fail(t, t, "allocation counters disagree with the walk");
 	return 0;
