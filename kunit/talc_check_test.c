@@ -220,6 +220,17 @@ static void tc_clear_bit(struct talc *t, unsigned int bin)
 }
 
 /* An empty bin near @bin (same bitmap word when possible). */
+/* Chunks on quick list @bin (word 1 of a parked chunk links the next). */
+static unsigned int tc_quick_len(const struct talc *t, unsigned int bin)
+{
+	const unsigned long *w = (const unsigned long *)t->quick[bin];
+	unsigned int n = 0;
+
+	for (; w; w = (const unsigned long *)w[1])
+		n++;
+	return n;
+}
+
 static unsigned int tc_empty_bin(struct kunit *test, const struct talc *t,
 				 unsigned int bin)
 {
@@ -424,7 +435,7 @@ static void tc_corrupt(struct kunit *test, struct tc_env *e,
 	unsigned long *bw = tc_word(e->b);		/* hdr, next, prev */
 	unsigned long *above = tc_word(e->b + e->bsize);
 	unsigned long *ua = tc_word(e->a - TALC_OVERHEAD);
-	unsigned int bin = talc_bin_of(e->bsize), other;
+	unsigned int bin = talc_bin_of(e->bsize), other, n;
 	struct tc_region *r = tc_region(test, t, e->buf);
 	struct tc_region *r2 = tc_region(test, t, e->buf2);
 	size_t k = tc_slot(test, t, e->buf);
@@ -486,14 +497,16 @@ static void tc_corrupt(struct kunit *test, struct tc_env *e,
 	case TC_QUICK_WRONG_LIST:
 		other = bin ? bin - 1 : bin + 1;
 		KUNIT_ASSERT_NULL(test, t->quick[other]);
+		/* the list and its count move: quick_room[] counts down */
+		n = tc_quick_len(t, bin);
 		t->quick[other] = t->quick[bin];
 		t->quick[bin] = NULL;
-		t->quick_room[other] = t->quick_room[bin];
-		t->quick_room[bin] = t->quick_depth;
+		t->quick_room[other] -= n;
+		t->quick_room[bin] += n;
 		break;
 	case TC_QUICK_UNLISTED:
+		t->quick_room[bin] += tc_quick_len(t, bin);
 		t->quick[bin] = NULL;
-		t->quick_room[bin] = t->quick_depth;
 		break;
 	case TC_QUICK_COUNT:
 		t->quick_room[bin]--;

@@ -2154,17 +2154,17 @@ static void core_quick_depth_bound(struct kunit *test)
 /* Parked chunks are coalesced before an allocation would fail. */
 static void core_quick_flush_on_failure(struct kunit *test)
 {
-	/* 512 KiB: the quick lists may hold 8 KiB, 64 x 112 bytes fit */
-	size_t max = SZ_512K / 112;
+	/* 1 MiB: 16 KiB may be parked; 64 chunks of 8 sizes, 8 a list */
+	size_t max = SZ_1M / 112;
 	void **p = kunit_kzalloc(test, max * sizeof(*p), GFP_KERNEL);
 	size_t i, n = 0;
 	u64 failed;
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	claim_arena(test, SZ_512K);
+	claim_arena(test, SZ_1M);
 	talc_set_quick_depth(T(test), 64);
 	/* fill the region, then free 64 neighbours: nothing else is free */
-	while (n < max && (p[n] = talc_malloc(T(test), 100)))
+	while (n < max && (p[n] = talc_malloc(T(test), 100 + 8 * (n % 8))))
 		n++;
 	KUNIT_ASSERT_LT(test, n, max);
 	failed = stats(test).failed_allocations;
@@ -2185,46 +2185,75 @@ static void core_quick_flush_on_failure(struct kunit *test)
 }
 
 /*
- * The quick lists hold TALC_QUICK_BYTES, or 1/64 of the claimed bytes,
- * at most (plus the chunk that crossed the line); what does not fit is
- * coalesced at once.
+ * A quick list holds quick_depth chunks, but no more than
+ * TALC_QUICK_BIN_BYTES worth (one at least); all of them together stay
+ * below 1/64 of the claimed bytes (plus the chunk that crossed the line).
+ * What is not parked is coalesced at once.
  */
 static void core_quick_byte_bound(struct kunit *test)
 {
-	static const size_t arenas[] = { 3 * SZ_1M, 16 * SZ_1M };
-	enum { N = 800 };
-	void **p = kunit_kzalloc(test, N * sizeof(*p), GFP_KERNEL);
+	static const size_t sizes[] = { 100, 600, 1000, 1500, 3000, 4000 };
+	enum { N = 20 };
+	void *p[8][N], *guard[8][N];
+	size_t i, j, want = 0, cap;
 	struct talc_stats st;
-	size_t a, i, cap;
+	void *mem;
 
-	KUNIT_ASSERT_NOT_NULL(test, p);
 	talc_set_quick_depth(T(test), TALC_QUICK_DEPTH_MAX);
-	for (a = 0; a < ARRAY_SIZE(arenas); a++) {
-		void *mem = claim_arena(test, arenas[a]);
-
-		cap = min_t(size_t, TALC_QUICK_BYTES, arenas[a] / 64);
-		/* 800 chunks of 32 sizes from 504 to 4600 bytes: ~2 MiB */
-		for (i = 0; i < N; i++) {
-			p[i] = talc_malloc(T(test), 496 + (i % 32) * 128);
-			KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	mem = claim_arena(test, 16 * SZ_1M);
+	/* each block between two used ones: a free never merges */
+	for (i = 0; i < ARRAY_SIZE(sizes); i++)
+		for (j = 0; j < N; j++) {
+			p[i][j] = talc_malloc(T(test), sizes[i]);
+			guard[i][j] = talc_malloc(T(test), 8);
+			KUNIT_ASSERT_NOT_NULL(test, p[i][j]);
+			KUNIT_ASSERT_NOT_NULL(test, guard[i][j]);
 		}
-		for (i = 0; i < N; i++)
-			talc_free(T(test), p[i]);
-		st = stats(test);
-		KUNIT_EXPECT_GE(test, st.quick_bytes + 4600, cap);
-		KUNIT_EXPECT_LT(test, st.quick_bytes, cap + 4608);
-		KUNIT_EXPECT_EQ(test, st.allocation_count, 0);
-		expect_consistent(test);
-		talc_flush(T(test));
-		KUNIT_EXPECT_EQ(test, talc_release(T(test), mem), 0);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		size_t chunk = ALIGN(sizes[i] + TALC_OVERHEAD, TALC_ALIGN);
+		size_t lo = talc_bin_min_size(talc_bin_of(chunk));
+
+		want += max_t(size_t, 1, TALC_QUICK_BIN_BYTES / lo);
+		for (j = 0; j < N; j++)
+			talc_free(T(test), p[i][j]);
 	}
+	st = stats(test);
+	/* 100 B: 18 of 20; 600 B: 3; 1000 B: 2; the others 1 each */
+	KUNIT_EXPECT_EQ(test, want, 18 + 3 + 2 + 1 + 1 + 1);
+	KUNIT_EXPECT_EQ(test, st.quick_chunks, want);
+	KUNIT_EXPECT_EQ(test, st.fragment_count,
+			want + ARRAY_SIZE(sizes) * N - want + 1);
+	expect_consistent(test);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++)
+		for (j = 0; j < N; j++)
+			talc_free(T(test), guard[i][j]);
+	talc_flush(T(test));
+	KUNIT_EXPECT_EQ(test, talc_release(T(test), mem), 0);
+
+	/* 512 KiB: 8 KiB may be parked, fewer than the lists would hold */
+	mem = claim_arena(test, SZ_512K);
+	cap = SZ_512K / 64;
+	for (i = 0; i < 8; i++)
+		for (j = 0; j < N; j++) {
+			p[i][j] = talc_malloc(T(test), 100 + 16 * i);
+			KUNIT_ASSERT_NOT_NULL(test, p[i][j]);
+			KUNIT_ASSERT_NOT_NULL(test, talc_malloc(T(test), 8));
+		}
+	for (i = 0; i < 8; i++)
+		for (j = 0; j < N; j++)
+			talc_free(T(test), p[i][j]);
+	st = stats(test);
+	KUNIT_EXPECT_GE(test, st.quick_bytes, cap);
+	KUNIT_EXPECT_LT(test, st.quick_bytes, cap + 240);
+	expect_consistent(test);
+	talc_flush(T(test));
+
 	/* poisoning: nothing is parked at all */
-	claim_arena(test, SZ_512K);
 	talc_set_poison(T(test), true);
-	for (i = 0; i < 8; i++)
-		p[i] = talc_malloc(T(test), 100);
-	for (i = 0; i < 8; i++)
-		talc_free(T(test), p[i]);
+	for (j = 0; j < 8; j++)
+		p[0][j] = talc_malloc(T(test), 100);
+	for (j = 0; j < 8; j++)
+		talc_free(T(test), p[0][j]);
 	KUNIT_EXPECT_EQ(test, stats(test).quick_chunks, 0);
 	KUNIT_EXPECT_EQ(test, stats(test).poison_errors, 0);
 	expect_consistent(test);

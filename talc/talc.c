@@ -728,23 +728,43 @@ static __always_inline void walk_moved(struct talc *t, const void *from,
 
 /* ---- the quick lists' bounds ---- */
 
-/* Chunks parked on quick list @b: quick_room[] counts down from the depth. */
+/*
+ * How many chunks quick list @b may hold: quick_depth, but no more than
+ * TALC_QUICK_BIN_BYTES worth (at least one).  Large parked chunks are what
+ * pins fragments; small ones are what makes the quick lists fast.
+ */
+static unsigned int quick_bin_depth(const struct talc *t, unsigned int b)
+{
+	size_t fit = TALC_QUICK_BIN_BYTES / talc_bin_min_size(b);
+
+	return min_t(size_t, t->quick_depth, max_t(size_t, fit, 1));
+}
+
+/* Every quick list empty: each may take its depth. */
+static void quick_rooms(struct talc *t)
+{
+	unsigned int b;
+
+	for (b = 0; b < TALC_QUICK_BINS; b++)
+		t->quick_room[b] = quick_bin_depth(t, b);
+}
+
+/* Chunks parked on quick list @b: quick_room[] counts down from its depth. */
 static __always_inline unsigned int quick_count(const struct talc *t,
 						unsigned int b)
 {
-	return t->quick_depth - t->quick_room[b];
+	return quick_bin_depth(t, b) - t->quick_room[b];
 }
 
 /*
  * Parked chunks pin fragments: they do not merge with their neighbours.
- * Besides quick_depth per bin, all of them together stay below
- * TALC_QUICK_BYTES or 1/64 of the claimed bytes, whichever is less; with
- * poisoning on, nothing is parked.
+ * Besides each list's depth, all of them together stay below 1/64 of the
+ * claimed bytes (this bites in small heaps only); with poisoning on,
+ * nothing is parked.
  */
 static void quick_cap_update(struct talc *t)
 {
-	t->quick_cap = t->poison ? 0 : min_t(size_t, TALC_QUICK_BYTES,
-					     t->claimed_bytes / 64);
+	t->quick_cap = t->poison ? 0 : t->claimed_bytes / 64;
 }
 
 /* ---- the hot region: free()'s shortcut past the index search ---- */
@@ -825,7 +845,7 @@ void talc_init(struct talc *t)
 	hot_forget(t);
 	t->scan_limit = TALC_DEFAULT_SCAN_LIMIT;
 	t->quick_depth = TALC_DEFAULT_QUICK_DEPTH;
-	memset(t->quick_room, TALC_DEFAULT_QUICK_DEPTH, sizeof(t->quick_room));
+	quick_rooms(t);
 }
 
 /**
@@ -880,7 +900,7 @@ int talc_set_quick_depth(struct talc *t, unsigned int depth)
 		return -EINVAL;
 	talc_flush(t);
 	t->quick_depth = depth;
-	memset(t->quick_room, depth, sizeof(t->quick_room));
+	quick_rooms(t);
 	return 0;
 }
 
@@ -1508,6 +1528,12 @@ static __always_inline void *try_alloc_plain(struct talc *t, size_t req,
 			scan_fit(t, bin_of(need), need, TALC_ALIGN);
 		if (!c)
 			return NULL;
+		if (need >= TALC_LINEAR_LIMIT && b != NO_BIN && c->next) {
+			struct talc_chunk *best = floor_fit(t, b, need);
+
+			if (best)
+				c = best;
+		}
 	}
 	return carve(t, c, (char *)c + TALC_OVERHEAD, need, req,
 		     HDR_ALIGN_WORD);

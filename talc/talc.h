@@ -64,15 +64,15 @@
  * Quick lists: freed chunks of the first TALC_QUICK_BINS bins (up to 4 KiB
  * payloads) are kept, uncoalesced, on a short LIFO list per bin and handed
  * out again to requests of exactly their size.  At most quick_depth per bin
- * (up to TALC_QUICK_DEPTH_MAX), and no more once TALC_QUICK_BYTES or 1/64
- * of the claimed bytes (the lesser) are parked; all of them are coalesced
- * before an allocation fails and before a region operation (see
- * talc_flush()).
+ * (up to TALC_QUICK_DEPTH_MAX) and TALC_QUICK_BIN_BYTES worth per bin (but
+ * one chunk always), and no more once 1/64 of the claimed bytes are parked;
+ * all of them are coalesced before an allocation fails and before a region
+ * operation (see talc_flush()).
  */
 #define TALC_QUICK_BINS		112
 #define TALC_DEFAULT_QUICK_DEPTH 8
 #define TALC_QUICK_DEPTH_MAX	255
-#define TALC_QUICK_BYTES	65536UL
+#define TALC_QUICK_BIN_BYTES	2048UL
 /* Byte written over freed payloads when poisoning is enabled. */
 #define TALC_POISON_BYTE	0x6b
 
