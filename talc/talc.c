@@ -1474,23 +1474,48 @@ static __always_inline void *carve(struct talc *t, struct talc_chunk *c,
 	return p;
 }
 
+/* Parked chunks an aligned request looks at for an aligned payload. */
+#define QUICK_ALIGN_SCAN	4
+
 /*
- * The head of the quick list for @need bytes if it is exactly that big and
- * its payload is @align-aligned, taken off the list; else NULL.
+ * The first of the first QUICK_ALIGN_SCAN chunks on the quick list at
+ * *@link whose payload is @align-aligned, or NULL; *@link is left
+ * pointing at the link to it.
+ */
+static struct talc_chunk *quick_find_aligned(struct talc_chunk ***link,
+					     size_t align)
+{
+	struct talc_chunk *c;
+	unsigned int n;
+
+	for (n = 0; n < QUICK_ALIGN_SCAN && (c = **link); n++) {
+		if (!(((uintptr_t)c + TALC_OVERHEAD) & (align - 1)))
+			return c;
+		*link = &c->next;
+	}
+	return NULL;
+}
+
+/*
+ * A chunk of exactly @need bytes from its quick list, taken off it: the
+ * head, or for an aligned request the first of the first few whose payload
+ * is @align-aligned; else NULL.
  */
 static __always_inline void *quick_pop(struct talc *t, size_t need, size_t req,
 				       size_t align)
 {
 	unsigned int b = bin_of(need);
-	struct talc_chunk *c;
+	struct talc_chunk *c, **link;
 
 	if (need >= TALC_QUICK_LIMIT)
 		return NULL;
-	c = t->quick[b];
-	if (!c || hdr_size(c->hdr) != need ||
-	    (align > TALC_ALIGN && ((uintptr_t)c + TALC_OVERHEAD) & (align - 1)))
+	link = &t->quick[b];
+	c = *link;
+	if (align > TALC_ALIGN)
+		c = quick_find_aligned(&link, align);
+	if (!c || hdr_size(c->hdr) != need)
 		return NULL;
-	t->quick[b] = c->next;
+	*link = c->next;
 	t->quick_room[b]++;
 	t->quick_bytes -= need;
 	if (align <= TALC_ALIGN)
