@@ -2259,6 +2259,46 @@ static void core_quick_byte_bound(struct kunit *test)
 	expect_consistent(test);
 }
 
+/* An aligned request takes an aligned parked chunk behind the list's head. */
+static void core_quick_aligned_pop(struct kunit *test)
+{
+	void *p[4], *aligned = NULL, *unaligned = NULL;
+	struct talc_block blk;
+	int i;
+
+	claim_arena(test, 8192);
+	talc_set_quick_depth(T(test), 8);
+	for (i = 0; i < 4; i++) {
+		p[i] = talc_malloc(T(test), 100);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		KUNIT_ASSERT_NOT_NULL(test, talc_malloc(T(test), 8));
+	}
+	/* 112 + 24 bytes apart: payloads alternate between 16k and 16k + 8 */
+	for (i = 0; i < 4; i++) {
+		if ((uintptr_t)p[i] % 16)
+			unaligned = p[i];
+		else
+			aligned = p[i];
+	}
+	KUNIT_ASSERT_NOT_NULL(test, aligned);
+	KUNIT_ASSERT_NOT_NULL(test, unaligned);
+	talc_free(T(test), aligned);
+	talc_free(T(test), unaligned);	/* the head, not 16-aligned */
+	KUNIT_EXPECT_EQ(test, stats(test).quick_chunks, 2);
+	KUNIT_EXPECT_PTR_EQ(test, talc_malloc_aligned(T(test), 100, 16), aligned);
+	KUNIT_EXPECT_EQ(test, stats(test).quick_chunks, 1);
+	KUNIT_EXPECT_PTR_EQ(test, talc_malloc(T(test), 100), unaligned);
+	KUNIT_EXPECT_EQ(test, stats(test).quick_chunks, 0);
+	/* the headers say what was asked for, not what was parked */
+	KUNIT_EXPECT_EQ(test, talc_block_info(T(test), aligned, &blk), 0);
+	KUNIT_EXPECT_EQ(test, blk.align, 16);
+	KUNIT_EXPECT_EQ(test, blk.usable, 104);
+	KUNIT_EXPECT_EQ(test, talc_block_info(T(test), unaligned, &blk), 0);
+	KUNIT_EXPECT_EQ(test, blk.align, TALC_ALIGN);
+	KUNIT_EXPECT_EQ(test, stats(test).allocated_bytes, 4 * 100 + 4 * 8);
+	expect_consistent(test);
+}
+
 /* Region operations see through parked chunks. */
 static void core_quick_region_ops(struct kunit *test)
 {
@@ -3335,6 +3375,7 @@ static struct kunit_case talc_core_cases[] = {
 	KUNIT_CASE(core_quick_depth_bound),
 	KUNIT_CASE(core_quick_flush_on_failure),
 	KUNIT_CASE(core_quick_byte_bound),
+	KUNIT_CASE(core_quick_aligned_pop),
 	KUNIT_CASE(core_quick_region_ops),
 	KUNIT_CASE(core_quick_poison_flush),
 	KUNIT_CASE(core_index_set),
