@@ -54,13 +54,15 @@
  *   size              chunk size in bytes, header included; 0: a sentinel
  *   slack             used chunks: usable bytes minus requested bytes, so
  *                     free() can account requested bytes without a size;
- *                     it never exceeds 31, and all ones (HDR_QUICK) marks a
- *                     chunk parked on a quick list
+ *                     it never exceeds 31 (so bit 45, HDR_SLACK_TOP, is
+ *                     clear), and all ones (HDR_QUICK) marks a chunk parked
+ *                     on a quick list
  *                     free chunks: bit 40 (HDR_POISONED) says the body holds
  *                     TALC_POISON_BYTE; bit 41 (HDR_IDLE) says the chunk
  *                     spans its whole region (the region is idle)
  *   align             used chunks: log2 of the requested alignment, so a
- *                     moving realloc keeps it; unused in free chunks
+ *                     moving realloc keeps it; all ones in parked chunks;
+ *                     unused in free chunks
  *   tag               drawn from the address of the struct talc: free()
  *                     trusts a word as a header only if it and the next
  *                     header both carry the tag, so a stray word in front of
@@ -71,8 +73,9 @@
  * index (two arrays in memory the owner provides, see talc_set_index(); a
  * few entries are built in), so finding the region of a pointer is a binary
  * search over a dense array and never touches the region heads.  free()
- * first tries the region it met last (the hot region, two words in struct
- * talc), which with one region, or frees that cluster, skips the search.  Regions
+ * first tries the region it met last (the hot region, three words in
+ * struct talc): with one region, or with frees that cluster, that skips
+ * the search and the validation costs three compares.  Regions
  * that hold no allocation are kept on an idle list (O(1) to maintain: a
  * region becomes idle when a free leaves one free chunk spanning it, and
  * stops being idle when that chunk, marked HDR_IDLE, is carved).
@@ -92,10 +95,13 @@
  * that bin's head.
  *
  * Quick lists.  free() parks a chunk of the first TALC_QUICK_BINS bins on a
- * LIFO list of its bin (at most quick_depth deep) instead of coalescing it;
- * it stays marked used (HDR_USED | HDR_QUICK), so its neighbours do not merge
- * with it, and malloc() hands it out again to a request of exactly its size
- * without touching the bins.  Parked chunks count as available memory.  They
+ * LIFO list of its bin instead of coalescing it: at most quick_depth deep,
+ * and at most TALC_QUICK_BIN_BYTES worth (one chunk always), because large
+ * parked chunks hold free space apart.  A parked chunk stays marked used
+ * (HDR_USED and all slack and align bits, HDR_PARKED), so its neighbours do
+ * not merge with it, and malloc() hands it out again to a request of exactly
+ * its size without touching the bins; a chunk freed right below one takes it
+ * off its list and merges it.  Parked chunks count as available memory.  They
  * are coalesced (talc_flush()) before an allocation fails, before a region is
  * truncated or released, and never when poisoning is on.
  *
@@ -778,7 +784,7 @@ static void quick_cap_update(struct talc *t)
  */
 static __always_inline void hot_forget(struct talc *t)
 {
-	/* no chunk address c has (c - ULONG_MAX) / 8 <= 0 */
+	/* hot_has() then accepts only c == ULONG_MAX, no chunk address */
 	t->hot_lo = ULONG_MAX;
 	t->hot_end = 0;
 	t->hot_words = 0;
@@ -887,7 +893,9 @@ void talc_set_poison(struct talc *t, bool on)
 /**
  * talc_set_quick_depth - bound the quick lists
  * @t: the allocator
- * @depth: chunks parked per bin at most, 0 to TALC_QUICK_DEPTH_MAX (0: off)
+ * @depth: chunks parked per bin at most, 0 to TALC_QUICK_DEPTH_MAX (0: off);
+ *	a list also holds no more than TALC_QUICK_BIN_BYTES worth (one chunk
+ *	at least)
  *
  * Parked chunks are coalesced first.
  *
