@@ -2202,7 +2202,8 @@ static size_t largest_free(const struct talc *t)
  *
  * Context: Serialised with every other call on @t.  Bounded: O(1) but for
  * looking at up to TALC_STATS_SCAN chunks of the top bin and of the top
- * quick list, and at the quick-list heads, for the largest free chunk.
+ * quick list, and at the quick-list heads, for the largest free chunk, and
+ * for counting the parked chunks (O(TALC_QUICK_BINS)).
  */
 void talc_get_stats(const struct talc *t, struct talc_stats *st)
 {
