@@ -599,6 +599,11 @@ static unsigned int talc_cache_refill(struct talc_heap *heap,
 		p = talc_malloc(&heap->core, size);
 		if (!p || WARN_ON_ONCE(talc_block_info(&heap->core, p, &b)))
 			break;
+		/* the core may hand out a larger chunk than asked for */
+		if (pcp->bytes + b.usable + TALC_OVERHEAD > limit) {
+			talc_free(&heap->core, p);
+			break;
+		}
 		TALC_CACHE_MARK(p) = talc_cache_mark(heap, p,
 						     b.usable + TALC_OVERHEAD,
 						     b.usable - b.requested);
@@ -657,9 +662,11 @@ static noinline void talc_cache_double_free(struct talc_heap *heap,
 /*
  * Free into this CPU's cache.  Return: true if the cache took @ptr, or
  * caught it as a double free; false if the heap must free it (a pointer
- * talc_block_peek() rejects, a large chunk, a full share).
+ * talc_block_peek() rejects, a large chunk, a full share).  *@marked says
+ * that @ptr still carries the cache's mark, which the heap clears in the
+ * hold that frees it: until then a second free finds it.
  */
-static bool talc_cache_free(struct talc_heap *heap, void *ptr)
+static bool talc_cache_free(struct talc_heap *heap, void *ptr, bool *marked)
 {
 	size_t csize, limit;
 	struct talc_block b;
@@ -698,8 +705,7 @@ static bool talc_cache_free(struct talc_heap *heap, void *ptr)
 		pcp->stat[TALC_CACHE_FREES]++;
 	}
 	local_unlock_irqrestore(&heap->pcp->lock, flags);
-	if (!ok)
-		WRITE_ONCE(TALC_CACHE_MARK(ptr), 0);
+	*marked = !ok;
 	if (unlikely(reclaim))
 		schedule_work(&heap->reclaim_work);
 	return ok;
@@ -1265,13 +1271,16 @@ EXPORT_SYMBOL_GPL(talc_heap_alloc_aligned);
 void talc_heap_free(struct talc_heap *heap, void *ptr)
 {
 	struct talc_hold hold;
-	bool reclaim;
+	bool reclaim, marked = false;
 
 	if (!heap || ZERO_OR_NULL_PTR(ptr) || talc_heap_in_nmi(heap))
 		return;
-	if (READ_ONCE(heap->cache_cpu_limit) && talc_cache_free(heap, ptr))
+	if (READ_ONCE(heap->cache_cpu_limit) &&
+	    talc_cache_free(heap, ptr, &marked))
 		return;
 	talc_heap_lock_sampled(heap, &hold);
+	if (marked)
+		WRITE_ONCE(TALC_CACHE_MARK(ptr), 0);
 	talc_free(&heap->core, ptr);
 	reclaim = talc_available_bytes(&heap->core) >= heap->reclaim_arm;
 	if (reclaim)
@@ -1281,6 +1290,40 @@ void talc_heap_free(struct talc_heap *heap, void *ptr)
 		schedule_work(&heap->reclaim_work);
 }
 EXPORT_SYMBOL_GPL(talc_heap_free);
+
+/*
+ * realloc of a block of the caches' sizes, without the heap's lock, much
+ * as krealloc() does with kmalloc's classes: a block that holds @size
+ * without wasting half of itself (and has natural_align's alignment for
+ * it, @nalign) stays; otherwise it moves (allocated from a cache, then the
+ * old one freed into it).
+ * Return: 1 if @ptr now holds @size; -ENOSPC if it must move (*@old
+ * filled); -EINVAL for a chunk a cache holds (a freed block: counted and
+ * reported as a double free); 0 if the heap must decide.
+ */
+static int talc_cache_realloc(struct talc_heap *heap, void *ptr, size_t size,
+			      size_t nalign, gfp_t gfp, struct talc_block *old)
+{
+	bool ok;
+
+	rcu_read_lock();
+	ok = talc_heap_peek(heap, ptr, old);
+	rcu_read_unlock();
+	if (!ok || old->usable > TALC_CACHE_MAX)
+		return 0;
+	if (unlikely(talc_cache_marked(heap, ptr,
+				       READ_ONCE(TALC_CACHE_MARK(ptr))))) {
+		talc_cache_double_free(heap, ptr);
+		return -EINVAL;
+	}
+	/* moves to a smaller class too, when it would waste half the block */
+	if (size > old->usable || size <= old->usable / 2 ||
+	    (nalign && !IS_ALIGNED((unsigned long)ptr, nalign)))
+		return -ENOSPC;
+	if (gfp & __GFP_ZERO)
+		memset((char *)ptr + size, 0, old->usable - size);
+	return 1;
+}
 
 /**
  * talc_heap_realloc() - resize memory
@@ -1293,7 +1336,10 @@ EXPORT_SYMBOL_GPL(talc_heap_free);
  *
  * krealloc() semantics: the block is resized in place when possible, else
  * moved (keeping its alignment) with its contents copied up to the smaller
- * of the old and new size.  The copy runs outside the heap's lock, and the
+ * of the old and new size.  With the per-CPU caches on, a block of up to
+ * TALC_CACHE_MAX bytes is handled much as krealloc() handles kmalloc's
+ * classes: it stays while it holds @size without wasting half of itself,
+ * and moves when it does not.  The copy runs outside the heap's lock, and the
  * old block is validated again when it is freed: a concurrent free of
  * @ptr (a caller's bug) shows as a bad free.  A bad @ptr is counted and
  * reported as by talc_heap_free().
@@ -1323,14 +1369,30 @@ void *talc_heap_realloc(struct talc_heap *heap, void *ptr, size_t size,
 		return talc_heap_reject_gfp(heap, gfp);
 	might_alloc(gfp);
 	nalign = talc_heap_natural(heap, size);
+	if (READ_ONCE(heap->cache_cpu_limit)) {
+		ret = talc_cache_realloc(heap, ptr, size, nalign, gfp, &old);
+		if (ret > 0)
+			return ptr;
+		if (ret == -EINVAL)
+			return NULL;
+		if (ret == -ENOSPC)
+			goto move;
+	}
 	talc_heap_lock_sampled(heap, &hold);
-	/* a chunk held by a cache was freed: a bad pointer, as a free chunk */
-	ret = talc_block_info(&heap->core, ptr, &old);
-	if (!ret && talc_cache_holds(heap, ptr))
-		ret = -EINVAL;
+	/*
+	 * A chunk held by a cache was freed: a bad pointer, as a free chunk.
+	 * With the caches off, none is held once talc_heap_set_cache() drained
+	 * them.
+	 */
+	ret = 0;
+	if (heap->cache_limit) {
+		ret = talc_block_info(&heap->core, ptr, &old);
+		if (!ret && talc_cache_holds(heap, ptr))
+			ret = -EINVAL;
+	}
 	/* in place only where natural_align's alignment already holds */
 	if (!ret && nalign && !IS_ALIGNED((unsigned long)ptr, nalign))
-		ret = -ENOSPC;
+		ret = talc_block_info(&heap->core, ptr, &old) ?: -ENOSPC;
 	else if (!ret)
 		ret = talc_resize(&heap->core, ptr, size, &old);
 	if (!ret && (gfp & __GFP_ZERO))
@@ -1346,7 +1408,8 @@ void *talc_heap_realloc(struct talc_heap *heap, void *ptr, size_t size,
 	}
 	if (ret != -ENOSPC)
 		return NULL;
-
+move:
+	keep = min(old.usable, size);
 	/*
 	 * A block served by a cache to an aligned request has the alignment
 	 * it happened to have, not one the core recorded: keep it too.
