@@ -1136,6 +1136,55 @@ static void talc_heap_reclaim_workfn(struct work_struct *work)
 /* ---- allocation API ---- */
 
 /*
+ * The memory-init policy (struct talc_heap.init_on_alloc, .init_on_free):
+ * TALC_INIT_KERNEL follows the kernel's init_on_alloc= and init_on_free=
+ * as SLUB does (want_init_on_alloc(), want_init_on_free()); TALC_INIT_ON
+ * and TALC_INIT_OFF override them for one heap.  __GFP_ZERO zeroes always.
+ */
+static __always_inline bool talc_heap_init_alloc(struct talc_heap *heap,
+						 gfp_t gfp)
+{
+	switch (READ_ONCE(heap->init_on_alloc)) {
+	case TALC_INIT_KERNEL:
+		return want_init_on_alloc(gfp);
+	case TALC_INIT_ON:
+		return true;
+	default:
+		return gfp & __GFP_ZERO;
+	}
+}
+
+static __always_inline bool talc_heap_init_free(struct talc_heap *heap)
+{
+	switch (READ_ONCE(heap->init_on_free)) {
+	case TALC_INIT_KERNEL:
+		return want_init_on_free();
+	case TALC_INIT_ON:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * init_on_free: zero a block being freed, outside the heap's lock, once it
+ * validates as a live allocation (talc_block_peek(); a bad pointer is left
+ * alone, for the free to report) and is not held by a cache (a double
+ * free must find the mark).  A cache then writes its two words into it.
+ */
+static noinline void talc_heap_wipe(struct talc_heap *heap, void *ptr)
+{
+	struct talc_block b;
+	bool ok;
+
+	rcu_read_lock();
+	ok = talc_heap_peek(heap, ptr, &b);
+	rcu_read_unlock();
+	if (ok && !talc_cache_marked(heap, ptr, READ_ONCE(TALC_CACHE_MARK(ptr))))
+		memset(ptr, 0, b.usable);
+}
+
+/*
  * kmalloc's guarantee, for heaps with natural_align: a power-of-two size up
  * to PAGE_SIZE is aligned to its size.  Return: that alignment, or 0.
  */
@@ -1162,6 +1211,8 @@ static void *talc_heap_do_alloc(struct talc_heap *heap, size_t size,
 	if (unlikely(gfp & TALC_GFP_REJECT))
 		return talc_heap_reject_gfp(heap, gfp);
 	might_alloc(gfp);
+	if (talc_heap_init_alloc(heap, gfp))
+		gfp |= __GFP_ZERO;
 	align = max(align, talc_heap_natural(heap, size));
 	cached = size <= TALC_CACHE_MAX && align <= TALC_CACHE_ALIGN_MAX &&
 		 is_power_of_2(align) && READ_ONCE(heap->cache_cpu_limit);
@@ -1275,6 +1326,8 @@ void talc_heap_free(struct talc_heap *heap, void *ptr)
 
 	if (!heap || ZERO_OR_NULL_PTR(ptr) || talc_heap_in_nmi(heap))
 		return;
+	if (talc_heap_init_free(heap))
+		talc_heap_wipe(heap, ptr);
 	if (READ_ONCE(heap->cache_cpu_limit) &&
 	    talc_cache_free(heap, ptr, &marked))
 		return;
@@ -1368,6 +1421,8 @@ void *talc_heap_realloc(struct talc_heap *heap, void *ptr, size_t size,
 	if (unlikely(gfp & TALC_GFP_REJECT))
 		return talc_heap_reject_gfp(heap, gfp);
 	might_alloc(gfp);
+	if (talc_heap_init_alloc(heap, gfp))
+		gfp |= __GFP_ZERO;
 	nalign = talc_heap_natural(heap, size);
 	if (READ_ONCE(heap->cache_cpu_limit)) {
 		ret = talc_cache_realloc(heap, ptr, size, nalign, gfp, &old);
@@ -1536,6 +1591,33 @@ const char *talc_heap_name(const struct talc_heap *heap)
 EXPORT_SYMBOL_GPL(talc_heap_name);
 
 /**
+ * talc_heap_set_init() - a heap's memory-init policy
+ * @heap: the heap
+ * @on_alloc: TALC_INIT_KERNEL (the default): zero allocations when the
+ *	kernel's init_on_alloc is on, as kmalloc() does; TALC_INIT_ON: always;
+ *	TALC_INIT_OFF: never (but for __GFP_ZERO)
+ * @on_free: the same for zeroing memory when it is freed (init_on_free)
+ *
+ * Debian's kernels turn init_on_alloc on by default: with TALC_INIT_KERNEL
+ * a driver moving from kmalloc() to a heap keeps that protection.  Also the
+ * debugfs tunables init_on_alloc and init_on_free.
+ *
+ * Context: Any context but NMI.
+ * Return: 0, or -EINVAL if @heap is NULL or a policy is not one of enum
+ * talc_init.
+ */
+int talc_heap_set_init(struct talc_heap *heap, enum talc_init on_alloc,
+		       enum talc_init on_free)
+{
+	if (!heap || on_alloc > TALC_INIT_KERNEL || on_free > TALC_INIT_KERNEL)
+		return -EINVAL;
+	WRITE_ONCE(heap->init_on_alloc, on_alloc);
+	WRITE_ONCE(heap->init_on_free, on_free);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(talc_heap_set_init);
+
+/**
  * talc_heap_set_natural_align() - kmalloc's alignment for a heap
  * @heap: the heap
  * @on: true: from now on a power-of-two size up to PAGE_SIZE is aligned to
@@ -1612,6 +1694,8 @@ void talc_heap_get_info(struct talc_heap *heap, struct talc_heap_info *info)
 	info->max_hold_site = heap->max_hold_site;
 	memcpy(info->stat, heap->stat, sizeof(info->stat));
 	info->cache_limit = heap->cache_limit;
+	info->init_on_alloc = heap->init_on_alloc;
+	info->init_on_free = heap->init_on_free;
 	talc_heap_unlock(heap, &hold);
 	info->refs = refcount_read(&heap->refs);
 	memset(&info->cache, 0, sizeof(info->cache));
@@ -1902,6 +1986,8 @@ static struct talc_heap *talc_heap_new(const char *name, size_t size,
 	heap->cache_limit = min_t(size_t, size / TALC_CACHE_HEAP_SHARE,
 				  TALC_CACHE_CPU_DEFAULT * num_possible_cpus());
 	heap->cache_cpu_limit = heap->cache_limit / num_possible_cpus();
+	heap->init_on_alloc = TALC_INIT_KERNEL;
+	heap->init_on_free = TALC_INIT_KERNEL;
 	return heap;
 }
 
