@@ -220,6 +220,17 @@ static void tc_clear_bit(struct talc *t, unsigned int bin)
 }
 
 /* An empty bin near @bin (same bitmap word when possible). */
+/* Chunks on quick list @bin (word 1 of a parked chunk links the next). */
+static unsigned int tc_quick_len(const struct talc *t, unsigned int bin)
+{
+	const unsigned long *w = (const unsigned long *)t->quick[bin];
+	unsigned int n = 0;
+
+	for (; w; w = (const unsigned long *)w[1])
+		n++;
+	return n;
+}
+
 static unsigned int tc_empty_bin(struct kunit *test, const struct talc *t,
 				 unsigned int bin)
 {
@@ -256,7 +267,6 @@ enum tc_kind {
 	TC_QUICK_UNLISTED,
 	TC_QUICK_COUNT,
 	TC_QUICK_MARK,
-	TC_QUICK_CHUNKS,
 	TC_QUICK_BYTES,
 	TC_PER_SIZE,
 	/* the rest (run once) */
@@ -291,7 +301,7 @@ enum tc_kind {
 #define TC_MSG_BIT	"bitmap bit of a free chunk's bin is clear"
 #define TC_MSG_SUMMARY	"summary bit disagrees with its bitmap word"
 #define TC_MSG_QLOOP	"more chunks on a quick list than its count (list loop?)"
-#define TC_MSG_QSUM	"quick lists do not hold exactly the parked chunks"
+#define TC_MSG_QSUM	"quick lists do not hold exactly the parked bytes"
 #define TC_MSG_INDEX	"region index out of order or out of bounds"
 #define TC_MSG_IDLE	"idle mark disagrees with the region"
 #define TC_MSG_IDLE_N	"idle region count disagrees with the regions"
@@ -335,8 +345,7 @@ static const struct tc_kind_desc {
 	[TC_QUICK_MARK] = { "parked mark cleared",
 			    "quick list holds something that is not a parked chunk",
 			    true },
-	[TC_QUICK_CHUNKS] = { "quick_chunks", TC_MSG_QSUM, true },
-	[TC_QUICK_BYTES] = { "quick_bytes", TC_MSG_FREE_N, false },
+	[TC_QUICK_BYTES] = { "quick_bytes", TC_MSG_QSUM, true },
 	[TC_USED_HDR_SIZE] = { "used header size", TC_MSG_TAG, true },
 	[TC_USED_HDR_TAG] = { "used header tag", TC_MSG_TAG, true },
 	[TC_USED_HDR_FREE] = { "used header used bit", TC_MSG_FLAGS, true },
@@ -426,7 +435,7 @@ static void tc_corrupt(struct kunit *test, struct tc_env *e,
 	unsigned long *bw = tc_word(e->b);		/* hdr, next, prev */
 	unsigned long *above = tc_word(e->b + e->bsize);
 	unsigned long *ua = tc_word(e->a - TALC_OVERHEAD);
-	unsigned int bin = talc_bin_of(e->bsize), other;
+	unsigned int bin = talc_bin_of(e->bsize), other, n;
 	struct tc_region *r = tc_region(test, t, e->buf);
 	struct tc_region *r2 = tc_region(test, t, e->buf2);
 	size_t k = tc_slot(test, t, e->buf);
@@ -488,23 +497,22 @@ static void tc_corrupt(struct kunit *test, struct tc_env *e,
 	case TC_QUICK_WRONG_LIST:
 		other = bin ? bin - 1 : bin + 1;
 		KUNIT_ASSERT_NULL(test, t->quick[other]);
+		/* the list and its count move: quick_room[] counts down */
+		n = tc_quick_len(t, bin);
 		t->quick[other] = t->quick[bin];
 		t->quick[bin] = NULL;
-		t->quick_count[other] = t->quick_count[bin];
-		t->quick_count[bin] = 0;
+		t->quick_room[other] -= n;
+		t->quick_room[bin] += n;
 		break;
 	case TC_QUICK_UNLISTED:
+		t->quick_room[bin] += tc_quick_len(t, bin);
 		t->quick[bin] = NULL;
-		t->quick_count[bin] = 0;
 		break;
 	case TC_QUICK_COUNT:
-		t->quick_count[bin]++;
+		t->quick_room[bin]--;
 		break;
 	case TC_QUICK_MARK:
 		bw[0] &= ~TC_HDR_SLACK;
-		break;
-	case TC_QUICK_CHUNKS:
-		t->quick_chunks++;
 		break;
 	case TC_QUICK_BYTES:
 		t->quick_bytes += TALC_ALIGN;
@@ -578,7 +586,7 @@ static void tc_corrupt(struct kunit *test, struct tc_env *e,
 		t->fragment_count++;
 		break;
 	case TC_CNT_ALLOCATIONS:
-		t->allocation_count--;
+		t->total_free_count++;
 		break;
 	case TC_CNT_ALLOCATED:
 		t->allocated_bytes++;

@@ -490,7 +490,115 @@ static void core_release(struct kunit *test)
 	expect_consistent(test);
 }
 
+/*
+ * free() trusts the region it met last without searching the index: a
+ * region that goes away or shrinks must not be trusted any more, even if
+ * its old memory still holds words that look like a live chunk.
+ */
+static void core_hot_region_forgotten(struct kunit *test)
+{
+	char *b = kunit_kzalloc(test, 16384, GFP_KERNEL);
+	unsigned long saved[2], *hdr, *nhdr;
+	void *filler, *spacer, *p;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	/* released: a pointer into the old region is outside every region */
+	KUNIT_ASSERT_EQ(test, talc_claim(T(test), b, 8192), 0);
+	p = talc_malloc(T(test), 64);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	hdr = (unsigned long *)p - 1;
+	nhdr = (unsigned long *)((char *)p + talc_usable_size(T(test), p));
+	saved[0] = *hdr;
+	saved[1] = *nhdr;
+	KUNIT_EXPECT_EQ(test, talc_free(T(test), p), 0);	/* b is hot */
+	KUNIT_ASSERT_EQ(test, talc_release(T(test), b), 0);
+	*hdr = saved[0];
+	*nhdr = saved[1];
+	KUNIT_EXPECT_EQ(test, talc_free(T(test), p), -EINVAL);
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_FREE_OUTSIDE), 1);
+
+	/* truncated: a pointer above the new end is outside too */
+	memset(b, 0, 16384);
+	KUNIT_ASSERT_EQ(test, talc_claim(T(test), b, 16384), 0);
+	filler = talc_malloc(T(test), 8000);
+	spacer = talc_malloc(T(test), 200);
+	p = talc_malloc(T(test), 64);
+	KUNIT_ASSERT_NOT_NULL(test, filler);
+	KUNIT_ASSERT_NOT_NULL(test, spacer);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, talc_free(T(test), spacer), 0);
+	hdr = (unsigned long *)p - 1;
+	nhdr = (unsigned long *)((char *)p + talc_usable_size(T(test), p));
+	saved[0] = *hdr;
+	saved[1] = *nhdr;
+	KUNIT_EXPECT_EQ(test, talc_free(T(test), p), 0);
+	/* the new sentinel is the spacer's old header, 208 bytes below p's */
+	KUNIT_ASSERT_EQ(test, talc_truncate(T(test), b,
+					    (char *)spacer - b), 0);
+	*hdr = saved[0];
+	*nhdr = saved[1];
+	KUNIT_EXPECT_EQ(test, talc_free(T(test), p), -EINVAL);
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_FREE_OUTSIDE), 2);
+	KUNIT_EXPECT_EQ(test, stats(test).allocation_count, 1);
+	KUNIT_EXPECT_EQ(test, talc_free(T(test), filler), 0);
+	KUNIT_EXPECT_EQ(test, stats(test).allocation_count, 0);
+	KUNIT_EXPECT_EQ(test, stats(test).bad_frees, 2);
+	expect_consistent(test);
+}
+
+/* Frees alternate between regions: each one is found, none is misread. */
+static void core_hot_region_switch(struct kunit *test)
+{
+	char *mem[3];
+	void *p[3], *q[3];
+	int i, j;
+
+	for (i = 0; i < 3; i++)
+		mem[i] = claim_arena(test, 4096);
+	/* 3000 bytes fit once in a region: one block in each */
+	for (i = 0; i < 3; i++) {
+		p[i] = talc_malloc(T(test), 3000);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		q[i] = talc_malloc(T(test), 500);
+		KUNIT_ASSERT_NOT_NULL(test, q[i]);
+	}
+	for (i = 0; i < 3; i++) {
+		int in = 0;
+
+		for (j = 0; j < 3; j++)
+			in += (char *)p[j] > mem[i] && (char *)p[j] < mem[i] + 4096;
+		KUNIT_ASSERT_EQ(test, in, 1);
+	}
+	for (i = 0; i < 3; i++) {
+		KUNIT_EXPECT_EQ(test, talc_free(T(test), p[i]), 0);
+		/* right after, in the region just made hot: refused */
+		KUNIT_EXPECT_EQ(test, talc_free(T(test), p[i]), -EINVAL);
+		KUNIT_EXPECT_EQ(test, talc_free(T(test), (char *)q[i] + 8),
+				-EINVAL);
+	}
+	for (i = 2; i >= 0; i--)
+		KUNIT_EXPECT_EQ(test, talc_free(T(test), q[i]), 0);
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_FREE_DOUBLE), 3);
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_FREE_INVALID), 3);
+	KUNIT_EXPECT_EQ(test, stats(test).allocation_count, 0);
+	KUNIT_EXPECT_EQ(test, stats(test).idle_regions, 3);
+	expect_consistent(test);
+}
+
 /* ---- bins ---- */
+
+/* talc_bin_of() of every chunk size the lookup table covers, and beyond. */
+static void core_bin_of_table(struct kunit *test)
+{
+	unsigned int b = 0;
+	size_t s;
+
+	for (s = TALC_MIN_CHUNK; s < 8192; s += TALC_ALIGN) {
+		while (b + 1 < TALC_BIN_COUNT && talc_bin_min_size(b + 1) <= s)
+			b++;
+		KUNIT_ASSERT_EQ_MSG(test, talc_bin_of(s), b, "size %zu", s);
+	}
+}
 
 static void core_bin_boundaries(struct kunit *test)
 {
@@ -2061,24 +2169,149 @@ static void core_quick_depth_bound(struct kunit *test)
 /* Parked chunks are coalesced before an allocation would fail. */
 static void core_quick_flush_on_failure(struct kunit *test)
 {
-	void *p[64];
-	int i, n = 0;
+	/* 1 MiB: 16 KiB may be parked; 64 chunks of 8 sizes, 8 a list */
+	size_t max = SZ_1M / 112;
+	void **p = kunit_kzalloc(test, max * sizeof(*p), GFP_KERNEL);
+	size_t i, n = 0;
+	u64 failed;
 
-	claim_arena(test, 8192);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	claim_arena(test, SZ_1M);
 	talc_set_quick_depth(T(test), 64);
-	while (n < 64 && (p[n] = talc_malloc(T(test), 100)))
+	/* fill the region, then free 64 neighbours: nothing else is free */
+	while (n < max && (p[n] = talc_malloc(T(test), 100 + 8 * (n % 8))))
 		n++;
-	for (i = 0; i < n; i++)
-		talc_free(T(test), p[i]);
-	KUNIT_EXPECT_EQ(test, stats(test).quick_chunks, n);
-	p[0] = talc_malloc(T(test), 4000);
-	KUNIT_EXPECT_NOT_NULL(test, p[0]);
+	KUNIT_ASSERT_LT(test, n, max);
+	failed = stats(test).failed_allocations;
+	for (i = 0; i < 64; i++)
+		talc_free(T(test), p[n / 2 + i]);
+	KUNIT_EXPECT_EQ(test, stats(test).quick_chunks, 64);
+	KUNIT_EXPECT_LT(test, stats(test).largest_free_chunk, 4000);
+	p[n / 2] = talc_malloc(T(test), 4000);
+	KUNIT_EXPECT_NOT_NULL(test, p[n / 2]);
 	KUNIT_EXPECT_EQ(test, stats(test).quick_chunks, 0);
-	KUNIT_EXPECT_EQ(test, stats(test).failed_allocations, 0);
+	KUNIT_EXPECT_EQ(test, stats(test).failed_allocations, failed);
 	expect_consistent(test);
-	talc_free(T(test), p[0]);
+	for (i = 0; i < n; i++)
+		if (i <= n / 2 || i >= n / 2 + 64)
+			talc_free(T(test), p[i]);
 	talc_flush(T(test));
 	KUNIT_EXPECT_EQ(test, stats(test).fragment_count, 1);
+}
+
+/*
+ * A quick list holds quick_depth chunks, but no more than
+ * TALC_QUICK_BIN_BYTES worth (one at least); all of them together stay
+ * below 1/64 of the claimed bytes (plus the chunk that crossed the line).
+ * What is not parked is coalesced at once.
+ */
+static void core_quick_byte_bound(struct kunit *test)
+{
+	static const size_t sizes[] = { 100, 600, 1000, 1500, 3000, 4000 };
+	enum { N = 20 };
+	void *p[8][N], *guard[8][N];
+	size_t i, j, want = 0, cap;
+	struct talc_stats st;
+	void *mem;
+
+	talc_set_quick_depth(T(test), TALC_QUICK_DEPTH_MAX);
+	mem = claim_arena(test, 2 * SZ_1M);	/* 32 KiB may be parked */
+	/* each block between two used ones: a free never merges */
+	for (i = 0; i < ARRAY_SIZE(sizes); i++)
+		for (j = 0; j < N; j++) {
+			p[i][j] = talc_malloc(T(test), sizes[i]);
+			guard[i][j] = talc_malloc(T(test), 8);
+			KUNIT_ASSERT_NOT_NULL(test, p[i][j]);
+			KUNIT_ASSERT_NOT_NULL(test, guard[i][j]);
+		}
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		size_t chunk = ALIGN(sizes[i] + TALC_OVERHEAD, TALC_ALIGN);
+		size_t lo = talc_bin_min_size(talc_bin_of(chunk));
+
+		want += max_t(size_t, 1, TALC_QUICK_BIN_BYTES / lo);
+		for (j = 0; j < N; j++)
+			talc_free(T(test), p[i][j]);
+	}
+	st = stats(test);
+	/* 100 B: 18 of 20; 600 B: 3; 1000 B: 2; the others 1 each */
+	KUNIT_EXPECT_EQ(test, want, 18 + 3 + 2 + 1 + 1 + 1);
+	KUNIT_EXPECT_EQ(test, st.quick_chunks, want);
+	KUNIT_EXPECT_EQ(test, st.fragment_count,
+			want + ARRAY_SIZE(sizes) * N - want + 1);
+	expect_consistent(test);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++)
+		for (j = 0; j < N; j++)
+			talc_free(T(test), guard[i][j]);
+	talc_flush(T(test));
+	KUNIT_EXPECT_EQ(test, talc_release(T(test), mem), 0);
+
+	/* 512 KiB: 8 KiB may be parked, fewer than the lists would hold */
+	mem = claim_arena(test, SZ_512K);
+	cap = SZ_512K / 64;
+	for (i = 0; i < 8; i++)
+		for (j = 0; j < N; j++) {
+			p[i][j] = talc_malloc(T(test), 100 + 16 * i);
+			KUNIT_ASSERT_NOT_NULL(test, p[i][j]);
+			KUNIT_ASSERT_NOT_NULL(test, talc_malloc(T(test), 8));
+		}
+	for (i = 0; i < 8; i++)
+		for (j = 0; j < N; j++)
+			talc_free(T(test), p[i][j]);
+	st = stats(test);
+	KUNIT_EXPECT_GE(test, st.quick_bytes, cap);
+	KUNIT_EXPECT_LT(test, st.quick_bytes, cap + 240);
+	expect_consistent(test);
+	talc_flush(T(test));
+
+	/* poisoning: nothing is parked at all */
+	talc_set_poison(T(test), true);
+	for (j = 0; j < 8; j++)
+		p[0][j] = talc_malloc(T(test), 100);
+	for (j = 0; j < 8; j++)
+		talc_free(T(test), p[0][j]);
+	KUNIT_EXPECT_EQ(test, stats(test).quick_chunks, 0);
+	KUNIT_EXPECT_EQ(test, stats(test).poison_errors, 0);
+	expect_consistent(test);
+}
+
+/* An aligned request takes an aligned parked chunk behind the list's head. */
+static void core_quick_aligned_pop(struct kunit *test)
+{
+	void *p[4], *aligned = NULL, *unaligned = NULL;
+	struct talc_block blk;
+	int i;
+
+	claim_arena(test, 8192);
+	talc_set_quick_depth(T(test), 8);
+	for (i = 0; i < 4; i++) {
+		p[i] = talc_malloc(T(test), 100);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		KUNIT_ASSERT_NOT_NULL(test, talc_malloc(T(test), 8));
+	}
+	/* 112 + 24 bytes apart: payloads alternate between 16k and 16k + 8 */
+	for (i = 0; i < 4; i++) {
+		if ((uintptr_t)p[i] % 16)
+			unaligned = p[i];
+		else
+			aligned = p[i];
+	}
+	KUNIT_ASSERT_NOT_NULL(test, aligned);
+	KUNIT_ASSERT_NOT_NULL(test, unaligned);
+	talc_free(T(test), aligned);
+	talc_free(T(test), unaligned);	/* the head, not 16-aligned */
+	KUNIT_EXPECT_EQ(test, stats(test).quick_chunks, 2);
+	KUNIT_EXPECT_PTR_EQ(test, talc_malloc_aligned(T(test), 100, 16), aligned);
+	KUNIT_EXPECT_EQ(test, stats(test).quick_chunks, 1);
+	KUNIT_EXPECT_PTR_EQ(test, talc_malloc(T(test), 100), unaligned);
+	KUNIT_EXPECT_EQ(test, stats(test).quick_chunks, 0);
+	/* the headers say what was asked for, not what was parked */
+	KUNIT_EXPECT_EQ(test, talc_block_info(T(test), aligned, &blk), 0);
+	KUNIT_EXPECT_EQ(test, blk.align, 16);
+	KUNIT_EXPECT_EQ(test, blk.usable, 104);
+	KUNIT_EXPECT_EQ(test, talc_block_info(T(test), unaligned, &blk), 0);
+	KUNIT_EXPECT_EQ(test, blk.align, TALC_ALIGN);
+	KUNIT_EXPECT_EQ(test, stats(test).allocated_bytes, 4 * 100 + 4 * 8);
+	expect_consistent(test);
 }
 
 /* Region operations see through parked chunks. */
@@ -3114,6 +3347,9 @@ static struct kunit_case talc_core_cases[] = {
 	KUNIT_CASE(core_extend),
 	KUNIT_CASE(core_truncate),
 	KUNIT_CASE(core_release),
+	KUNIT_CASE(core_hot_region_forgotten),
+	KUNIT_CASE(core_hot_region_switch),
+	KUNIT_CASE(core_bin_of_table),
 	KUNIT_CASE(core_bin_boundaries),
 	KUNIT_CASE(core_bin_stats),
 	KUNIT_CASE_PARAM(core_malloc_size, boundary_gen_params),
@@ -3153,6 +3389,8 @@ static struct kunit_case talc_core_cases[] = {
 	KUNIT_CASE(core_quick_reuse),
 	KUNIT_CASE(core_quick_depth_bound),
 	KUNIT_CASE(core_quick_flush_on_failure),
+	KUNIT_CASE(core_quick_byte_bound),
+	KUNIT_CASE(core_quick_aligned_pop),
 	KUNIT_CASE(core_quick_region_ops),
 	KUNIT_CASE(core_quick_poison_flush),
 	KUNIT_CASE(core_index_set),

@@ -2526,6 +2526,80 @@ static void talc_heap_cache_align_test(struct kunit *test)
 	kt_destroy(test, h);
 }
 
+/*
+ * The memory-init policy: with init_on_alloc on (or following a kernel
+ * that has it on) a block comes zeroed although the chunk it reuses was
+ * dirty; off, the dirt stays (the cache hands the same chunk back, LIFO);
+ * with init_on_free on, a freed block is zero but for the cache's two
+ * words (a cached chunk) or the core's links and footer (a free one).
+ */
+static void talc_heap_init_policy_test(struct kunit *test)
+{
+	static const enum talc_init pol[] = {
+		TALC_INIT_OFF, TALC_INIT_ON, TALC_INIT_KERNEL,
+	};
+	struct talc_heap *h = kt_create(test, "kt_init", SZ_1M, SZ_1M);
+	size_t n, big = 20000;
+	unsigned int i;
+	bool zero, want;
+	char *p, *q;
+
+	KUNIT_EXPECT_EQ(test, kt_info(h).init_on_alloc, (u32)TALC_INIT_KERNEL);
+	KUNIT_EXPECT_EQ(test, kt_info(h).init_on_free, (u32)TALC_INIT_KERNEL);
+	KUNIT_EXPECT_EQ(test, talc_heap_set_init(h, 3, TALC_INIT_OFF), -EINVAL);
+	for (i = 0; i < ARRAY_SIZE(pol); i++) {
+		KUNIT_ASSERT_EQ(test, talc_heap_set_init(h, pol[i],
+							 TALC_INIT_OFF), 0);
+		p = talc_heap_alloc(h, 200, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		n = talc_heap_usable_size(h, p);
+		memset(p, 0xa5, n);
+		talc_heap_free(h, p);
+		q = talc_heap_alloc(h, 200, GFP_KERNEL);
+		KUNIT_ASSERT_PTR_EQ(test, q, p);
+		zero = !memchr_inv(q, 0, n);
+		want = pol[i] == TALC_INIT_ON ||
+		       (pol[i] == TALC_INIT_KERNEL && want_init_on_alloc(GFP_KERNEL));
+		KUNIT_EXPECT_EQ_MSG(test, zero, want, "policy %d", pol[i]);
+		if (!want)
+			KUNIT_EXPECT_NULL(test, memchr_inv(q + 16, 0xa5, n - 16));
+		talc_heap_free(h, q);
+		/* __GFP_ZERO zeroes whatever the policy */
+		q = talc_heap_alloc(h, 200, GFP_KERNEL | __GFP_ZERO);
+		KUNIT_ASSERT_NOT_NULL(test, q);
+		KUNIT_EXPECT_NULL(test, memchr_inv(q, 0, n));
+		/* growing realloc: the bytes past the old block too */
+		memset(q, 0x5a, n);
+		p = talc_heap_realloc(h, q, 3000, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		KUNIT_EXPECT_NULL(test, memchr_inv(p, 0x5a, 200));
+		if (want)
+			KUNIT_EXPECT_NULL(test, memchr_inv(p + n, 0,
+							   talc_heap_usable_size(h, p) - n));
+		talc_heap_free(h, p);
+	}
+
+	KUNIT_ASSERT_EQ(test, talc_heap_set_init(h, TALC_INIT_OFF,
+						 TALC_INIT_ON), 0);
+	p = talc_heap_alloc(h, 200, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	n = talc_heap_usable_size(h, p);
+	memset(p, 0xa5, n);
+	talc_heap_free(h, p);
+	/* cached: zero but for the link and the mark */
+	KUNIT_EXPECT_NULL(test, memchr_inv(p + 16, 0, n - 16));
+	p = talc_heap_alloc(h, big, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	n = talc_heap_usable_size(h, p);
+	memset(p, 0xa5, n);
+	talc_heap_free(h, p);
+	/* the core's: zero but for its links (at the front) and footer */
+	KUNIT_EXPECT_NULL(test, memchr_inv(p + 64, 0, n - 128));
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)0);
+	kt_check(test, h);
+	kt_destroy(test, h);
+}
+
 static struct kunit_case talc_heap_test_cases[] = {
 	KUNIT_CASE(talc_heap_create_destroy_test),
 	KUNIT_CASE_PARAM(talc_heap_create_invalid_test,
@@ -2570,6 +2644,7 @@ static struct kunit_case talc_heap_test_cases[] = {
 	KUNIT_CASE(talc_heap_cache_off_test),
 	KUNIT_CASE(talc_heap_cache_fail_drain_test),
 	KUNIT_CASE(talc_heap_cache_align_test),
+	KUNIT_CASE(talc_heap_init_policy_test),
 	{}
 };
 

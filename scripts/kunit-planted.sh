@@ -110,7 +110,7 @@ run_plant shift talc/talc.c \
 # The per-CPU caches (issue 9).
 # shellcheck disable=SC2016
 run_plant cache-double talc/talc_heap.c \
-	's|talc_cache_marked\(heap, ptr, w\) \|\||0 \|\||' \
+	's#talc_cache_marked\(heap, ptr, w\) \|\|#0 ||#' \
 	default
 # shellcheck disable=SC2016
 run_plant cache-hysteresis talc/talc_heap.c \

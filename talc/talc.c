@@ -54,13 +54,15 @@
  *   size              chunk size in bytes, header included; 0: a sentinel
  *   slack             used chunks: usable bytes minus requested bytes, so
  *                     free() can account requested bytes without a size;
- *                     it never exceeds 31, and all ones (HDR_QUICK) marks a
- *                     chunk parked on a quick list
+ *                     it never exceeds 31 (so bit 45, HDR_SLACK_TOP, is
+ *                     clear), and all ones (HDR_QUICK) marks a chunk parked
+ *                     on a quick list
  *                     free chunks: bit 40 (HDR_POISONED) says the body holds
  *                     TALC_POISON_BYTE; bit 41 (HDR_IDLE) says the chunk
  *                     spans its whole region (the region is idle)
  *   align             used chunks: log2 of the requested alignment, so a
- *                     moving realloc keeps it; unused in free chunks
+ *                     moving realloc keeps it; all ones in parked chunks;
+ *                     unused in free chunks
  *   tag               drawn from the address of the struct talc: free()
  *                     trusts a word as a header only if it and the next
  *                     header both carry the tag, so a stray word in front of
@@ -70,7 +72,10 @@
  * Regions.  Each region's first-chunk and sentinel addresses sit in a sorted
  * index (two arrays in memory the owner provides, see talc_set_index(); a
  * few entries are built in), so finding the region of a pointer is a binary
- * search over a dense array and never touches the region heads.  Regions
+ * search over a dense array and never touches the region heads.  free()
+ * first tries the region it met last (the hot region, three words in
+ * struct talc): with one region, or with frees that cluster, that skips
+ * the search and the validation costs three compares.  Regions
  * that hold no allocation are kept on an idle list (O(1) to maintain: a
  * region becomes idle when a free leaves one free chunk spanning it, and
  * stops being idle when that chunk, marked HDR_IDLE, is carved).
@@ -90,10 +95,13 @@
  * that bin's head.
  *
  * Quick lists.  free() parks a chunk of the first TALC_QUICK_BINS bins on a
- * LIFO list of its bin (at most quick_depth deep) instead of coalescing it;
- * it stays marked used (HDR_USED | HDR_QUICK), so its neighbours do not merge
- * with it, and malloc() hands it out again to a request of exactly its size
- * without touching the bins.  Parked chunks count as available memory.  They
+ * LIFO list of its bin instead of coalescing it: at most quick_depth deep,
+ * and at most TALC_QUICK_BIN_BYTES worth (one chunk always), because large
+ * parked chunks hold free space apart.  A parked chunk stays marked used
+ * (HDR_USED and all slack and align bits, HDR_PARKED), so its neighbours do
+ * not merge with it, and malloc() hands it out again to a request of exactly
+ * its size without touching the bins; a chunk freed right below one takes it
+ * off its list and merges it.  Parked chunks count as available memory.  They
  * are coalesced (talc_flush()) before an allocation fails, before a region is
  * truncated or released, and never when poisoning is on.
  *
@@ -131,8 +139,12 @@
 #define HDR_POISONED	BIT(HDR_SLACK_SHIFT)
 #define HDR_IDLE	BIT(HDR_SLACK_SHIFT + 1)
 #define HDR_QUICK	HDR_SLACK
+/* The top bit of the slack: never set in a used chunk that is not parked. */
+#define HDR_SLACK_TOP	BIT(45)
 #define HDR_TAG_SHIFT	51
 #define HDR_TAG		GENMASK(63, HDR_TAG_SHIFT)
+/* A parked chunk's slack and align fields: all ones. */
+#define HDR_PARKED	(HDR_QUICK | HDR_ALIGN)
 /* The align field of a plain (TALC_ALIGN) allocation. */
 #define HDR_ALIGN_WORD	((unsigned long)ilog2(TALC_ALIGN) << HDR_ALIGN_SHIFT)
 
@@ -160,7 +172,8 @@ static_assert(TALC_BITMAP_WORDS <= BITS_PER_LONG);
 static_assert(TALC_LINEAR_BINS + 3 * TALC_SUBBINS + 3 == TALC_QUICK_BINS);
 static_assert(TALC_QUICK_LIMIT == 19UL << 8);
 /* The largest slack (a 1-byte request plus an absorbed 16-byte tail). */
-static_assert(TALC_MIN_CHUNK - TALC_OVERHEAD - 1 + 16 < (HDR_QUICK >> HDR_SLACK_SHIFT));
+static_assert(TALC_MIN_CHUNK - TALC_OVERHEAD - 1 + 16 < (HDR_SLACK_TOP >> HDR_SLACK_SHIFT));
+static_assert((HDR_SLACK_TOP & HDR_SLACK) && HDR_SLACK_TOP > (HDR_SLACK & ~HDR_SLACK_TOP));
 static_assert(TALC_QUICK_DEPTH_MAX <= U8_MAX);
 
 /**
@@ -288,12 +301,64 @@ static void report(const struct talc *t, enum talc_event ev, const void *addr,
 
 /* ---- bins and the bitmap ---- */
 
+/*
+ * The bin of every chunk size below TALC_QUICK_LIMIT, by size / 8 (the
+ * comments give the size of each row's first entry): one load instead of
+ * a branch and a bit scan on the hot paths (quick lists, small frees).
+ * Entries 0-2 (no chunk is that small) say bin 0.  It is bin_of()'s
+ * formula below, tabulated; KUnit's core_bin_of_table checks every entry.
+ */
+static const u8 small_bin[TALC_QUICK_LIMIT / TALC_ALIGN] = {
+	/*    0 */ 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+	/*  128 */ 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28,
+	/*  256 */ 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44,
+	/*  384 */ 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60,
+	/*  512 */ 61, 61, 61, 61, 62, 62, 62, 62, 63, 63, 63, 63, 64, 64, 64, 64,
+	/*  640 */ 65, 65, 65, 65, 66, 66, 66, 66, 67, 67, 67, 67, 68, 68, 68, 68,
+	/*  768 */ 69, 69, 69, 69, 70, 70, 70, 70, 71, 71, 71, 71, 72, 72, 72, 72,
+	/*  896 */ 73, 73, 73, 73, 74, 74, 74, 74, 75, 75, 75, 75, 76, 76, 76, 76,
+	/* 1024 */ 77, 77, 77, 77, 77, 77, 77, 77, 78, 78, 78, 78, 78, 78, 78, 78,
+	/* 1152 */ 79, 79, 79, 79, 79, 79, 79, 79, 80, 80, 80, 80, 80, 80, 80, 80,
+	/* 1280 */ 81, 81, 81, 81, 81, 81, 81, 81, 82, 82, 82, 82, 82, 82, 82, 82,
+	/* 1408 */ 83, 83, 83, 83, 83, 83, 83, 83, 84, 84, 84, 84, 84, 84, 84, 84,
+	/* 1536 */ 85, 85, 85, 85, 85, 85, 85, 85, 86, 86, 86, 86, 86, 86, 86, 86,
+	/* 1664 */ 87, 87, 87, 87, 87, 87, 87, 87, 88, 88, 88, 88, 88, 88, 88, 88,
+	/* 1792 */ 89, 89, 89, 89, 89, 89, 89, 89, 90, 90, 90, 90, 90, 90, 90, 90,
+	/* 1920 */ 91, 91, 91, 91, 91, 91, 91, 91, 92, 92, 92, 92, 92, 92, 92, 92,
+	/* 2048 */ 93, 93, 93, 93, 93, 93, 93, 93, 93, 93, 93, 93, 93, 93, 93, 93,
+	/* 2176 */ 94, 94, 94, 94, 94, 94, 94, 94, 94, 94, 94, 94, 94, 94, 94, 94,
+	/* 2304 */ 95, 95, 95, 95, 95, 95, 95, 95, 95, 95, 95, 95, 95, 95, 95, 95,
+	/* 2432 */ 96, 96, 96, 96, 96, 96, 96, 96, 96, 96, 96, 96, 96, 96, 96, 96,
+	/* 2560 */ 97, 97, 97, 97, 97, 97, 97, 97, 97, 97, 97, 97, 97, 97, 97, 97,
+	/* 2688 */ 98, 98, 98, 98, 98, 98, 98, 98, 98, 98, 98, 98, 98, 98, 98, 98,
+	/* 2816 */ 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99,
+	/* 2944 */ 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100,
+	/* 3072 */ 101, 101, 101, 101, 101, 101, 101, 101, 101, 101, 101, 101, 101, 101, 101, 101,
+	/* 3200 */ 102, 102, 102, 102, 102, 102, 102, 102, 102, 102, 102, 102, 102, 102, 102, 102,
+	/* 3328 */ 103, 103, 103, 103, 103, 103, 103, 103, 103, 103, 103, 103, 103, 103, 103, 103,
+	/* 3456 */ 104, 104, 104, 104, 104, 104, 104, 104, 104, 104, 104, 104, 104, 104, 104, 104,
+	/* 3584 */ 105, 105, 105, 105, 105, 105, 105, 105, 105, 105, 105, 105, 105, 105, 105, 105,
+	/* 3712 */ 106, 106, 106, 106, 106, 106, 106, 106, 106, 106, 106, 106, 106, 106, 106, 106,
+	/* 3840 */ 107, 107, 107, 107, 107, 107, 107, 107, 107, 107, 107, 107, 107, 107, 107, 107,
+	/* 3968 */ 108, 108, 108, 108, 108, 108, 108, 108, 108, 108, 108, 108, 108, 108, 108, 108,
+	/* 4096 */ 109, 109, 109, 109, 109, 109, 109, 109, 109, 109, 109, 109, 109, 109, 109, 109,
+	/* 4224 */ 109, 109, 109, 109, 109, 109, 109, 109, 109, 109, 109, 109, 109, 109, 109, 109,
+	/* 4352 */ 110, 110, 110, 110, 110, 110, 110, 110, 110, 110, 110, 110, 110, 110, 110, 110,
+	/* 4480 */ 110, 110, 110, 110, 110, 110, 110, 110, 110, 110, 110, 110, 110, 110, 110, 110,
+	/* 4608 */ 111, 111, 111, 111, 111, 111, 111, 111, 111, 111, 111, 111, 111, 111, 111, 111,
+	/* 4736 */ 111, 111, 111, 111, 111, 111, 111, 111, 111, 111, 111, 111, 111, 111, 111, 111,
+};
+
+/* the table's layout: 8-byte linear bins to 512, then 16 per power of two */
+static_assert(TALC_LINEAR_LIMIT == 512 && TALC_SUBBINS == 16 &&
+	      TALC_MIN_CHUNK == 24 && TALC_ALIGN == 8);
+
 static __always_inline unsigned int bin_of(size_t size)
 {
 	unsigned int l;
 
-	if (size < TALC_LINEAR_LIMIT)
-		return (size - TALC_MIN_CHUNK) / TALC_ALIGN;
+	if (size < TALC_QUICK_LIMIT)
+		return small_bin[size / TALC_ALIGN];
 	l = __fls(size);
 	return TALC_LINEAR_BINS + ((l - TALC_LINEAR_LOG2) << TALC_SUBBIN_SHIFT) +
 	       ((size >> (l - TALC_SUBBIN_SHIFT)) & (TALC_SUBBINS - 1));
@@ -667,6 +732,88 @@ static __always_inline void walk_moved(struct talc *t, const void *from,
 		t->walk_pos = (unsigned long)to;
 }
 
+/* ---- the quick lists' bounds ---- */
+
+/*
+ * How many chunks quick list @b may hold: quick_depth, but no more than
+ * TALC_QUICK_BIN_BYTES worth (at least one).  Large parked chunks are what
+ * pins fragments; small ones are what makes the quick lists fast.
+ */
+static unsigned int quick_bin_depth(const struct talc *t, unsigned int b)
+{
+	size_t fit = TALC_QUICK_BIN_BYTES / talc_bin_min_size(b);
+
+	return min_t(size_t, t->quick_depth, max_t(size_t, fit, 1));
+}
+
+/* Every quick list empty: each may take its depth. */
+static void quick_rooms(struct talc *t)
+{
+	unsigned int b;
+
+	for (b = 0; b < TALC_QUICK_BINS; b++)
+		t->quick_room[b] = quick_bin_depth(t, b);
+}
+
+/* Chunks parked on quick list @b: quick_room[] counts down from its depth. */
+static __always_inline unsigned int quick_count(const struct talc *t,
+						unsigned int b)
+{
+	return quick_bin_depth(t, b) - t->quick_room[b];
+}
+
+/*
+ * Parked chunks pin fragments: they do not merge with their neighbours.
+ * Besides each list's depth, all of them together stay below 1/64 of the
+ * claimed bytes (this bites in small heaps only); with poisoning on,
+ * nothing is parked.
+ */
+static void quick_cap_update(struct talc *t)
+{
+	t->quick_cap = t->poison ? 0 : t->claimed_bytes / 64;
+}
+
+/* ---- the hot region: free()'s shortcut past the index search ---- */
+
+/*
+ * free() and friends check a pointer against the region they met last
+ * before they search the index: the chunk addresses of that region that
+ * leave room for a minimal chunk below its sentinel are hot_lo to hot_end,
+ * and hot_words is (hot_end - hot_lo) / 8.  Forgotten whenever a region's
+ * end moves or it goes away.
+ */
+static __always_inline void hot_forget(struct talc *t)
+{
+	/* hot_has() then accepts only c == ULONG_MAX, no chunk address */
+	t->hot_lo = ULONG_MAX;
+	t->hot_end = 0;
+	t->hot_words = 0;
+}
+
+static __always_inline void hot_set(struct talc *t, size_t i)
+{
+	if (t->index_hi[i] - t->index_lo[i] < TALC_MIN_CHUNK) {
+		hot_forget(t);
+		return;
+	}
+	t->hot_lo = t->index_lo[i];
+	t->hot_end = t->index_hi[i] - TALC_MIN_CHUNK;
+	t->hot_words = (t->hot_end - t->hot_lo) / TALC_ALIGN;
+}
+
+/*
+ * Is @c an 8-byte aligned chunk address of the hot region?  One compare:
+ * rotated right by 3, an offset with any of its low 3 bits set is larger
+ * than any word count.
+ */
+static __always_inline bool hot_has(const struct talc *t, unsigned long c)
+{
+	unsigned long off = c - t->hot_lo;
+
+	static_assert(TALC_ALIGN == 8);
+	return ((off >> 3) | (off << (BITS_PER_LONG - 3))) <= t->hot_words;
+}
+
 /* ---- regions ---- */
 
 /* The free chunk touching the sentinel of region @i, or NULL. */
@@ -701,8 +848,10 @@ void talc_init(struct talc *t)
 	t->tag = (((unsigned long)t * TALC_HASH_MUL) & HDR_TAG) |
 		 BIT(HDR_TAG_SHIFT);
 	index_layout(t, t->index_inline, TALC_INDEX_INLINE);
+	hot_forget(t);
 	t->scan_limit = TALC_DEFAULT_SCAN_LIMIT;
 	t->quick_depth = TALC_DEFAULT_QUICK_DEPTH;
+	quick_rooms(t);
 }
 
 /**
@@ -734,6 +883,8 @@ void talc_set_report(struct talc *t, talc_report_fn fn, void *data)
 void talc_set_poison(struct talc *t, bool on)
 {
 	t->poison = on;
+	/* parked chunks carry no poison: no quick lists while poisoning */
+	quick_cap_update(t);
 	if (on)
 		talc_flush(t);
 	t->gen++;
@@ -742,7 +893,9 @@ void talc_set_poison(struct talc *t, bool on)
 /**
  * talc_set_quick_depth - bound the quick lists
  * @t: the allocator
- * @depth: chunks parked per bin at most, 0 to TALC_QUICK_DEPTH_MAX (0: off)
+ * @depth: chunks parked per bin at most, 0 to TALC_QUICK_DEPTH_MAX (0: off);
+ *	a list also holds no more than TALC_QUICK_BIN_BYTES worth (one chunk
+ *	at least)
  *
  * Parked chunks are coalesced first.
  *
@@ -755,6 +908,7 @@ int talc_set_quick_depth(struct talc *t, unsigned int depth)
 		return -EINVAL;
 	talc_flush(t);
 	t->quick_depth = depth;
+	quick_rooms(t);
 	return 0;
 }
 
@@ -931,6 +1085,7 @@ int talc_claim(struct talc *t, void *base, size_t size)
 	make_free(t, first, (char *)end - (char *)first, HDR_IDLE);
 
 	t->claimed_bytes += size;
+	quick_cap_update(t);
 	t->total_region_count++;
 	t->gen++;
 	return 0;
@@ -961,6 +1116,7 @@ int talc_extend(struct talc *t, void *base, size_t new_size)
 
 	if (i < 0)
 		return -EINVAL;
+	hot_forget(t);
 	r = index_region(t, i);
 	if (new_size < r->size ||
 	    check_add_overflow((uintptr_t)base, new_size, &hi) ||
@@ -999,6 +1155,7 @@ int talc_extend(struct talc *t, void *base, size_t new_size)
 			  r->idle ? HDR_IDLE : 0);
 	}
 	t->claimed_bytes += new_size - r->size;
+	quick_cap_update(t);
 	r->size = new_size;
 	t->gen++;
 	return 0;
@@ -1030,6 +1187,7 @@ int talc_truncate(struct talc *t, void *base, size_t new_size)
 
 	if (i < 0)
 		return -EINVAL;
+	hot_forget(t);
 	r = index_region(t, i);
 	if (new_size > r->size)
 		return -EINVAL;
@@ -1058,6 +1216,7 @@ int talc_truncate(struct talc *t, void *base, size_t new_size)
 			t->walk_pos = (unsigned long)end;
 	}
 	t->claimed_bytes -= r->size - new_size;
+	quick_cap_update(t);
 	r->size = new_size;
 	t->gen++;
 	return 0;
@@ -1110,6 +1269,7 @@ int talc_release(struct talc *t, void *base)
 	if (i < 0)
 		return -EINVAL;
 	talc_flush(t);
+	hot_forget(t);
 	r = index_region(t, i);
 	if (!r->idle)
 		return -EBUSY;
@@ -1125,6 +1285,7 @@ int talc_release(struct talc *t, void *base)
 	t->region_count--;
 	index_fence(t, i);
 	t->claimed_bytes -= r->size;
+	quick_cap_update(t);
 	t->gen++;
 	return 0;
 }
@@ -1197,7 +1358,6 @@ static __always_inline void note_peak(struct talc *t)
 
 static __always_inline void account_alloc(struct talc *t, size_t req)
 {
-	t->allocation_count++;
 	t->total_allocation_count++;
 	t->allocated_bytes += req;
 	t->total_allocated_bytes += req;
@@ -1322,29 +1482,58 @@ static __always_inline void *carve(struct talc *t, struct talc_chunk *c,
 	return p;
 }
 
+/* Parked chunks an aligned request looks at for an aligned payload. */
+#define QUICK_ALIGN_SCAN	4
+
 /*
- * The head of the quick list for @need bytes if it is exactly that big and
- * its payload is @align-aligned, taken off the list; else NULL.
+ * The first of the first QUICK_ALIGN_SCAN chunks on the quick list at
+ * *@link whose payload is @align-aligned, or NULL; *@link is left
+ * pointing at the link to it.
+ */
+static struct talc_chunk *quick_find_aligned(struct talc_chunk ***link,
+					     size_t align)
+{
+	struct talc_chunk *c;
+	unsigned int n;
+
+	for (n = 0; n < QUICK_ALIGN_SCAN && (c = **link); n++) {
+		if (!(((uintptr_t)c + TALC_OVERHEAD) & (align - 1)))
+			return c;
+		*link = &c->next;
+	}
+	return NULL;
+}
+
+/*
+ * A chunk of exactly @need bytes from its quick list, taken off it: the
+ * head, or for an aligned request the first of the first few whose payload
+ * is @align-aligned; else NULL.
  */
 static __always_inline void *quick_pop(struct talc *t, size_t need, size_t req,
 				       size_t align)
 {
 	unsigned int b = bin_of(need);
-	struct talc_chunk *c;
+	struct talc_chunk *c, **link;
 
 	if (need >= TALC_QUICK_LIMIT)
 		return NULL;
-	c = t->quick[b];
-	if (!c || hdr_size(c->hdr) != need ||
-	    ((uintptr_t)c + TALC_OVERHEAD) & (align - 1))
+	link = &t->quick[b];
+	c = *link;
+	if (align > TALC_ALIGN)
+		c = quick_find_aligned(&link, align);
+	if (!c || hdr_size(c->hdr) != need)
 		return NULL;
-	t->quick[b] = c->next;
-	t->quick_count[b]--;
-	t->quick_chunks--;
+	*link = c->next;
+	t->quick_room[b]++;
 	t->quick_bytes -= need;
-	c->hdr = (c->hdr & ~(HDR_SLACK | HDR_ALIGN)) |
-		 ((unsigned long)ilog2(align) << HDR_ALIGN_SHIFT) |
-		 ((need - TALC_OVERHEAD - req) << HDR_SLACK_SHIFT);
+	if (align <= TALC_ALIGN)
+		/* one subtraction turns HDR_PARKED into HDR_ALIGN_WORD and the slack */
+		c->hdr -= (HDR_PARKED - HDR_ALIGN_WORD) -
+			  ((need - TALC_OVERHEAD - req) << HDR_SLACK_SHIFT);
+	else
+		c->hdr = (c->hdr & ~(HDR_SLACK | HDR_ALIGN)) |
+			 ((unsigned long)ilog2(align) << HDR_ALIGN_SHIFT) |
+			 ((need - TALC_OVERHEAD - req) << HDR_SLACK_SHIFT);
 	account_alloc(t, req);
 	return hdr_at(c, TALC_OVERHEAD);
 }
@@ -1372,6 +1561,12 @@ static __always_inline void *try_alloc_plain(struct talc *t, size_t req,
 			scan_fit(t, bin_of(need), need, TALC_ALIGN);
 		if (!c)
 			return NULL;
+		if (need >= TALC_LINEAR_LIMIT && b != NO_BIN && c->next) {
+			struct talc_chunk *best = floor_fit(t, b, need);
+
+			if (best)
+				c = best;
+		}
 	}
 	return carve(t, c, (char *)c + TALC_OVERHEAD, need, req,
 		     HDR_ALIGN_WORD);
@@ -1427,7 +1622,7 @@ static void *alloc(struct talc *t, size_t size, size_t align)
 
 	if (likely(need)) {
 		p = try_alloc(t, size, need, align);
-		if (!p && t->quick_chunks) {
+		if (!p && t->quick_bytes) {
 			/* parked chunks may merge into one that fits */
 			talc_flush(t);
 			p = try_alloc(t, size, need, align);
@@ -1453,8 +1648,8 @@ void *talc_malloc(struct talc *t, size_t size)
 {
 	void *p;
 
-	/* The quick-list hit stays in this small leaf. */
-	if (likely(size < TALC_QUICK_LIMIT - TALC_OVERHEAD)) {
+	/* The quick-list hit stays in this small leaf (need < QUICK_LIMIT). */
+	if (likely(size < TALC_QUICK_LIMIT - TALC_OVERHEAD - TALC_ALIGN)) {
 		p = quick_pop(t, max(ALIGN(size + TALC_OVERHEAD, TALC_ALIGN),
 				     TALC_MIN_CHUNK), size, TALC_ALIGN);
 		if (likely(p))
@@ -1501,13 +1696,13 @@ static noinline unsigned long *bad_pointer(struct talc *t, const void *p,
 
 /*
  * The header of the used chunk whose payload is @p, or NULL after counting
- * and reporting a bad pointer.  O(1) but for the region lookup.  The
- * pointer must lie in a region before anything is read; then both the
- * chunk's header and the next one must carry the tag, so a stray word in
- * front of an interior pointer is not taken for a header.
+ * and reporting a bad pointer: the full checks, with the region found by
+ * searching the index.  The pointer must lie in a region before anything
+ * is read; then both the chunk's header and the next one must carry the
+ * tag, so a stray word in front of an interior pointer is not taken for a
+ * header.  A good pointer makes its region the hot one.
  */
-static __always_inline unsigned long *used_chunk(struct talc *t,
-						 const void *p)
+static noinline unsigned long *used_chunk_slow(struct talc *t, const void *p)
 {
 	unsigned long *c, hdr, nhdr;
 	size_t size;
@@ -1534,7 +1729,48 @@ static __always_inline unsigned long *used_chunk(struct talc *t,
 	nhdr = *hdr_at(c, size);
 	if (unlikely(!hdr_valid(t, nhdr) || (nhdr & HDR_PREV_FREE)))
 		return bad_pointer(t, p, TALC_EV_FREE_INVALID);
+	hot_set(t, i);
 	return c;
+}
+
+/*
+ * used_chunk_slow() in O(1) for a pointer into the hot region: the same
+ * checks, folded into three compares that share their loads with the
+ * free path (the header and the next header).  NULL if any fails: then
+ * used_chunk_slow() decides, and tells what is wrong.
+ */
+static __always_inline unsigned long *hot_chunk(const struct talc *t,
+						const void *p)
+{
+	unsigned long c = (unsigned long)p - TALC_OVERHEAD, hdr, nhdr;
+	size_t size;
+
+	if (unlikely(!hot_has(t, c)))
+		return NULL;
+	hdr = *(unsigned long *)c;
+	size = hdr_size(hdr);
+	/*
+	 * Tagged, used and not parked (a used chunk's slack never reaches
+	 * HDR_SLACK_TOP, a parked one has all slack bits set); the chunk is
+	 * at least minimal and ends at the sentinel at the latest.
+	 */
+	if (unlikely(((hdr ^ t->tag) & (HDR_TAG | HDR_USED | HDR_SLACK_TOP)) !=
+		     HDR_USED ||
+		     size - TALC_MIN_CHUNK > t->hot_end - c))
+		return NULL;
+	/* the next header is tagged and does not say a free chunk is below */
+	nhdr = *hdr_at((void *)c, size);
+	if (unlikely((nhdr ^ t->tag) & (HDR_TAG | HDR_PREV_FREE)))
+		return NULL;
+	return (unsigned long *)c;
+}
+
+static __always_inline unsigned long *used_chunk(struct talc *t,
+						 const void *p)
+{
+	unsigned long *c = hot_chunk(t, p);
+
+	return likely(c) ? c : used_chunk_slow(t, p);
 }
 
 static __always_inline size_t used_req(unsigned long hdr)
@@ -1561,25 +1797,47 @@ static __always_inline bool quick_push(struct talc *t, unsigned long *c,
 	unsigned int b = bin_of(size);
 	unsigned int n;
 
-	if (size >= TALC_QUICK_LIMIT)
+	if (size >= TALC_QUICK_LIMIT || t->quick_bytes >= t->quick_cap)
 		return false;
-	n = t->quick_count[b];
-	if (n >= t->quick_depth || t->poison)
+	n = t->quick_room[b];
+	if (!n)
 		return false;
-	t->quick_count[b] = n + 1;
+	t->quick_room[b] = n - 1;
 	((struct talc_chunk *)c)->next = t->quick[b];
 	t->quick[b] = (struct talc_chunk *)c;
-	t->quick_chunks++;
 	t->quick_bytes += size;
-	*c = hdr | HDR_QUICK;
+	*c = hdr | HDR_PARKED;
+	return true;
+}
+
+/*
+ * Take parked chunk @c off its quick list.  O(quick_depth): the list is
+ * walked for the link that points at it.  Return: false if it is on no
+ * list (only if the lists are corrupt).
+ */
+static bool quick_unlink(struct talc *t, struct talc_chunk *c)
+{
+	size_t size = hdr_size(c->hdr);
+	unsigned int b = bin_of(size), n = 0;
+	struct talc_chunk **pp;
+
+	if (size >= TALC_QUICK_LIMIT)
+		return false;
+	for (pp = &t->quick[b]; *pp != c; pp = &(*pp)->next)
+		if (!*pp || ++n > quick_count(t, b))
+			return false;
+	*pp = c->next;
+	t->quick_room[b]++;
+	t->quick_bytes -= size;
 	return true;
 }
 
 /*
  * Return a used or parked chunk to the bins, merging it with free
- * neighbours.  The caller has done the allocation accounting.
+ * neighbours and with parked chunks above it.  The caller has done the allocation accounting.
+ * Return: 0, for talc_free() to pass on (a tail call).
  */
-static noinline void free_chunk(struct talc *t, unsigned long *uc)
+static noinline int free_chunk(struct talc *t, unsigned long *uc)
 {
 	unsigned long hdr = *uc;
 	struct talc_chunk *c = (struct talc_chunk *)uc, *n;
@@ -1607,6 +1865,16 @@ static noinline void free_chunk(struct talc *t, unsigned long *uc)
 	}
 	if (poisoned)
 		poison_range(uc + 1, n);
+	/* A parked chunk above would pin a fragment: take it in too. */
+	while (unlikely(hdr_is_quick(nhdr)) && quick_unlink(t, n)) {
+		walk_moved(t, n, c);
+		/* only talc_set_poison() meets one with poisoning on */
+		if (poisoned)
+			poison_range(n, chunk_at(n, hdr_size(nhdr)));
+		size = (char *)n - (char *)c + hdr_size(nhdr);
+		n = chunk_at(c, size);
+		nhdr = n->hdr;
+	}
 	if (!(nhdr & HDR_USED)) {
 		size_t nsize = hdr_size(nhdr);
 
@@ -1618,17 +1886,29 @@ static noinline void free_chunk(struct talc *t, unsigned long *uc)
 		size += nsize;
 	}
 	make_free(t, c, size, poisoned | idle_bits(t, c, size));
+	return 0;
 }
 
-/* Free used chunk @c, validated under the same serialisation. */
-static __always_inline void free_valid(struct talc *t, unsigned long *c)
+/* Free used chunk @c, validated under the same serialisation.  Return: 0. */
+static __always_inline int free_valid(struct talc *t, unsigned long *c)
 {
 	unsigned long hdr = *c;
 
 	t->allocated_bytes -= used_req(hdr);
-	t->allocation_count--;
-	if (!quick_push(t, c, hdr))
-		free_chunk(t, c);
+	t->total_free_count++;
+	if (likely(quick_push(t, c, hdr)))
+		return 0;
+	return free_chunk(t, c);
+}
+
+/* talc_free() of a pointer outside the hot region, or a bad one. */
+static noinline int free_slow(struct talc *t, void *ptr)
+{
+	unsigned long *c = used_chunk_slow(t, ptr);
+
+	if (!c)
+		return -EINVAL;
+	return free_valid(t, c);
 }
 
 /**
@@ -1649,11 +1929,10 @@ int talc_free(struct talc *t, void *ptr)
 
 	if (!ptr)
 		return 0;
-	c = used_chunk(t, ptr);
-	if (!c)
-		return -EINVAL;
-	free_valid(t, c);
-	return 0;
+	c = hot_chunk(t, ptr);
+	if (unlikely(!c))
+		return free_slow(t, ptr);
+	return free_valid(t, c);
 }
 
 /**
@@ -1671,19 +1950,18 @@ void talc_flush(struct talc *t)
 {
 	unsigned int b;
 
-	if (!t->quick_chunks)
+	if (!t->quick_bytes)
 		return;
 	for (b = 0; b < TALC_QUICK_BINS; b++) {
 		struct talc_chunk *c;
 
 		while ((c = t->quick[b])) {
 			t->quick[b] = c->next;
+			t->quick_room[b]++;
+			t->quick_bytes -= hdr_size(c->hdr);
 			free_chunk(t, &c->hdr);
 		}
-		t->quick_count[b] = 0;
 	}
-	t->quick_chunks = 0;
-	t->quick_bytes = 0;
 	t->gen++;
 }
 
@@ -1938,8 +2216,8 @@ size_t talc_available_bytes(const struct talc *t)
  */
 u64 talc_generation(const struct talc *t)
 {
-	/* every alloc adds one to both, every free one to the difference */
-	return t->gen + 2 * t->total_allocation_count - t->allocation_count;
+	/* every alloc adds one, every free adds one */
+	return t->gen + t->total_allocation_count + t->total_free_count;
 }
 
 /* The largest chunk among the first TALC_STATS_SCAN of the top bin. */
@@ -1975,21 +2253,27 @@ static size_t largest_free(const struct talc *t)
  *
  * Context: Serialised with every other call on @t.  Bounded: O(1) but for
  * looking at up to TALC_STATS_SCAN chunks of the top bin and of the top
- * quick list, and at the quick-list heads, for the largest free chunk.
+ * quick list, and at the quick-list heads, for the largest free chunk, and
+ * for counting the parked chunks (O(TALC_QUICK_BINS)).
  */
 void talc_get_stats(const struct talc *t, struct talc_stats *st)
 {
-	size_t largest = largest_free(t);
+	size_t largest = largest_free(t), quick = 0;
+	unsigned int b;
+
+	/* counted here rather than on every quick-list push and pop */
+	for (b = 0; b < TALC_QUICK_BINS; b++)
+		quick += quick_count(t, b);
 
 	st->claimed_bytes = t->claimed_bytes;
 	st->available_bytes = t->available_bytes + t->quick_bytes;
 	st->allocated_bytes = t->allocated_bytes;
 	st->overhead_bytes = t->claimed_bytes - st->available_bytes -
 			     t->allocated_bytes;
-	st->allocation_count = t->allocation_count;
+	st->allocation_count = t->total_allocation_count - t->total_free_count;
 	st->total_allocation_count = t->total_allocation_count;
 	st->total_allocated_bytes = t->total_allocated_bytes;
-	st->fragment_count = t->fragment_count + t->quick_chunks;
+	st->fragment_count = t->fragment_count + quick;
 	st->largest_free_chunk = largest ? largest - TALC_OVERHEAD : 0;
 	st->region_count = t->region_count;
 	st->total_region_count = t->total_region_count;
@@ -1998,7 +2282,7 @@ void talc_get_stats(const struct talc *t, struct talc_stats *st)
 	st->failed_allocations = t->failed_allocations;
 	st->bad_frees = t->bad_frees;
 	st->poison_errors = t->poison_errors;
-	st->quick_chunks = t->quick_chunks;
+	st->quick_chunks = quick;
 	st->quick_bytes = t->quick_bytes;
 }
 
@@ -2287,6 +2571,7 @@ static int check_chunk(void *data, const struct talc_chunk_info *ci)
 /* The bitmap, the bin heads and the quick lists: O(bins + parked). */
 static int check_lists(const struct talc *t, size_t *quick)
 {
+	size_t bytes = 0;
 	unsigned int b, w;
 
 	for (w = 0; w < TALC_BITMAP_WORDS; w++)
@@ -2309,7 +2594,7 @@ static int check_lists(const struct talc *t, size_t *quick)
 		size_t n = 0;
 
 		for (c = t->quick[b]; c; c = c->next, n++) {
-			if (n >= t->quick_count[b])
+			if (n >= quick_count(t, b))
 				return check_fail(t, c,
 						  "more chunks on a quick list than its count (list loop?)");
 			if (check_region_of(t, c) < 0 || !hdr_valid(t, c->hdr) ||
@@ -2318,14 +2603,15 @@ static int check_lists(const struct talc *t, size_t *quick)
 						  "quick list holds something that is not a parked chunk");
 			if (bin_of(hdr_size(c->hdr)) != b)
 				return check_fail(t, c, "parked chunk is on the wrong quick list");
+			bytes += hdr_size(c->hdr);
 		}
-		if (n != t->quick_count[b])
-			return check_fail(t, &t->quick_count[b],
+		if (n != quick_count(t, b))
+			return check_fail(t, &t->quick_room[b],
 					  "quick list length disagrees with its count");
 		*quick += n;
 	}
-	if (*quick != t->quick_chunks)
-		return check_fail(t, t, "quick lists do not hold exactly the parked chunks");
+	if (bytes != t->quick_bytes)
+		return check_fail(t, t, "quick lists do not hold exactly the parked bytes");
 	return 0;
 }
 
@@ -2452,7 +2738,7 @@ int talc_check(const struct talc *t)
 	    s.free_bytes != t->available_bytes ||
 	    s.quick_bytes != t->quick_bytes || s.quick_chunks != quick)
 		return check_fail(t, t, "free counters disagree with the walk");
-	if (s.used_chunks != t->allocation_count ||
+	if (s.used_chunks != t->total_allocation_count - t->total_free_count ||
 	    s.used_req != t->allocated_bytes)
 		return check_fail(t, t, "allocation counters disagree with the walk");
 	return 0;

@@ -64,12 +64,15 @@
  * Quick lists: freed chunks of the first TALC_QUICK_BINS bins (up to 4 KiB
  * payloads) are kept, uncoalesced, on a short LIFO list per bin and handed
  * out again to requests of exactly their size.  At most quick_depth per bin
- * (up to TALC_QUICK_DEPTH_MAX); all of them are coalesced before an
- * allocation fails and before a region operation (see talc_flush()).
+ * (up to TALC_QUICK_DEPTH_MAX) and TALC_QUICK_BIN_BYTES worth per bin (but
+ * one chunk always), and no more once 1/64 of the claimed bytes are parked;
+ * all of them are coalesced before an allocation fails and before a region
+ * operation (see talc_flush()).
  */
 #define TALC_QUICK_BINS		112
 #define TALC_DEFAULT_QUICK_DEPTH 8
 #define TALC_QUICK_DEPTH_MAX	255
+#define TALC_QUICK_BIN_BYTES	2048UL
 /* Byte written over freed payloads when poisoning is enabled. */
 #define TALC_POISON_BYTE	0x6b
 
@@ -216,10 +219,15 @@ struct talc {
 	unsigned long avail[TALC_BITMAP_WORDS];
 	struct talc_chunk *bins[TALC_BIN_COUNT];
 	struct talc_chunk *quick[TALC_QUICK_BINS];
-	u8 quick_count[TALC_QUICK_BINS];
-	size_t quick_chunks;
+	u8 quick_room[TALC_QUICK_BINS];
 	size_t quick_bytes;
+	size_t quick_cap;
 	unsigned long tag;
+
+	/* the region free() met last: its chunks' span (see talc.c) */
+	unsigned long hot_lo;
+	unsigned long hot_end;
+	unsigned long hot_words;
 
 	/* region index: first-chunk and sentinel addresses, sorted, fences */
 	unsigned long *index_lo;
@@ -239,8 +247,8 @@ struct talc {
 	size_t claimed_bytes;
 	size_t available_bytes;
 	size_t allocated_bytes;
-	size_t allocation_count;
 	u64 total_allocation_count;
+	u64 total_free_count;
 	u64 total_allocated_bytes;
 	size_t fragment_count;
 	size_t region_count;

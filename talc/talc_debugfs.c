@@ -25,6 +25,9 @@
  *                      drains, double frees, corrupt chunks); writing
  *                      "drain" drains every CPU's cache
  *   NAME/cache_limit   bytes all CPUs' caches may hold; 0 turns them off
+ *   NAME/init_on_alloc, NAME/init_on_free
+ *                      memory-init policy: 0 off, 1 on, 2 the kernel's
+ *                      init_on_alloc= / init_on_free= (default)
  *
  * This file uses only the heap layer (talc_heap.h, talc_internal.h): every
  * read takes the heap's lock for a bounded batch at a time.  The names
@@ -164,6 +167,8 @@ static int talc_stats_show(struct seq_file *m, void *unused)
 	for (i = 0; i < TALC_HEAP_NR_STATS; i++)
 		seq_printf(m, "%s: %llu\n", talc_heap_stat_names[i],
 			   info.stat[i]);
+	seq_printf(m, "init_on_alloc: %u\n", info.init_on_alloc);
+	seq_printf(m, "init_on_free: %u\n", info.init_on_free);
 	seq_printf(m, "cache_limit: %zu\n", info.cache_limit);
 	seq_printf(m, "cache_chunks: %zu\n", info.cache.chunks);
 	seq_printf(m, "cache_bytes: %zu\n", info.cache.bytes);
@@ -428,6 +433,29 @@ static int talc_tn_cache_limit(struct talc_heap *heap, u64 val)
 
 TALC_TUNABLE(cache_limit, talc_tn_cache_limit);
 
+/* 0 off, 1 on, 2 the kernel's init_on_alloc= / init_on_free= */
+static int talc_tn_init_on_alloc(struct talc_heap *heap, u64 val)
+{
+	struct talc_heap_info info;
+
+	talc_heap_get_info(heap, &info);
+	return val > TALC_INIT_KERNEL ? -EINVAL :
+	       talc_heap_set_init(heap, val, info.init_on_free);
+}
+
+TALC_TUNABLE(init_on_alloc, talc_tn_init_on_alloc);
+
+static int talc_tn_init_on_free(struct talc_heap *heap, u64 val)
+{
+	struct talc_heap_info info;
+
+	talc_heap_get_info(heap, &info);
+	return val > TALC_INIT_KERNEL ? -EINVAL :
+	       talc_heap_set_init(heap, info.init_on_alloc, val);
+}
+
+TALC_TUNABLE(init_on_free, talc_tn_init_on_free);
+
 static int talc_reset_max_hold(struct talc_heap *heap, u64 val)
 {
 	if (val)
@@ -530,6 +558,10 @@ void talc_debugfs_add_heap(struct talc_heap *heap)
 	debugfs_create_file("cache", 0644, d, heap, &talc_cache_fops);
 	debugfs_create_file("cache_limit", 0644, d, heap,
 			    &talc_cache_limit_fops);
+	debugfs_create_file("init_on_alloc", 0644, d, heap,
+			    &talc_init_on_alloc_fops);
+	debugfs_create_file("init_on_free", 0644, d, heap,
+			    &talc_init_on_free_fops);
 	debugfs_create_file("max_lock_hold_ns", 0644, d, heap,
 			    &talc_max_hold_ns_fops);
 }

@@ -599,6 +599,11 @@ static unsigned int talc_cache_refill(struct talc_heap *heap,
 		p = talc_malloc(&heap->core, size);
 		if (!p || WARN_ON_ONCE(talc_block_info(&heap->core, p, &b)))
 			break;
+		/* the core may hand out a larger chunk than asked for */
+		if (pcp->bytes + b.usable + TALC_OVERHEAD > limit) {
+			talc_free(&heap->core, p);
+			break;
+		}
 		TALC_CACHE_MARK(p) = talc_cache_mark(heap, p,
 						     b.usable + TALC_OVERHEAD,
 						     b.usable - b.requested);
@@ -657,9 +662,11 @@ static noinline void talc_cache_double_free(struct talc_heap *heap,
 /*
  * Free into this CPU's cache.  Return: true if the cache took @ptr, or
  * caught it as a double free; false if the heap must free it (a pointer
- * talc_block_peek() rejects, a large chunk, a full share).
+ * talc_block_peek() rejects, a large chunk, a full share).  *@marked says
+ * that @ptr still carries the cache's mark, which the heap clears in the
+ * hold that frees it: until then a second free finds it.
  */
-static bool talc_cache_free(struct talc_heap *heap, void *ptr)
+static bool talc_cache_free(struct talc_heap *heap, void *ptr, bool *marked)
 {
 	size_t csize, limit;
 	struct talc_block b;
@@ -698,8 +705,7 @@ static bool talc_cache_free(struct talc_heap *heap, void *ptr)
 		pcp->stat[TALC_CACHE_FREES]++;
 	}
 	local_unlock_irqrestore(&heap->pcp->lock, flags);
-	if (!ok)
-		WRITE_ONCE(TALC_CACHE_MARK(ptr), 0);
+	*marked = !ok;
 	if (unlikely(reclaim))
 		schedule_work(&heap->reclaim_work);
 	return ok;
@@ -1130,6 +1136,55 @@ static void talc_heap_reclaim_workfn(struct work_struct *work)
 /* ---- allocation API ---- */
 
 /*
+ * The memory-init policy (struct talc_heap.init_on_alloc, .init_on_free):
+ * TALC_INIT_KERNEL follows the kernel's init_on_alloc= and init_on_free=
+ * as SLUB does (want_init_on_alloc(), want_init_on_free()); TALC_INIT_ON
+ * and TALC_INIT_OFF override them for one heap.  __GFP_ZERO zeroes always.
+ */
+static __always_inline bool talc_heap_init_alloc(struct talc_heap *heap,
+						 gfp_t gfp)
+{
+	switch (READ_ONCE(heap->init_on_alloc)) {
+	case TALC_INIT_KERNEL:
+		return want_init_on_alloc(gfp);
+	case TALC_INIT_ON:
+		return true;
+	default:
+		return gfp & __GFP_ZERO;
+	}
+}
+
+static __always_inline bool talc_heap_init_free(struct talc_heap *heap)
+{
+	switch (READ_ONCE(heap->init_on_free)) {
+	case TALC_INIT_KERNEL:
+		return want_init_on_free();
+	case TALC_INIT_ON:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * init_on_free: zero a block being freed, outside the heap's lock, once it
+ * validates as a live allocation (talc_block_peek(); a bad pointer is left
+ * alone, for the free to report) and is not held by a cache (a double
+ * free must find the mark).  A cache then writes its two words into it.
+ */
+static noinline void talc_heap_wipe(struct talc_heap *heap, void *ptr)
+{
+	struct talc_block b;
+	bool ok;
+
+	rcu_read_lock();
+	ok = talc_heap_peek(heap, ptr, &b);
+	rcu_read_unlock();
+	if (ok && !talc_cache_marked(heap, ptr, READ_ONCE(TALC_CACHE_MARK(ptr))))
+		memset(ptr, 0, b.usable);
+}
+
+/*
  * kmalloc's guarantee, for heaps with natural_align: a power-of-two size up
  * to PAGE_SIZE is aligned to its size.  Return: that alignment, or 0.
  */
@@ -1156,6 +1211,8 @@ static void *talc_heap_do_alloc(struct talc_heap *heap, size_t size,
 	if (unlikely(gfp & TALC_GFP_REJECT))
 		return talc_heap_reject_gfp(heap, gfp);
 	might_alloc(gfp);
+	if (talc_heap_init_alloc(heap, gfp))
+		gfp |= __GFP_ZERO;
 	align = max(align, talc_heap_natural(heap, size));
 	cached = size <= TALC_CACHE_MAX && align <= TALC_CACHE_ALIGN_MAX &&
 		 is_power_of_2(align) && READ_ONCE(heap->cache_cpu_limit);
@@ -1265,13 +1322,18 @@ EXPORT_SYMBOL_GPL(talc_heap_alloc_aligned);
 void talc_heap_free(struct talc_heap *heap, void *ptr)
 {
 	struct talc_hold hold;
-	bool reclaim;
+	bool reclaim, marked = false;
 
 	if (!heap || ZERO_OR_NULL_PTR(ptr) || talc_heap_in_nmi(heap))
 		return;
-	if (READ_ONCE(heap->cache_cpu_limit) && talc_cache_free(heap, ptr))
+	if (talc_heap_init_free(heap))
+		talc_heap_wipe(heap, ptr);
+	if (READ_ONCE(heap->cache_cpu_limit) &&
+	    talc_cache_free(heap, ptr, &marked))
 		return;
 	talc_heap_lock_sampled(heap, &hold);
+	if (marked)
+		WRITE_ONCE(TALC_CACHE_MARK(ptr), 0);
 	talc_free(&heap->core, ptr);
 	reclaim = talc_available_bytes(&heap->core) >= heap->reclaim_arm;
 	if (reclaim)
@@ -1281,6 +1343,40 @@ void talc_heap_free(struct talc_heap *heap, void *ptr)
 		schedule_work(&heap->reclaim_work);
 }
 EXPORT_SYMBOL_GPL(talc_heap_free);
+
+/*
+ * realloc of a block of the caches' sizes, without the heap's lock, much
+ * as krealloc() does with kmalloc's classes: a block that holds @size
+ * without wasting half of itself (and has natural_align's alignment for
+ * it, @nalign) stays; otherwise it moves (allocated from a cache, then the
+ * old one freed into it).
+ * Return: 1 if @ptr now holds @size; -ENOSPC if it must move (*@old
+ * filled); -EINVAL for a chunk a cache holds (a freed block: counted and
+ * reported as a double free); 0 if the heap must decide.
+ */
+static int talc_cache_realloc(struct talc_heap *heap, void *ptr, size_t size,
+			      size_t nalign, gfp_t gfp, struct talc_block *old)
+{
+	bool ok;
+
+	rcu_read_lock();
+	ok = talc_heap_peek(heap, ptr, old);
+	rcu_read_unlock();
+	if (!ok || old->usable > TALC_CACHE_MAX)
+		return 0;
+	if (unlikely(talc_cache_marked(heap, ptr,
+				       READ_ONCE(TALC_CACHE_MARK(ptr))))) {
+		talc_cache_double_free(heap, ptr);
+		return -EINVAL;
+	}
+	/* moves to a smaller class too, when it would waste half the block */
+	if (size > old->usable || size <= old->usable / 2 ||
+	    (nalign && !IS_ALIGNED((unsigned long)ptr, nalign)))
+		return -ENOSPC;
+	if (gfp & __GFP_ZERO)
+		memset((char *)ptr + size, 0, old->usable - size);
+	return 1;
+}
 
 /**
  * talc_heap_realloc() - resize memory
@@ -1293,7 +1389,10 @@ EXPORT_SYMBOL_GPL(talc_heap_free);
  *
  * krealloc() semantics: the block is resized in place when possible, else
  * moved (keeping its alignment) with its contents copied up to the smaller
- * of the old and new size.  The copy runs outside the heap's lock, and the
+ * of the old and new size.  With the per-CPU caches on, a block of up to
+ * TALC_CACHE_MAX bytes is handled much as krealloc() handles kmalloc's
+ * classes: it stays while it holds @size without wasting half of itself,
+ * and moves when it does not.  The copy runs outside the heap's lock, and the
  * old block is validated again when it is freed: a concurrent free of
  * @ptr (a caller's bug) shows as a bad free.  A bad @ptr is counted and
  * reported as by talc_heap_free().
@@ -1322,15 +1421,33 @@ void *talc_heap_realloc(struct talc_heap *heap, void *ptr, size_t size,
 	if (unlikely(gfp & TALC_GFP_REJECT))
 		return talc_heap_reject_gfp(heap, gfp);
 	might_alloc(gfp);
+	if (talc_heap_init_alloc(heap, gfp))
+		gfp |= __GFP_ZERO;
 	nalign = talc_heap_natural(heap, size);
+	if (READ_ONCE(heap->cache_cpu_limit)) {
+		ret = talc_cache_realloc(heap, ptr, size, nalign, gfp, &old);
+		if (ret > 0)
+			return ptr;
+		if (ret == -EINVAL)
+			return NULL;
+		if (ret == -ENOSPC)
+			goto move;
+	}
 	talc_heap_lock_sampled(heap, &hold);
-	/* a chunk held by a cache was freed: a bad pointer, as a free chunk */
-	ret = talc_block_info(&heap->core, ptr, &old);
-	if (!ret && talc_cache_holds(heap, ptr))
-		ret = -EINVAL;
+	/*
+	 * A chunk held by a cache was freed: a bad pointer, as a free chunk.
+	 * With the caches off, none is held once talc_heap_set_cache() drained
+	 * them.
+	 */
+	ret = 0;
+	if (heap->cache_limit) {
+		ret = talc_block_info(&heap->core, ptr, &old);
+		if (!ret && talc_cache_holds(heap, ptr))
+			ret = -EINVAL;
+	}
 	/* in place only where natural_align's alignment already holds */
 	if (!ret && nalign && !IS_ALIGNED((unsigned long)ptr, nalign))
-		ret = -ENOSPC;
+		ret = talc_block_info(&heap->core, ptr, &old) ?: -ENOSPC;
 	else if (!ret)
 		ret = talc_resize(&heap->core, ptr, size, &old);
 	if (!ret && (gfp & __GFP_ZERO))
@@ -1346,7 +1463,8 @@ void *talc_heap_realloc(struct talc_heap *heap, void *ptr, size_t size,
 	}
 	if (ret != -ENOSPC)
 		return NULL;
-
+move:
+	keep = min(old.usable, size);
 	/*
 	 * A block served by a cache to an aligned request has the alignment
 	 * it happened to have, not one the core recorded: keep it too.
@@ -1473,6 +1591,33 @@ const char *talc_heap_name(const struct talc_heap *heap)
 EXPORT_SYMBOL_GPL(talc_heap_name);
 
 /**
+ * talc_heap_set_init() - a heap's memory-init policy
+ * @heap: the heap
+ * @on_alloc: TALC_INIT_KERNEL (the default): zero allocations when the
+ *	kernel's init_on_alloc is on, as kmalloc() does; TALC_INIT_ON: always;
+ *	TALC_INIT_OFF: never (but for __GFP_ZERO)
+ * @on_free: the same for zeroing memory when it is freed (init_on_free)
+ *
+ * Debian's kernels turn init_on_alloc on by default: with TALC_INIT_KERNEL
+ * a driver moving from kmalloc() to a heap keeps that protection.  Also the
+ * debugfs tunables init_on_alloc and init_on_free.
+ *
+ * Context: Any context but NMI.
+ * Return: 0, or -EINVAL if @heap is NULL or a policy is not one of enum
+ * talc_init.
+ */
+int talc_heap_set_init(struct talc_heap *heap, enum talc_init on_alloc,
+		       enum talc_init on_free)
+{
+	if (!heap || on_alloc > TALC_INIT_KERNEL || on_free > TALC_INIT_KERNEL)
+		return -EINVAL;
+	WRITE_ONCE(heap->init_on_alloc, on_alloc);
+	WRITE_ONCE(heap->init_on_free, on_free);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(talc_heap_set_init);
+
+/**
  * talc_heap_set_natural_align() - kmalloc's alignment for a heap
  * @heap: the heap
  * @on: true: from now on a power-of-two size up to PAGE_SIZE is aligned to
@@ -1549,6 +1694,8 @@ void talc_heap_get_info(struct talc_heap *heap, struct talc_heap_info *info)
 	info->max_hold_site = heap->max_hold_site;
 	memcpy(info->stat, heap->stat, sizeof(info->stat));
 	info->cache_limit = heap->cache_limit;
+	info->init_on_alloc = heap->init_on_alloc;
+	info->init_on_free = heap->init_on_free;
 	talc_heap_unlock(heap, &hold);
 	info->refs = refcount_read(&heap->refs);
 	memset(&info->cache, 0, sizeof(info->cache));
@@ -1839,6 +1986,8 @@ static struct talc_heap *talc_heap_new(const char *name, size_t size,
 	heap->cache_limit = min_t(size_t, size / TALC_CACHE_HEAP_SHARE,
 				  TALC_CACHE_CPU_DEFAULT * num_possible_cpus());
 	heap->cache_cpu_limit = heap->cache_limit / num_possible_cpus();
+	heap->init_on_alloc = TALC_INIT_KERNEL;
+	heap->init_on_free = TALC_INIT_KERNEL;
 	return heap;
 }
 

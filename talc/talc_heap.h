@@ -28,6 +28,19 @@
 
 struct talc_heap;
 
+/**
+ * enum talc_init - a heap's memory-init policy (talc_heap_set_init())
+ * @TALC_INIT_OFF: never zero (but for __GFP_ZERO)
+ * @TALC_INIT_ON: always zero
+ * @TALC_INIT_KERNEL: follow the kernel's init_on_alloc= / init_on_free=,
+ *	as SLUB does (the default)
+ */
+enum talc_init {
+	TALC_INIT_OFF,
+	TALC_INIT_ON,
+	TALC_INIT_KERNEL,
+};
+
 struct talc_heap *talc_heap_create(const char *name, size_t size,
 				   size_t max_size);
 int talc_heap_destroy(struct talc_heap *heap);
@@ -44,6 +57,8 @@ size_t talc_heap_usable_size(struct talc_heap *heap, const void *ptr);
 int talc_heap_stats(struct talc_heap *heap, struct talc_stats *st);
 int talc_heap_set_natural_align(struct talc_heap *heap, bool on);
 int talc_heap_set_cache(struct talc_heap *heap, size_t bytes);
+int talc_heap_set_init(struct talc_heap *heap, enum talc_init on_alloc,
+		       enum talc_init on_free);
 const char *talc_heap_name(const struct talc_heap *heap);
 
 #endif /* _TALC_HEAP_H */

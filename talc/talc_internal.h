@@ -202,6 +202,8 @@ struct talc_fault {
  * @stat: the counters of enum talc_heap_stat
  * @cache_limit: bound on the bytes all CPUs' caches hold (0: off)
  * @cache: the per-CPU caches summed (counters, chunks, bytes)
+ * @init_on_alloc: enum talc_init
+ * @init_on_free: enum talc_init
  */
 struct talc_heap_info {
 	size_t size;
@@ -219,6 +221,8 @@ struct talc_heap_info {
 	u64 stat[TALC_HEAP_NR_STATS];
 	size_t cache_limit;
 	struct talc_cache_info cache;
+	unsigned int init_on_alloc;
+	unsigned int init_on_free;
 };
 
 /**
@@ -261,6 +265,8 @@ struct talc_heap_info {
  *	@grow_lock and @lock)
  * @cache_bad_frees: double frees the caches caught outside a CPU's cache
  * @cpuhp: in the CPU hotplug instance list (drains a dead CPU's cache)
+ * @init_on_alloc: enum talc_init for allocations (read without a lock)
+ * @init_on_free: enum talc_init for frees (read without a lock)
  * @test_unlocked: KUnit hook, run where the growth path has dropped @lock
  * @test_data: its argument
  * @dir: debugfs directory (under talc_heaps_mutex)
@@ -301,6 +307,8 @@ struct talc_heap {
 	struct talc_rtab __rcu *rtab;
 	atomic_long_t cache_bad_frees;
 	struct hlist_node cpuhp;
+	u8 init_on_alloc;
+	u8 init_on_free;
 	void (*test_unlocked)(struct talc_heap *heap, void *data);
 	void *test_data;
 	struct dentry *dir;

@@ -6,7 +6,7 @@
  *   bench random  [-a ALLOC] [-t MS] [-n TRIALS] [-s FIRST] [-j THREADS]
  *                 [-o OPS] [-m MAXSIZE]
  *   bench micro   [-a ALLOC] [-t MS]
- *   bench heapeff [-a ALLOC] [-r ROUNDS]
+ *   bench heapeff [-a ALLOC] [-r ROUNDS] [-u]
  *   bench align   [-a ALLOC] [-n REPS]
  *   bench regions [-n TRIALS] [-o PAIRS] [-r REGIONS]
  *
@@ -80,16 +80,22 @@ static void *arena_get(void)
 	return arena;
 }
 
-/* BENCH_TALC_QUICK=N overrides talc's quick_depth (0: quick lists off) */
+/*
+ * BENCH_TALC_QUICK=N overrides talc's quick_depth (0: quick lists off),
+ * BENCH_TALC_SCAN=N its scan_limit: policy probes, off by default.
+ */
 static void talc_reset(void)
 {
 	const char *q = getenv("BENCH_TALC_QUICK");
+	const char *sl = getenv("BENCH_TALC_SCAN");
 
 	talc_init(&the_talc);
 	if (q && *q && talc_set_quick_depth(&the_talc, atoi(q))) {
 		fprintf(stderr, "BENCH_TALC_QUICK=%s: out of range\n", q);
 		exit(1);
 	}
+	if (sl && *sl)
+		talc_set_scan_limit(&the_talc, atoi(sl));
 	if (talc_claim(&the_talc, arena_get(), ARENA_SIZE)) {
 		fprintf(stderr, "talc_claim failed\n");
 		exit(1);
@@ -554,11 +560,16 @@ static void touch(void *p, size_t from, size_t to)
 		((volatile char *)p)[to - 1] = 1;
 }
 
+/* -u: heap efficiency with allocation sizes U[1, 10000) (issue 10) */
+static bool he_uniform;
+
 /*
  * One round of talc v5's heap-efficiency mix: 50 % alloc (max 10000),
  * 10 % free, 40 % realloc to U[1, 100000), until an alloc or realloc fails
  * or, when @steps_limit is nonzero, for exactly that many steps.  Returns
- * the live bytes at the end; *steps gets the number of steps done.
+ * the live bytes at the end; *steps gets the number of steps done.  With
+ * he_uniform, allocation sizes are U[1, 10000) instead of talc's biased
+ * U[4, U[16, 10000)); the rest is the same.
  */
 static size_t he_round(const struct bench_alloc *a, struct live *l,
 		       uint64_t seed, uint64_t steps_limit, uint64_t *steps,
@@ -572,7 +583,9 @@ static size_t he_round(const struct bench_alloc *a, struct live *l,
 		unsigned int r = rng_range(&rng, 0, 10);
 
 		if (r < 5 || l->n == 0) {
-			size_t sz = gen_size(&rng, 10000), al = gen_align(&rng);
+			size_t sz = he_uniform ? rng_range(&rng, 1, 10000) :
+					gen_size(&rng, 10000);
+			size_t al = gen_align(&rng);
 			void *p = a->alloc(sz, al);
 
 			if (!p || l->n >= MAX_LIVE) {
@@ -650,7 +663,8 @@ static void cmd_heapeff(const struct bench_alloc *a, int rounds, int first)
 			cap = rss_bytes() - rss0;
 			live_free_all(a, &l, 0);
 		}
-		printf("heapeff,%s,%d,%zu,%zu,%.3f,%llu,%zu,%zu,%zu,%zu\n",
+		printf("%s,%s,%d,%zu,%zu,%.3f,%llu,%zu,%zu,%zu,%zu\n",
+		       he_uniform ? "heapeff-uniform" : "heapeff",
 		       alloc_label(a), r, bytes, cap, 100.0 * bytes / cap,
 		       (unsigned long long)steps, fail_req, st.available_bytes,
 		       st.largest_free_chunk, st.fragment_count);
@@ -936,7 +950,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: bench random|micro|heapeff|align|regions|natural [-a talc|talc-nolock|sys]\n"
-		"  [-t MS] [-n TRIALS/REPS] [-s FIRST_TRIAL] [-j THREADS] [-o OPS] [-r ROUNDS] [-m MAXSIZE]\n");
+		"  [-t MS] [-n TRIALS/REPS] [-s FIRST_TRIAL] [-j THREADS] [-o OPS] [-r ROUNDS] [-m MAXSIZE] [-u]\n");
 	exit(2);
 }
 
@@ -954,7 +968,7 @@ int main(int argc, char **argv)
 		usage();
 	cmd = argv[1];
 	optind = 2;
-	while ((opt = getopt(argc, argv, "a:t:n:s:j:o:r:m:")) != -1) {
+	while ((opt = getopt(argc, argv, "a:t:n:s:j:o:r:m:u")) != -1) {
 		switch (opt) {
 		case 'a':
 			a = NULL;
@@ -980,6 +994,9 @@ int main(int argc, char **argv)
 			break;
 		case 'o':
 			ops = strtoull(optarg, NULL, 0);
+			break;
+		case 'u':
+			he_uniform = true;
 			break;
 		case 'r':
 			rounds = atoi(optarg);

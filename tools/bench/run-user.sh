@@ -8,7 +8,8 @@
 # mimalloc (Debian's libjemalloc2 / libmimalloc2.0, LD_PRELOADed into the
 # same benchmark binary: their own malloc/free/realloc/posix_memalign).
 # Trials of different allocators are interleaved so load drift hits all.
-# Writes RESULTS_DIR/{random,threads,micro,align,regions,natural,heapeff,instr}.csv
+# Writes RESULTS_DIR/{random,threads,micro,align,regions,natural,heapeff,
+# heapeff-uniform,instr}.csv
 # and machine-user.txt.  Environment: BENCH_OUT (binaries), BENCH_TRIALS,
 # BENCH_HE_ROUNDS, BENCH_QUICK.
 set -eu
@@ -108,6 +109,15 @@ run talc-nolock heapeff -r "$he_rounds" | sed 's/talc-nolock/talc/' >> "$out/hea
 for a in $peers; do
 	for r in $(seq 0 $((he_peer_rounds - 1))); do
 		run "$a" heapeff -r 1 -s "$r" >> "$out/heapeff.csv"
+	done
+done
+
+echo "== heap efficiency, allocation sizes U[1, 10000): talc $he_rounds rounds; peers $he_peer_rounds rounds (RSS)"
+echo "kind,allocator,round,live_bytes,capacity_bytes,percent,steps,failed_request,free_bytes,largest_free,fragments" > "$out/heapeff-uniform.csv"
+run talc-nolock heapeff -u -r "$he_rounds" | sed 's/talc-nolock/talc/' >> "$out/heapeff-uniform.csv"
+for a in $peers; do
+	for r in $(seq 0 $((he_peer_rounds - 1))); do
+		run "$a" heapeff -u -r 1 -s "$r" >> "$out/heapeff-uniform.csv"
 	done
 done
 
