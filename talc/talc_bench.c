@@ -26,10 +26,23 @@
  *            it, one op per free+alloc pair, for duration_ms; which heap
  *            runs first alternates between trials.  Per heap and trial:
  *            ops, elapsed ns and TSC cycles, regions, claimed bytes.
+ *   smp      one kthread bound per online CPU (kthread_create_on_cpu), all
+ *            on one shared allocator (a talc heap, kmalloc): each thread
+ *            owns smp_slots pre-filled slots and, after a warm-up and a
+ *            start gate, replaces a random slot (free, then allocate
+ *            U[lo, hi]) for smp_ms; sizes 8-512 and 2048-8192 B; once
+ *            with 1 thread (first online CPU), once with one per CPU.
+ *            Per run: aggregate ops/s (sum of each thread's ops / its
+ *            elapsed time) and the kernel's init_on_alloc setting.  The
+ *            row "none" is the harness without an allocator: its scaling
+ *            is the host's ceiling (QEMU/TCG on a shared host).
  * Arenas (arena_mb, default 128 MiB as talc v5) are touched before each run.
  *
  * Example: insmod talc_bench.ko run_mask=1 allocs=9 max_sizes=200,30000
  *          insmod talc_bench.ko run_mask=8 trials=3	(region scale only)
+ *          insmod talc_bench.ko run_mask=16 allocs=9	(SMP only)
+ *          insmod talc.ko heaps=diag:128M; insmod talc_bench.ko run_mask=16
+ *            allocs=1 heap=diag	(then read debugfs talc/diag/)
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -38,14 +51,23 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/genalloc.h>
+#include <linux/jiffies.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/overflow.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sizes.h>
 #include <linux/string.h>
 #include <linux/err.h>
+#include <linux/delay.h>
 #include <linux/timex.h>
+#include <linux/kthread.h>
+#include <linux/completion.h>
+#include <linux/atomic.h>
+#include <linux/cache.h>
+#include <linux/cpumask.h>
+#include <linux/mm.h>
 
 #include "talc_heap.h"
 
@@ -53,23 +75,31 @@
 #define KB_MICRO	BIT(1)
 #define KB_HEAPEFF	BIT(2)
 #define KB_REGIONS	BIT(3)
+#define KB_SMP		BIT(4)
 
 #define KB_TALC		BIT(0)
 #define KB_GP_FIRST	BIT(1)
 #define KB_GP_BEST	BIT(2)
 #define KB_KMALLOC	BIT(3)
-#define KB_NR_ALLOCS	4
+#define KB_TALC_NOCACHE	BIT(4)
+#define KB_NR_ALLOCS	5
 
 #define KB_MAX_LIVE	65536U
 #define KB_HIST_MAX	1048576U
 
-static unsigned int run_mask = KB_RANDOM | KB_MICRO | KB_HEAPEFF | KB_REGIONS;
+static unsigned int run_mask = KB_RANDOM | KB_MICRO | KB_HEAPEFF | KB_REGIONS |
+			      KB_SMP;
 module_param(run_mask, uint, 0444);
-MODULE_PARM_DESC(run_mask, "workloads: 1 random actions, 2 microbench, 4 heap efficiency, 8 region scale (default 15)");
+MODULE_PARM_DESC(run_mask, "workloads: 1 random actions, 2 microbench, 4 heap efficiency, 8 region scale, 16 SMP replacement (default 31)");
 
-static unsigned int allocs = KB_TALC | KB_GP_FIRST | KB_GP_BEST | KB_KMALLOC;
+static unsigned int allocs = KB_TALC | KB_GP_FIRST | KB_GP_BEST | KB_KMALLOC |
+			    KB_TALC_NOCACHE;
 module_param(allocs, uint, 0444);
-MODULE_PARM_DESC(allocs, "allocators: 1 talc, 2 gen_pool first-fit, 4 gen_pool best-fit, 8 kmalloc (default 15)");
+MODULE_PARM_DESC(allocs, "allocators: 1 talc, 2 gen_pool first-fit, 4 gen_pool best-fit, 8 kmalloc, 16 talc with its per-CPU caches off (default 31)");
+
+static int cache_kb = -1;
+module_param(cache_kb, int, 0444);
+MODULE_PARM_DESC(cache_kb, "the talc rows' and the region-scale heaps' per-CPU cache bound in KiB (talc_heap_set_cache()): -1 the heap's default, 0 off (default -1)");
 
 static unsigned int arena_mb = 128;
 module_param(arena_mb, uint, 0444);
@@ -111,6 +141,22 @@ MODULE_PARM_DESC(rs_live_mb, "region scale: live set in MiB of requested bytes (
 static unsigned int rs_block = 256;
 module_param(rs_block, uint, 0444);
 MODULE_PARM_DESC(rs_block, "region scale: block size in bytes (default 256)");
+
+static unsigned int smp_ms = 200;
+module_param(smp_ms, uint, 0444);
+MODULE_PARM_DESC(smp_ms, "SMP replacement: timed run per thread in ms (default 200)");
+
+static unsigned int smp_trials = 3;
+module_param(smp_trials, uint, 0444);
+MODULE_PARM_DESC(smp_trials, "SMP replacement: trials per allocator, size range and thread count (default 3)");
+
+static unsigned int smp_slots = 1024;
+module_param(smp_slots, uint, 0444);
+MODULE_PARM_DESC(smp_slots, "SMP replacement: live blocks per thread (default 1024)");
+
+static char *kb_heap_name;
+module_param_named(heap, kb_heap_name, charp, 0444);
+MODULE_PARM_DESC(heap, "run the talc rows (not region scale) on this existing heap (talc.ko heaps=) instead of fresh ones, left in place for its debugfs files; no talc-nocache rows (default: none)");
 
 struct kb_slot {
 	void *p;
@@ -174,17 +220,31 @@ static inline u64 kb_cycles(void)
 
 /* ---- talc ---- */
 
-static int kb_talc_setup(struct kb_ctx *c)
+/* @cache: bytes for talc_heap_set_cache(), or -1 for the heap's default */
+static int kb_talc_create(struct kb_ctx *c, long long cache)
 {
 	struct talc_stats st;
 	void *p;
+	int ret;
 
+	if (kb_heap_name) {
+		/* a heap of talc.ko's, its settings as they are */
+		c->heap = talc_heap_get(kb_heap_name);
+		return c->heap ? 0 : -ENOENT;
+	}
 	c->heap = talc_heap_create("talc_bench", c->arena_size, c->arena_size);
 	if (IS_ERR(c->heap)) {
-		int ret = PTR_ERR(c->heap);
-
+		ret = PTR_ERR(c->heap);
 		c->heap = NULL;
 		return ret;
+	}
+	if (cache >= 0) {
+		ret = talc_heap_set_cache(c->heap, cache);
+		if (ret) {
+			talc_heap_destroy(c->heap);
+			c->heap = NULL;
+			return ret;
+		}
 	}
 	/* touch the whole arena first, as talc v5's benches do */
 	if (!talc_heap_stats(c->heap, &st)) {
@@ -195,6 +255,16 @@ static int kb_talc_setup(struct kb_ctx *c)
 		}
 	}
 	return 0;
+}
+
+static int kb_talc_setup(struct kb_ctx *c)
+{
+	return kb_talc_create(c, cache_kb < 0 ? -1 : (long long)cache_kb << 10);
+}
+
+static int kb_talc_nocache_setup(struct kb_ctx *c)
+{
+	return kb_talc_create(c, 0);
 }
 
 static void kb_talc_teardown(struct kb_ctx *c)
@@ -208,7 +278,9 @@ static void kb_talc_teardown(struct kb_ctx *c)
 	    (st.allocation_count || st.bad_frees || st.poison_errors))
 		pr_err("talc heap inconsistent: %zu live, %llu bad frees\n",
 		       st.allocation_count, st.bad_frees);
-	if (talc_heap_destroy(c->heap))
+	if (kb_heap_name)
+		talc_heap_put(c->heap);
+	else if (talc_heap_destroy(c->heap))
 		pr_warn("talc heap still busy\n");
 	c->heap = NULL;
 }
@@ -327,6 +399,8 @@ static void *kb_km_realloc(struct kb_ctx *c, void *p, size_t old,
 static const struct kb_alloc kb_allocs[KB_NR_ALLOCS] = {
 	{ "talc", KB_TALC, kb_talc_setup, kb_talc_teardown,
 	  kb_talc_alloc, kb_talc_free, kb_talc_realloc },
+	{ "talc-nocache", KB_TALC_NOCACHE, kb_talc_nocache_setup,
+	  kb_talc_teardown, kb_talc_alloc, kb_talc_free, kb_talc_realloc },
 	{ "genpool-first", KB_GP_FIRST, kb_gp_first_setup, kb_gp_teardown,
 	  kb_gp_alloc, kb_gp_free, kb_gp_realloc },
 	{ "genpool-best", KB_GP_BEST, kb_gp_best_setup, kb_gp_teardown,
@@ -643,7 +717,7 @@ static void kb_regions(struct kb_ctx *c, unsigned int t)
 	static const char *const names[2] = { "grown", "full" };
 	size_t n = div_u64((u64)rs_live_mb << 20, rs_block);
 	void **slot = vmalloc(array_size(n, sizeof(*slot)));
-	unsigned int h;
+	unsigned int h, r;
 
 	if (!slot) {
 		pr_warn("regions: no memory for %zu slots\n", n);
@@ -658,16 +732,292 @@ static void kb_regions(struct kb_ctx *c, unsigned int t)
 		heap = talc_heap_create(h & 1 ? "talc_bench_full" :
 						"talc_bench_grown", size,
 					(size_t)rs_max_mb << 20);
+		/*
+		 * The other heap's reclaim hands its regions to RCU callbacks
+		 * whose vfree(), in softirq context, is deferred once more to
+		 * a work item; until that ran, the memory is not available
+		 * and a large create can fail on a small machine (a 512 MiB
+		 * VM).  Wait for them, a few times, and say so.
+		 */
+		for (r = 0; PTR_ERR_OR_ZERO(heap) == -ENOMEM && r < 10; r++) {
+			pr_info("retry: regions: %s: create -ENOMEM, again after rcu_barrier() and 100 ms\n",
+				names[h & 1]);
+			rcu_barrier();
+			msleep(100);
+			heap = talc_heap_create(h & 1 ? "talc_bench_full" :
+							"talc_bench_grown",
+						size, (size_t)rs_max_mb << 20);
+		}
 		if (IS_ERR(heap)) {
 			pr_warn("regions: %s: create failed: %ld\n",
 				names[h & 1], PTR_ERR(heap));
 			break;
 		}
+		if (cache_kb >= 0 &&
+		    talc_heap_set_cache(heap, (size_t)cache_kb << 10))
+			pr_warn("regions: %s: cache_kb=%d refused\n",
+				names[h & 1], cache_kb);
 		kb_regions_run(c, heap, names[h & 1], size, t, slot, n);
 		if (talc_heap_destroy(heap))
 			pr_warn("talc heap still busy\n");
 	}
 	vfree(slot);
+}
+
+/* ---- SMP replacement ---- */
+
+/*
+ * One kthread bound per CPU (the first nthreads online CPUs), all on one
+ * shared allocator: each fills its own table of smp_slots blocks of sizes
+ * U[lo, hi], replaces 2 x smp_slots random slots as a warm-up, waits at the
+ * start gate, then for smp_ms replaces a random slot (free the old block,
+ * allocate a new one of a new random size; one op = that free + alloc).
+ */
+struct kb_smp;
+
+/*
+ * Cache-line aligned: each thread writes its rng on every step, and its
+ * neighbour reads its own run and heap pointers on every step: they must
+ * not share a line.  kcalloc() of n of them is aligned enough: kmalloc's
+ * power-of-two sizes are naturally aligned.
+ */
+struct kb_smp_thread {
+	struct kb_smp *run;
+	struct kb_ctx c;	/* a copy of the run's: same heap, own rng */
+	struct task_struct *task;
+	void **slot;
+	u64 ops;
+	u64 ns;
+	int err;
+} ____cacheline_aligned;
+
+struct kb_smp {
+	const struct kb_alloc *a;
+	size_t lo, hi;
+	unsigned int nthreads;
+	atomic_t pending;	/* threads still filling their tables */
+	atomic_t started;	/* threads through the start gate */
+	atomic_t running;	/* threads not done yet */
+	struct completion ready, go, done;
+};
+
+static inline bool kb_smp_step(struct kb_smp_thread *t, unsigned int n)
+{
+	const struct kb_smp *r = t->run;
+	unsigned int k = kb_range(&t->c, 0, n);
+
+	r->a->free(&t->c, t->slot[k], 0);
+	t->slot[k] = r->a->alloc(&t->c, kb_range(&t->c, r->lo, r->hi + 1));
+	return t->slot[k];
+}
+
+static int kb_smp_fn(void *data)
+{
+	struct kb_smp_thread *t = data;
+	struct kb_smp *r = t->run;
+	unsigned long end;
+	unsigned int n, k;
+	u64 i, t0;
+
+	for (n = 0; n < smp_slots; n++) {
+		t->slot[n] = r->a->alloc(&t->c, kb_range(&t->c, r->lo, r->hi + 1));
+		if (!t->slot[n]) {
+			t->err = -ENOMEM;
+			break;
+		}
+	}
+	for (i = 0; !t->err && i < 2ULL * n; i++) {
+		if (!kb_smp_step(t, n))
+			t->err = -ENOMEM;
+		if (!(i & 1023))
+			cond_resched();
+	}
+	if (atomic_dec_and_test(&r->pending))
+		complete(&r->ready);
+	wait_for_completion(&r->go);
+	/* start together: every thread awake on its CPU before the clocks start */
+	atomic_inc(&r->started);
+	while (atomic_read(&r->started) < r->nthreads) {
+		cpu_relax();
+		cond_resched();
+	}
+	/*
+	 * The deadline in jiffies, a memory read: under QEMU/TCG the guest's
+	 * clocksource is the HPET (its TSCs are unsynchronised), and each
+	 * HPET read is MMIO that takes QEMU's global lock, which would
+	 * serialise the vCPUs.  The elapsed time is read twice only.
+	 */
+	end = jiffies + max(1UL, msecs_to_jiffies(smp_ms));
+	t0 = ktime_get_ns();
+	for (i = 0; !t->err; i++) {
+		if (!(i & 31)) {
+			if (time_after_eq(jiffies, end))
+				break;
+			if (!(i & 1023))
+				cond_resched();
+		}
+		if (unlikely(!kb_smp_step(t, n)))
+			t->err = -ENOMEM;
+	}
+	t->ns = ktime_get_ns() - t0;
+	t->ops = i;
+	for (k = 0; k < n; k++)
+		if (t->slot[k])
+			r->a->free(&t->c, t->slot[k], 0);
+	if (atomic_dec_and_test(&r->running))
+		complete(&r->done);
+	/* stay until kthread_stop() collects the thread */
+	set_current_state(TASK_INTERRUPTIBLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_INTERRUPTIBLE);
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+static void kb_smp_run(const struct kb_alloc *a, struct kb_ctx *c, size_t lo,
+		       size_t hi, unsigned int nthreads, unsigned int trial)
+{
+	struct kb_smp r = { .a = a, .lo = lo, .hi = hi, .nthreads = nthreads };
+	struct kb_smp_thread *th;
+	u64 ops = 0, rate = 0, ns = 0;
+	unsigned int i = 0, cpu;
+	int err = 0;
+
+	th = kcalloc(nthreads, sizeof(*th), GFP_KERNEL);
+	if (!th)
+		return;
+	atomic_set(&r.pending, nthreads);
+	atomic_set(&r.started, 0);
+	atomic_set(&r.running, nthreads);
+	init_completion(&r.ready);
+	init_completion(&r.go);
+	init_completion(&r.done);
+	for_each_online_cpu(cpu) {
+		struct kb_smp_thread *t = &th[i];
+
+		if (i == nthreads)
+			break;
+		t->run = &r;
+		t->c = *c;
+		t->c.rng = 0x9e3779b97f4a7c15ULL * (trial + 1) + 7919 * cpu + hi;
+		t->slot = kvmalloc_array(smp_slots, sizeof(*t->slot),
+					 GFP_KERNEL);
+		if (!t->slot) {
+			err = -ENOMEM;
+			break;
+		}
+		t->task = kthread_create_on_cpu(kb_smp_fn, t, cpu,
+						"talc_bench/%u");
+		if (IS_ERR(t->task)) {
+			err = PTR_ERR(t->task);
+			t->task = NULL;
+			break;
+		}
+		i++;
+	}
+	if (i < nthreads) {
+		pr_warn("smp: %s: %u of %u threads started: %d\n", a->name, i,
+			nthreads, err);
+		goto out;	/* kthread_stop() of an unwoken thread: no run */
+	}
+	for (i = 0; i < nthreads; i++)
+		wake_up_process(th[i].task);
+	wait_for_completion(&r.ready);
+	complete_all(&r.go);
+	wait_for_completion(&r.done);
+	for (i = 0; i < nthreads; i++) {
+		struct kb_smp_thread *t = &th[i];
+
+		if (t->err)
+			err = t->err;
+		ops += t->ops;
+		ns = max(ns, t->ns);
+		if (t->ns)
+			rate += div64_u64(t->ops * NSEC_PER_SEC, t->ns);
+	}
+	/* allocator,lo,hi,threads,trial,ops,ops_per_s,ns,slots,init_on_alloc */
+	if (err)
+		pr_warn("smp: %s: allocation failed\n", a->name);
+	else
+		pr_info("csv,kernel-smp,%s,%zu,%zu,%u,%u,%llu,%llu,%llu,%u,%d\n",
+			a->name, lo, hi, nthreads, trial, ops, rate, ns,
+			smp_slots, want_init_on_alloc(GFP_KERNEL));
+out:
+	for (i = 0; i < nthreads; i++) {
+		if (th[i].task)
+			kthread_stop(th[i].task);
+		kvfree(th[i].slot);
+	}
+	kfree(th);
+}
+
+/*
+ * "none": the harness alone (random numbers, table, clock), no allocator
+ * and no shared data.  Its scaling is what the host gives the VM's vCPUs
+ * at the time (TCG: each vCPU a host thread on a shared machine), the
+ * ceiling for every allocator's.
+ */
+static void *kb_none_alloc(struct kb_ctx *c, size_t size)
+{
+	return c;
+}
+
+static void kb_none_free(struct kb_ctx *c, void *p, size_t size)
+{
+}
+
+static const struct kb_alloc kb_none = {
+	"none", 0, kb_km_setup, kb_km_teardown, kb_none_alloc, kb_none_free,
+	NULL
+};
+
+/* One run of @a with @nthreads threads, on a fresh heap. */
+static void kb_smp_one(const struct kb_alloc *a, struct kb_ctx *c, size_t lo,
+		       size_t hi, unsigned int nthreads, unsigned int trial)
+{
+	if (a->setup(c)) {
+		pr_warn("%s: setup failed\n", a->name);
+		return;
+	}
+	kb_smp_run(a, c, lo, hi, nthreads, trial);
+	a->teardown(c);
+}
+
+static void kb_smp(void)
+{
+	static const size_t range[2][2] = { { 8, 512 }, { 2048, 8192 } };
+	unsigned int ncpu = num_online_cpus(), t, s, i;
+	/* twice the largest live set: nothing ever grows or fails */
+	struct kb_ctx c = {
+		.arena_size = max_t(size_t, SZ_8M,
+				    ALIGN(2ULL * ncpu * smp_slots * 8192, SZ_1M)),
+	};
+
+	pr_info("smp: %u online CPUs, %u slots per thread, %u ms, heap %zu MiB, init_on_alloc %d\n",
+		ncpu, smp_slots, smp_ms, c.arena_size >> 20,
+		want_init_on_alloc(GFP_KERNEL));
+	/*
+	 * Per allocator (gen_pool, with its own global lock, left out), then
+	 * "none": 1 thread
+	 * on the first CPU, then one on every online CPU, back to back.
+	 */
+	for (t = 0; t < smp_trials; t++)
+		for (s = 0; s < ARRAY_SIZE(range); s++)
+			for (i = 0; i <= KB_NR_ALLOCS; i++) {
+				const struct kb_alloc *a = i < KB_NR_ALLOCS ?
+					&kb_allocs[i] : &kb_none;
+
+				if ((a->bit && !(allocs & a->bit)) ||
+				    a->bit & (KB_GP_FIRST | KB_GP_BEST))
+					continue;
+				kb_smp_one(a, &c, range[s][0], range[s][1], 1,
+					   t);
+				if (ncpu > 1)
+					kb_smp_one(a, &c, range[s][0],
+						   range[s][1], ncpu, t);
+			}
 }
 
 static int __init talc_bench_init(void)
@@ -677,6 +1027,8 @@ static int __init talc_bench_init(void)
 
 	if (!arena_mb || nr_max_sizes == 0)
 		return -EINVAL;
+	if ((run_mask & KB_SMP) && (!smp_slots || smp_slots > SZ_1M))
+		return -EINVAL;
 	if ((run_mask & KB_REGIONS) &&
 	    (rs_block < 8 || rs_block > SZ_1M || !rs_live_mb || !rs_start_kb ||
 	     (u64)rs_start_kb << 10 > (u64)rs_max_mb << 20 ||
@@ -685,11 +1037,13 @@ static int __init talc_bench_init(void)
 	for (i = 0; i < nr_max_sizes; i++)
 		if (max_sizes[i] < 17)
 			return -EINVAL;
+	if (kb_heap_name)	/* its cache setting is not ours to change */
+		allocs &= ~KB_TALC_NOCACHE;
 	c.live = vmalloc(KB_MAX_LIVE * sizeof(*c.live));
 	if (!c.live)
 		return -ENOMEM;
-	pr_info("start: run_mask=%u allocs=%u arena=%u MiB duration=%u ms trials=%u\n",
-		run_mask, allocs, arena_mb, duration_ms, trials);
+	pr_info("start: run_mask=%u allocs=%u arena=%u MiB duration=%u ms trials=%u cache_kb=%d\n",
+		run_mask, allocs, arena_mb, duration_ms, trials, cache_kb);
 	/* trials of different allocators interleaved: drift hits all alike */
 	for (t = 0; (run_mask & KB_RANDOM) && t < trials; t++)
 		for (i = 0; i < KB_NR_ALLOCS; i++)
@@ -708,6 +1062,8 @@ static int __init talc_bench_init(void)
 	/* both heaps in every trial, the first one alternating */
 	for (t = 0; (run_mask & KB_REGIONS) && t < trials; t++)
 		kb_regions(&c, t);
+	if (run_mask & KB_SMP)
+		kb_smp();
 	vfree(c.live);
 	pr_info("done\n");
 	return 0;

@@ -12,9 +12,16 @@
 #    against it (scripts/kmod-build.sh ARCH=um TALC_TEST_MODULES=1) and
 #    loaded by an init script from a read-only hostfs root.
 # 2. QEMU (TCG, emulated: numbers marked "emulated"), Debian's 6.1 kernel,
-#    shorter parameters; skipped with BENCH_QEMU=0.
-# Writes RESULTS_DIR/kernel-{random,micro,heapeff,regions}.csv (platform
-# column uml or qemu-tcg-emulated) and kernel-*.log.  kernel-regions.csv is
+#    2 vCPUs, shorter parameters; skipped with BENCH_QEMU=0.  Two boots:
+#    every workload with the kernel's default (Debian: init_on_alloc=1,
+#    kmalloc zeroes every allocation), then the SMP workload alone with
+#    init_on_alloc=0 on the kernel command line.
+# Writes RESULTS_DIR/kernel-{random,micro,heapeff,regions,smp}.csv (platform
+# column uml or qemu-tcg-emulated) and kernel-*.log.  kernel-smp.csv is the
+# SMP case (run_mask bit 16, in the default mask): one kthread bound per
+# CPU on one shared talc heap or kmalloc, with 1 thread and with one per
+# CPU (UML is uniprocessor: 1-thread rows only); its init_on_alloc column
+# is what the guest kernel reported.  kernel-regions.csv is
 # the region-scale case (talc_bench run_mask bit 8, in the default mask): a
 # heap created at 64 KiB grown to thousands of 64 KiB regions against one
 # created at full size, same live set; its verdict is judged on the UML
@@ -33,11 +40,11 @@ mkdir -p "$out" "$cache"
 
 die() { echo "run-kernel.sh: $*" >&2; exit 1; }
 
-uml_params="trials=3 duration_ms=200 micro_steps=200000 he_rounds=10"
-qemu_params="trials=1 duration_ms=200 micro_steps=20000 he_rounds=2"
+uml_params="trials=3 duration_ms=200 micro_steps=200000 he_rounds=10 smp_trials=3 smp_ms=200"
+qemu_params="trials=1 duration_ms=200 micro_steps=20000 he_rounds=2 smp_trials=5 smp_ms=200"
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
-	uml_params="trials=1 duration_ms=50 micro_steps=20000 he_rounds=2"
-	qemu_params="trials=1 duration_ms=50 micro_steps=5000 he_rounds=1 allocs=11"
+	uml_params="trials=1 duration_ms=50 micro_steps=20000 he_rounds=2 smp_trials=1 smp_ms=50"
+	qemu_params="trials=1 duration_ms=50 micro_steps=5000 he_rounds=1 allocs=27 smp_trials=1 smp_ms=50"
 fi
 uml_params="$uml_params ${BENCH_KPARAMS:-}"
 rm -f "$out"/kernel-*.csv "$out"/machine-kernel.txt	# no stale rows on failure
@@ -150,14 +157,14 @@ timeout 900 "$kb/linux" mem=1G uml_dir="$cache/uml" root=/dev/root rootfstype=ho
 	rootflags=/ ro init="$init" console=tty </dev/null > "$log" 2>&1
 grep -aq 'TALC-BENCH-END rc=0' "$log" || { tail -30 "$log"; die "UML run failed (log: $log)"; }
 if sed -n '/TALC-BENCH-START/,$p' "$log" |
-	grep -aE 'BUG:|Oops|Call Trace|kernel BUG|WARNING:|talc_bench: (talc heap|regions:)'; then
+	grep -aE 'BUG:|Oops|Call Trace|kernel BUG|WARNING:|talc_bench: (talc heap|regions:|smp: .*(failed|threads started))'; then
 	die "kernel warnings during the UML run (log: $log)"
 fi
 
 # csv PLATFORM LOG - append the module's CSV lines to the kernel-*.csv files
 csv() {
 	local plat=$1 f=$2 k
-	for k in random micro heapeff regions; do
+	for k in random micro heapeff regions smp; do
 		grep -ao "talc_bench: csv,kernel-$k,.*" "$f" | sed "s/^talc_bench: csv,kernel-$k,/kernel-$k,$plat,/" |
 			tr -d '\r' >> "$out/kernel-$k.csv"
 	done
@@ -167,6 +174,8 @@ echo "kind,platform,allocator,op,samples,p1,p25,p50,p75,p99" > "$out/kernel-micr
 echo "kind,platform,allocator,round,live_bytes,capacity_bytes,percent,steps" > "$out/kernel-heapeff.csv"
 echo "kind,platform,heap,trial,ops,ns,cycles,regions,regions_after,claimed_bytes,blocks,block,heap_size,max_size" \
 	> "$out/kernel-regions.csv"
+echo "kind,platform,allocator,size_lo,size_hi,threads,trial,ops,ops_per_s,ns,slots,init_on_alloc" \
+	> "$out/kernel-smp.csv"
 csv uml "$log"
 {
 	echo "uml: linux-source-6.1 $(make -s -C "$ksrc" kernelversion 2>/dev/null), ARCH=um, SLUB, PREEMPT_NONE, UP"
@@ -185,16 +194,34 @@ if [ "${BENCH_QEMU:-1}" = 1 ] && [ -x "$top/scripts/vm/run-vm" ] && command -v q
 #!/bin/sh
 insmod /lib/modules/talc.ko && insmod /lib/modules/talc_bench.ko $qemu_params
 EOF
+		# the second boot: the SMP workload alone, kmalloc not zeroing
+		# shellcheck disable=SC2086 # split into one parameter per line
+		smp_params=$(printf '%s\n' $qemu_params | grep '^smp_' | tr '\n' ' ')
+		cat > "$d/guest-smp.sh" <<EOF
+#!/bin/sh
+insmod /lib/modules/talc.ko && insmod /lib/modules/talc_bench.ko run_mask=16 $smp_params
+EOF
 		"$top/scripts/vm/mkinitramfs" "$d/bench.cpio.gz" "$d/guest.sh" \
 			"$top/build/kmod/$kver/talc.ko" "$top/build/kmod/$kver/talc_bench.ko" &&
-		echo "run-kernel.sh: running talc_bench.ko in QEMU/TCG on $kver (emulated; $qemu_params)" &&
-		"$top/scripts/vm/run-vm" -t 400 "/boot/vmlinuz-$kver" "$d/bench.cpio.gz" \
-			"$out/kernel-qemu.log" &&
-		csv qemu-tcg-emulated "$out/kernel-qemu.log"
-		"$top/scripts/vm/scan-log" "$out/kernel-qemu.log" &&
-			! grep -aE 'talc_bench: (talc heap|regions:)' "$out/kernel-qemu.log" ||
-			die "QEMU run not clean (log: $out/kernel-qemu.log)"
+		"$top/scripts/vm/mkinitramfs" "$d/bench-smp.cpio.gz" "$d/guest-smp.sh" \
+			"$top/build/kmod/$kver/talc.ko" "$top/build/kmod/$kver/talc_bench.ko" ||
+			die "cannot make the initramfs"
 		echo "qemu: Debian $kver, TCG (emulated), 2 vCPUs; params: $qemu_params" >> "$out/machine-kernel.txt"
+		# vm LOG INITRD LABEL [KERNEL_ARGS...] - one boot, judged, its rows kept
+		vm() {
+			local log=$1 rd=$2 label=$3
+			shift 3
+			echo "run-kernel.sh: running talc_bench.ko in QEMU/TCG on $kver ($label; emulated)"
+			echo "qemu $label: host load before: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine-kernel.txt"
+			"$top/scripts/vm/run-vm" -t 400 "/boot/vmlinuz-$kver" "$rd" "$log" "$@"
+			echo "qemu $label: host load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine-kernel.txt"
+			"$top/scripts/vm/scan-log" "$log" &&
+				! grep -aE 'talc_bench: (talc heap|regions:|smp: .*(failed|threads started))' "$log" ||
+				die "QEMU run not clean (log: $log)"
+			csv qemu-tcg-emulated "$log"
+		}
+		vm "$out/kernel-qemu.log" "$d/bench.cpio.gz" "all workloads, the kernel's default init_on_alloc"
+		vm "$out/kernel-qemu-smp.log" "$d/bench-smp.cpio.gz" "SMP only, init_on_alloc=0" init_on_alloc=0
 	else
 		echo "run-kernel.sh: QEMU part skipped (no 6.1 kernel or module build failed)"
 	fi
