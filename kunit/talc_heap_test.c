@@ -2498,8 +2498,9 @@ static void talc_heap_cache_fail_drain_test(struct kunit *test)
 }
 
 /*
- * An aligned request served by a cache keeps its alignment across a
- * moving realloc, although the core recorded none for it.
+ * An aligned request is served by a cache only with a chunk the heap
+ * allocated at least that aligned (recorded in the cache's mark), and the
+ * block keeps its alignment across a moving realloc.
  */
 static void talc_heap_cache_align_test(struct kunit *test)
 {

@@ -347,12 +347,6 @@ static bool talc_heap_peek(struct talc_heap *heap, const void *ptr,
 	return false;
 }
 
-/* A released region, vfree()d once no lockless reader can see it. */
-static void talc_heap_region_rcu(struct rcu_head *head)
-{
-	vfree(head);
-}
-
 /*
  * ---- per-CPU caches ----
  *
@@ -451,26 +445,52 @@ static struct workqueue_struct *talc_wq;
 
 /*
  * The mark of a cached chunk at @p: the secret and the address, with the
- * chunk size (in words, 11 bits: up to TALC_CACHE_MAX + 8) and the slack
- * (5 bits) in the low 16 bits, which the allocation needs for the exact
- * statistics.
+ * chunk size (in words, 11 bits: up to TALC_CACHE_MAX + 8), the slack
+ * (5 bits) and log2 of the alignment the core recorded for the chunk
+ * (5 bits) in the low 21 bits: the size and slack for the exact
+ * statistics, the alignment so that an aligned request takes a chunk only
+ * if its header says so (a moving realloc keeps the header's alignment).
  */
-#define TALC_MARK_BITS		16
+#define TALC_MARK_BITS		21
 #define TALC_MARK_SLACK_SHIFT	11
+#define TALC_MARK_ALIGN_SHIFT	16
+
+/*
+ * The secret and the address, mixed so that the marks of two chunks a few
+ * bytes or megabytes apart differ in their high bits too: a block copied
+ * from a cached chunk (a caller's use after free) does not look cached.
+ */
+#define TALC_MARK_MUL		0x9e3779b97f4a7c15UL
+
+static __always_inline unsigned long talc_cache_key(struct talc_heap *heap,
+						    const void *p)
+{
+	return (heap->secret ^ (unsigned long)p) * TALC_MARK_MUL;
+}
 
 static __always_inline unsigned long talc_cache_mark(struct talc_heap *heap,
 						     const void *p,
-						     size_t csize, size_t slack)
+						     const struct talc_block *b)
 {
-	return heap->secret ^ (unsigned long)p ^ (csize / TALC_ALIGN) ^
-	       (slack << TALC_MARK_SLACK_SHIFT);
+	return talc_cache_key(heap, p) ^
+	       ((b->usable + TALC_OVERHEAD) / TALC_ALIGN) ^
+	       ((b->usable - b->requested) << TALC_MARK_SLACK_SHIFT) ^
+	       ((unsigned long)ilog2(b->align) << TALC_MARK_ALIGN_SHIFT);
+}
+
+/* The alignment recorded in the mark of the cached chunk at @p. */
+static __always_inline size_t talc_cache_align(struct talc_heap *heap,
+					       const void *p)
+{
+	return 1UL << ((TALC_CACHE_MARK(p) ^ talc_cache_key(heap, p)) >>
+		       TALC_MARK_ALIGN_SHIFT & 31);
 }
 
 /* Does @w, the second word of @p, mark a cached chunk? */
 static __always_inline bool talc_cache_marked(struct talc_heap *heap,
 					      const void *p, unsigned long w)
 {
-	return !((w ^ heap->secret ^ (unsigned long)p) >> TALC_MARK_BITS);
+	return !((w ^ talc_cache_key(heap, p)) >> TALC_MARK_BITS);
 }
 
 static __always_inline void talc_cache_push(struct talc_pcp *pcp,
@@ -525,14 +545,15 @@ static __always_inline void *talc_cache_pop(struct talc_heap *heap,
 	unsigned long code;
 	size_t csize, req;
 
-	code = TALC_CACHE_MARK(p) ^ heap->secret ^ (unsigned long)p;
+	code = TALC_CACHE_MARK(p) ^ talc_cache_key(heap, p);
 	csize = (code & (BIT(TALC_MARK_SLACK_SHIFT) - 1)) * TALC_ALIGN;
 	if (unlikely(code >> TALC_MARK_BITS || csize - TALC_OVERHEAD <
 		     talc_cache_size[k])) {
 		talc_cache_corrupt(heap, pcp, k, p);
 		return NULL;
 	}
-	req = csize - TALC_OVERHEAD - (code >> TALC_MARK_SLACK_SHIFT);
+	req = csize - TALC_OVERHEAD -
+	      (code >> TALC_MARK_SLACK_SHIFT & (BIT(5) - 1));
 	cc->head = TALC_CACHE_LINK(p);
 	cc->count--;
 	cc->bytes -= csize;
@@ -604,9 +625,7 @@ static unsigned int talc_cache_refill(struct talc_heap *heap,
 			talc_free(&heap->core, p);
 			break;
 		}
-		TALC_CACHE_MARK(p) = talc_cache_mark(heap, p,
-						     b.usable + TALC_OVERHEAD,
-						     b.usable - b.requested);
+		TALC_CACHE_MARK(p) = talc_cache_mark(heap, p, &b);
 		talc_cache_push(pcp, k, p, b.usable + TALC_OVERHEAD,
 				b.requested);
 		pcp->refilled_req += b.requested;
@@ -632,7 +651,9 @@ static void *talc_cache_alloc(struct talc_heap *heap, size_t size,
 	pcp = this_cpu_ptr(heap->pcp);
 	if (unlikely(!pcp->cls[k].head) && !talc_cache_refill(heap, pcp, k))
 		goto miss;
-	if (unlikely(!IS_ALIGNED((unsigned long)pcp->cls[k].head, align)))
+	/* the core's header must say so: a moving realloc keeps it */
+	if (unlikely(align > TALC_ALIGN &&
+		     talc_cache_align(heap, pcp->cls[k].head) < align))
 		goto miss;
 	p = talc_cache_pop(heap, pcp, k, usable, &req);
 	if (likely(p)) {
@@ -685,8 +706,7 @@ static bool talc_cache_free(struct talc_heap *heap, void *ptr, bool *marked)
 	w = READ_ONCE(TALC_CACHE_MARK(ptr));
 	if (unlikely(talc_cache_marked(heap, ptr, w) ||
 		     !try_cmpxchg(&TALC_CACHE_MARK(ptr), &w,
-				  talc_cache_mark(heap, ptr, csize,
-						  b.usable - b.requested)))) {
+				  talc_cache_mark(heap, ptr, &b)))) {
 		talc_cache_double_free(heap, ptr);
 		return true;
 	}
@@ -1077,23 +1097,30 @@ out:
  * without it.  The caches are drained and the quick lists coalesced first,
  * so that every idle region shows.  Under grow_lock, which keeps the region
  * table as read: the table without the region is made before the hold that
- * releases it and installed in that hold, and the region is vfree()d after
- * a grace period, when no free taken without the lock can be reading it.
+ * releases it and installed in that hold.  The released regions are
+ * vfree()d here, in process context, after one grace period for the whole
+ * batch, when no free taken without the lock can be reading them (freed
+ * from an RCU callback instead, their pages came back only once a deferred
+ * vfree ran, and a heap created meanwhile found too little memory).
  */
+#define TALC_RECLAIM_BATCH	32
+
 static void talc_heap_reclaim_workfn(struct work_struct *work)
 {
 	struct talc_heap *heap = container_of(work, struct talc_heap,
 					      reclaim_work);
+	void *dead[TALC_RECLAIM_BATCH];
 	struct talc_rtab *rt, *old;
 	struct talc_region_info ri;
+	unsigned int n = 0, i;
 	struct talc_hold hold;
 	bool flushed = false;
 	size_t avail;
 
 	mutex_lock(&heap->grow_lock);
 	talc_heap_cache_drain(heap);
-	for (;;) {
-		void *dead = NULL;
+	while (n < TALC_RECLAIM_BATCH) {
+		void *gone = NULL;
 
 		talc_heap_lock(heap, &hold);
 		if (!flushed) {
@@ -1119,18 +1146,26 @@ static void talc_heap_reclaim_workfn(struct work_struct *work)
 		if (!talc_release(&heap->core, ri.base)) {
 			heap->stat[TALC_HEAP_RECLAIMS]++;
 			old = talc_rtab_publish(heap, rt);
-			dead = ri.base;
+			gone = ri.base;
 			rt = NULL;
 		}
 		talc_heap_unlock(heap, &hold);
 		kfree(rt);
 		kfree_rcu(old, rcu);
-		if (!dead)
+		if (!gone)
 			break;
-		call_rcu((struct rcu_head *)dead, talc_heap_region_rcu);
+		dead[n++] = gone;
 		cond_resched();
 	}
 	mutex_unlock(&heap->grow_lock);
+	if (!n)
+		return;
+	synchronize_rcu();
+	for (i = 0; i < n; i++)
+		vfree(dead[i]);
+	/* a full batch: there may be more */
+	if (n == TALC_RECLAIM_BATCH)
+		schedule_work(&heap->reclaim_work);
 }
 
 /* ---- allocation API ---- */
@@ -1465,15 +1500,7 @@ void *talc_heap_realloc(struct talc_heap *heap, void *ptr, size_t size,
 		return NULL;
 move:
 	keep = min(old.usable, size);
-	/*
-	 * A block served by a cache to an aligned request has the alignment
-	 * it happened to have, not one the core recorded: keep it too.
-	 */
-	nalign = old.align;
-	if (old.usable <= TALC_CACHE_MAX && READ_ONCE(heap->cache_limit))
-		nalign = max(nalign, min_t(size_t, TALC_CACHE_ALIGN_MAX,
-					   1UL << __ffs((unsigned long)ptr)));
-	p = talc_heap_do_alloc(heap, size, nalign, gfp & ~__GFP_ZERO);
+	p = talc_heap_do_alloc(heap, size, old.align, gfp & ~__GFP_ZERO);
 	if (!p)
 		return NULL;
 	memcpy(p, ptr, keep);
