@@ -608,9 +608,16 @@ static unsigned int talc_cache_refill(struct talc_heap *heap,
 		p = talc_malloc(&heap->core, size);
 		if (!p || WARN_ON_ONCE(talc_block_info(&heap->core, p, &b)))
 			break;
-		/* the core may hand out a larger chunk than asked for */
+		/*
+		 * The core may hand out a larger chunk than asked for.  Given
+		 * back at once, it counts as refilled (and drained): no
+		 * caller allocated it, so it stays out of the heap's
+		 * total_allocation_count (talc_cache_adjust_stats()).
+		 */
 		if (pcp->bytes + b.usable + TALC_OVERHEAD > limit) {
 			talc_free(&heap->core, p);
+			pcp->refilled++;
+			pcp->refilled_req += b.requested;
 			break;
 		}
 		TALC_CACHE_MARK(p) = talc_cache_mark(heap, p,
