@@ -79,6 +79,9 @@
 #include "talc_internal.h"
 #include "talc_parse.h"
 
+#define CREATE_TRACE_POINTS
+#include "talc_trace.h"
+
 /*
  * The same parameter name, talc.heaps=, on the command line whether built
  * in (UML KUnit, where this object's KBUILD_MODNAME is talc_heap) or
@@ -206,6 +209,9 @@ static void talc_heap_report(void *data, enum talc_event ev,
 	struct talc_heap *heap = data;
 
 	lockdep_assert_held(&heap->lock);
+	/* the kinds the core counts in bad_frees */
+	if (ev <= TALC_EV_FREE_DOUBLE)
+		trace_talc_bad_free(heap, addr, ev);
 	if (heap->capture) {
 		if (!heap->check_msg[0])
 			snprintf(heap->check_msg, sizeof(heap->check_msg),
@@ -244,7 +250,9 @@ static bool talc_mem_available(gfp_t gfp, size_t bytes)
 	return bytes >> PAGE_SHIFT < (size_t)max(si_mem_available(), 0L);
 }
 
-static noinline void *talc_heap_reject_gfp(struct talc_heap *heap, gfp_t gfp)
+static noinline void *talc_heap_reject_gfp(struct talc_heap *heap,
+					   size_t size, size_t align,
+					   gfp_t gfp, unsigned long caller)
 {
 	struct talc_hold hold;
 
@@ -252,6 +260,7 @@ static noinline void *talc_heap_reject_gfp(struct talc_heap *heap, gfp_t gfp)
 	heap->stat[TALC_HEAP_REJECTED_GFP]++;
 	heap->stat[TALC_HEAP_FAILURES]++;
 	talc_heap_unlock(heap, &hold);
+	trace_talc_alloc_fail(heap, caller, size, align, gfp);
 	if (!test_and_set_bit(TALC_WARN_GFP, &heap->warned))
 		WARN(1, "talc: heap %s: gfp flags %pGg not supported (__GFP_NOFAIL and zone modifiers)\n",
 		     heap->name, &gfp);
@@ -620,9 +629,16 @@ static unsigned int talc_cache_refill(struct talc_heap *heap,
 		p = talc_malloc(&heap->core, size);
 		if (!p || WARN_ON_ONCE(talc_block_info(&heap->core, p, &b)))
 			break;
-		/* the core may hand out a larger chunk than asked for */
+		/*
+		 * The core may hand out a larger chunk than asked for.  Given
+		 * back at once, it counts as refilled (and drained): no
+		 * caller allocated it, so it stays out of the heap's
+		 * total_allocation_count (talc_cache_adjust_stats()).
+		 */
 		if (pcp->bytes + b.usable + TALC_OVERHEAD > limit) {
 			talc_free(&heap->core, p);
+			pcp->refilled++;
+			pcp->refilled_req += b.requested;
 			break;
 		}
 		TALC_CACHE_MARK(p) = talc_cache_mark(heap, p, &b);
@@ -672,6 +688,7 @@ static noinline void talc_cache_double_free(struct talc_heap *heap,
 					    const void *ptr)
 {
 	atomic_long_inc(&heap->cache_bad_frees);
+	trace_talc_bad_free(heap, ptr, TALC_EV_FREE_DOUBLE);
 	if (!test_and_set_bit(TALC_EV_FREE_DOUBLE, &heap->warned))
 		WARN(1, "talc: heap %s: chunk is already free (cached): %p\n",
 		     heap->name, ptr);
@@ -687,7 +704,8 @@ static noinline void talc_cache_double_free(struct talc_heap *heap,
  * that @ptr still carries the cache's mark, which the heap clears in the
  * hold that frees it: until then a second free finds it.
  */
-static bool talc_cache_free(struct talc_heap *heap, void *ptr, bool *marked)
+static __always_inline bool talc_cache_free(struct talc_heap *heap, void *ptr,
+					    bool *marked, unsigned long caller)
 {
 	size_t csize, limit;
 	struct talc_block b;
@@ -723,6 +741,8 @@ static bool talc_cache_free(struct talc_heap *heap, void *ptr, bool *marked)
 	if (ok) {
 		talc_cache_push(pcp, k, ptr, csize, b.requested);
 		pcp->stat[TALC_CACHE_FREES]++;
+		/* before another allocation on this CPU can take it */
+		trace_talc_free(heap, caller, ptr);
 	}
 	local_unlock_irqrestore(&heap->pcp->lock, flags);
 	*marked = !ok;
@@ -1064,6 +1084,7 @@ static void *talc_heap_grow(struct talc_heap *heap, size_t size, size_t align,
 	}
 	if (WARN_ON_ONCE(talc_claim(&heap->core, base, want)))
 		goto fail_grow;
+	trace_talc_grow(heap, base, want);
 	base = NULL;
 	old_rt = talc_rtab_publish(heap, rt);
 	rt = NULL;
@@ -1145,6 +1166,7 @@ static void talc_heap_reclaim_workfn(struct work_struct *work)
 		/* still idle?  Allocations ran while the lock was dropped. */
 		if (!talc_release(&heap->core, ri.base)) {
 			heap->stat[TALC_HEAP_RECLAIMS]++;
+			trace_talc_reclaim(heap, ri.base, ri.size);
 			old = talc_rtab_publish(heap, rt);
 			gone = ri.base;
 			rt = NULL;
@@ -1231,8 +1253,31 @@ static size_t talc_heap_natural(struct talc_heap *heap, size_t size)
 	return size;
 }
 
+/*
+ * talc_alloc for an allocation the core served: its usable size is only
+ * known already for __GFP_ZERO.  Called with the event enabled only.
+ */
+static noinline void talc_heap_trace_alloc(struct talc_heap *heap, void *p,
+					   size_t size, size_t usable,
+					   size_t align, gfp_t gfp,
+					   unsigned long caller)
+{
+	struct talc_hold hold;
+
+	if (!usable) {
+		talc_heap_lock_timed(heap, &hold, false);
+		usable = talc_usable_size(&heap->core, p);
+		talc_heap_unlock(heap, &hold);
+	}
+	trace_talc_alloc(heap, caller, p, size, usable, align, gfp, false);
+}
+
+/*
+ * Every allocation of the API, @caller its call site for the tracepoints
+ * (_RET_IP_ of the exported function).
+ */
 static void *talc_heap_do_alloc(struct talc_heap *heap, size_t size,
-				size_t align, gfp_t gfp)
+				size_t align, gfp_t gfp, unsigned long caller)
 {
 	struct talc_hold hold;
 	size_t usable = 0;
@@ -1244,7 +1289,7 @@ static void *talc_heap_do_alloc(struct talc_heap *heap, size_t size,
 	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
 	if (unlikely(gfp & TALC_GFP_REJECT))
-		return talc_heap_reject_gfp(heap, gfp);
+		return talc_heap_reject_gfp(heap, size, align, gfp, caller);
 	might_alloc(gfp);
 	if (talc_heap_init_alloc(heap, gfp))
 		gfp |= __GFP_ZERO;
@@ -1253,8 +1298,11 @@ static void *talc_heap_do_alloc(struct talc_heap *heap, size_t size,
 		 is_power_of_2(align) && READ_ONCE(heap->cache_cpu_limit);
 	if (cached) {
 		p = talc_cache_alloc(heap, size, align, &usable);
-		if (likely(p))
+		if (likely(p)) {
+			trace_talc_alloc(heap, caller, p, size, usable, align,
+					 gfp, true);
 			goto out;
+		}
 	}
 	talc_heap_lock_sampled(heap, &hold);
 	p = talc_core_alloc(heap, size, align);
@@ -1262,7 +1310,7 @@ static void *talc_heap_do_alloc(struct talc_heap *heap, size_t size,
 		usable = talc_usable_size(&heap->core, p);
 	talc_heap_unlock(heap, &hold);
 	if (p)
-		goto out;
+		goto traced;
 	/* Before an allocation fails or grows the heap: this CPU's cache. */
 	if (talc_cache_drain_local(heap)) {
 		talc_heap_lock(heap, &hold);
@@ -1271,7 +1319,7 @@ static void *talc_heap_do_alloc(struct talc_heap *heap, size_t size,
 			usable = talc_usable_size(&heap->core, p);
 		talc_heap_unlock(heap, &hold);
 		if (p)
-			goto out;
+			goto traced;
 	}
 	if (gfpflags_allow_blocking(gfp)) {
 		/* the other CPUs' caches are drained by talc_heap_grow() */
@@ -1283,6 +1331,13 @@ static void *talc_heap_do_alloc(struct talc_heap *heap, size_t size,
 		heap->stat[TALC_HEAP_FAILURES]++;
 		talc_heap_unlock(heap, &hold);
 	}
+	if (!p) {
+		trace_talc_alloc_fail(heap, caller, size, align, gfp);
+		return NULL;
+	}
+traced:
+	if (trace_talc_alloc_enabled())
+		talc_heap_trace_alloc(heap, p, size, usable, align, gfp, caller);
 out:
 	if (p && (gfp & __GFP_ZERO) && usable)
 		memset(p, 0, usable);
@@ -1314,7 +1369,7 @@ out:
  */
 void *talc_heap_alloc(struct talc_heap *heap, size_t size, gfp_t gfp)
 {
-	return talc_heap_do_alloc(heap, size, TALC_ALIGN, gfp);
+	return talc_heap_do_alloc(heap, size, TALC_ALIGN, gfp, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(talc_heap_alloc);
 
@@ -1334,9 +1389,46 @@ EXPORT_SYMBOL_GPL(talc_heap_alloc);
 void *talc_heap_alloc_aligned(struct talc_heap *heap, size_t size,
 			      size_t align, gfp_t gfp)
 {
-	return talc_heap_do_alloc(heap, size, align, gfp);
+	return talc_heap_do_alloc(heap, size, align, gfp, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(talc_heap_alloc_aligned);
+
+/*
+ * Every free of the API, @caller its call site for the tracepoints.
+ * Inlined, with talc_cache_free(), into talc_heap_free() and
+ * talc_heap_realloc(): a free from a cache stays one function, without a
+ * tail call or a second frame (objdump: the path of a free into a cache is
+ * 4 instructions longer than without call_site and the tracepoints, 8 with
+ * this a function of its own).
+ */
+static __always_inline void talc_heap_do_free(struct talc_heap *heap,
+					      void *ptr, unsigned long caller)
+{
+	struct talc_hold hold;
+	bool reclaim, marked = false;
+	int ret;
+
+	if (!heap || ZERO_OR_NULL_PTR(ptr) || talc_heap_in_nmi(heap))
+		return;
+	if (talc_heap_init_free(heap))
+		talc_heap_wipe(heap, ptr);
+	if (READ_ONCE(heap->cache_cpu_limit) &&
+	    talc_cache_free(heap, ptr, &marked, caller))
+		return;
+	talc_heap_lock_sampled(heap, &hold);
+	if (marked)
+		WRITE_ONCE(TALC_CACHE_MARK(ptr), 0);
+	ret = talc_free(&heap->core, ptr);
+	/* under the lock: before another allocation can take @ptr */
+	if (trace_talc_free_enabled() && !ret)
+		trace_talc_free(heap, caller, ptr);
+	reclaim = talc_available_bytes(&heap->core) >= heap->reclaim_arm;
+	if (reclaim)
+		heap->reclaim_arm = SIZE_MAX;	/* until the work re-arms */
+	talc_heap_unlock(heap, &hold);
+	if (unlikely(reclaim))
+		schedule_work(&heap->reclaim_work);
+}
 
 /**
  * talc_heap_free() - give memory back to its heap
@@ -1356,26 +1448,7 @@ EXPORT_SYMBOL_GPL(talc_heap_alloc_aligned);
  */
 void talc_heap_free(struct talc_heap *heap, void *ptr)
 {
-	struct talc_hold hold;
-	bool reclaim, marked = false;
-
-	if (!heap || ZERO_OR_NULL_PTR(ptr) || talc_heap_in_nmi(heap))
-		return;
-	if (talc_heap_init_free(heap))
-		talc_heap_wipe(heap, ptr);
-	if (READ_ONCE(heap->cache_cpu_limit) &&
-	    talc_cache_free(heap, ptr, &marked))
-		return;
-	talc_heap_lock_sampled(heap, &hold);
-	if (marked)
-		WRITE_ONCE(TALC_CACHE_MARK(ptr), 0);
-	talc_free(&heap->core, ptr);
-	reclaim = talc_available_bytes(&heap->core) >= heap->reclaim_arm;
-	if (reclaim)
-		heap->reclaim_arm = SIZE_MAX;	/* until the work re-arms */
-	talc_heap_unlock(heap, &hold);
-	if (unlikely(reclaim))
-		schedule_work(&heap->reclaim_work);
+	talc_heap_do_free(heap, ptr, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(talc_heap_free);
 
@@ -1446,15 +1519,16 @@ void *talc_heap_realloc(struct talc_heap *heap, void *ptr, size_t size,
 	int ret;
 
 	if (ZERO_OR_NULL_PTR(ptr))
-		return talc_heap_alloc(heap, size, gfp);
+		return talc_heap_do_alloc(heap, size, TALC_ALIGN, gfp, _RET_IP_);
 	if (!heap || talc_heap_in_nmi(heap))
 		return NULL;
 	if (!size) {
-		talc_heap_free(heap, ptr);
+		talc_heap_do_free(heap, ptr, _RET_IP_);
 		return ZERO_SIZE_PTR;
 	}
 	if (unlikely(gfp & TALC_GFP_REJECT))
-		return talc_heap_reject_gfp(heap, gfp);
+		return talc_heap_reject_gfp(heap, size, TALC_ALIGN, gfp,
+					    _RET_IP_);
 	might_alloc(gfp);
 	if (talc_heap_init_alloc(heap, gfp))
 		gfp |= __GFP_ZERO;
@@ -1490,6 +1564,8 @@ void *talc_heap_realloc(struct talc_heap *heap, void *ptr, size_t size,
 	if (ret == -ENOMEM)
 		heap->stat[TALC_HEAP_FAILURES]++;
 	talc_heap_unlock(heap, &hold);
+	if (ret == -ENOMEM)
+		trace_talc_alloc_fail(heap, _RET_IP_, size, old.align, gfp);
 	keep = min(old.usable, size);
 	if (!ret) {
 		if (usable > keep)
@@ -1500,7 +1576,7 @@ void *talc_heap_realloc(struct talc_heap *heap, void *ptr, size_t size,
 		return NULL;
 move:
 	keep = min(old.usable, size);
-	p = talc_heap_do_alloc(heap, size, old.align, gfp & ~__GFP_ZERO);
+	p = talc_heap_do_alloc(heap, size, old.align, gfp & ~__GFP_ZERO, _RET_IP_);
 	if (!p)
 		return NULL;
 	memcpy(p, ptr, keep);
@@ -1509,7 +1585,7 @@ move:
 		if (usable > keep)
 			memset((char *)p + keep, 0, usable - keep);
 	}
-	talc_heap_free(heap, ptr);
+	talc_heap_do_free(heap, ptr, _RET_IP_);
 	return p;
 }
 EXPORT_SYMBOL_GPL(talc_heap_realloc);

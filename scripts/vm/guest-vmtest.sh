@@ -484,6 +484,109 @@ fi
 check "talctop: tt/check ok" heap_ok tt
 check "talctop: destroy tt" write $D/control "destroy tt"
 
+echo "== tracepoints: counts of talc:* events equal the counters' changes"
+# Torture (heap tr), growth to max, failure and reclaim (talc_vmtest
+# case=grow, heap trg) and bad frees caught by the cache and by the core
+# (talc_vmtest case=badfree, heap trb), all with events/talc enabled.
+T=/sys/kernel/tracing
+[ -e $T/events ] || mount -t tracefs nodev $T 2>/dev/null
+# snap HEAP - the counters the events must match, in a line
+snap() {
+	echo "$(stat $1 total_allocation_count) $(stat $1 allocation_count)" \
+	     "$(stat $1 grows) $(stat $1 reclaims)" \
+	     "$(stat $1 failed_allocations) $(stat $1 bad_frees)"
+}
+# tev EVENT HEAP - lines of EVENT for HEAP in the saved trace
+tev() { grep -c " $1: heap=$2 " /tmp/trace.out; }
+if [ ! -d $T/events/talc ]; then
+	fail "tracepoints: no $T/events/talc ($(ls $T 2>&1 | head -n 3))"
+else
+	pass "tracepoints: $T/events/talc lists $(ls $T/events/talc | grep -c '^talc_') events"
+	write $D/control "create tr 256K 4M"
+	write $D/control "create trg 64K 512K"
+	write $D/control "create trb 64K"
+	echo 0 > $T/tracing_on
+	echo 16384 > $T/buffer_size_kb
+	ok $? "tracepoints: buffer_size_kb 16384 per CPU"
+	echo > $T/trace
+	for h in tr trg trb; do eval "s0_$h=\"$(snap $h)\""; done
+	echo 1 > $T/events/talc/enable
+	ok $? "tracepoints: events/talc/enable"
+	echo 1 > $T/tracing_on
+	insmod $M/talc_torture.ko heap=tr threads=2 ops=10000 duration=60 max_size=4096
+	ok $? "tracepoints: talc_torture ops=10000 on tr passed"
+	# talc_torture stays loaded until the trace is read: %pS of call_site
+	# resolves only while the module is there
+	mark trgrow
+	insmod $M/talc_vmtest.ko case=grow heap=trg max_size=524288
+	ok $? "tracepoints: talc_vmtest case=grow on trg passed"
+	vmtest_results trgrow
+	rmmod talc_vmtest 2>/dev/null
+	for kind in double interior; do
+		expect_warn 1 "tracepoints: badfree $kind on trb" \
+			insmod $M/talc_vmtest.ko case=badfree kind=$kind heap=trb
+		rmmod talc_vmtest 2>/dev/null
+	done
+	sleep 1
+	for h in tr trg trb; do eval "s1_$h=\"$(snap $h)\""; done
+	echo 0 > $T/events/talc/enable
+	echo 0 > $T/tracing_on
+	ok $? "tracepoints: events disabled"
+	cat $T/trace > /tmp/trace.out
+	rmmod talc_torture 2>/dev/null
+	over=$(cat $T/per_cpu/cpu*/stats | sed -n 's/^overrun: *//p' | tr '\n' ' ')
+	ok $([ -n "$over" ] && [ -z "$(echo $over | tr -d ' 0')" ]; echo $?) \
+		"tracepoints: no event lost (overrun per CPU: $over)"
+	for h in tr trg trb; do
+		eval "set -- \$s0_$h \$s1_$h"
+		# total live grows reclaims failed bad, before then after
+		a=$(( $7 - $1 )); f=$(( a - ($8 - $2) ))
+		g=$(( $9 - $3 )); r=$(( ${10} - $4 ))
+		af=$(( ${11} - $5 )); bf=$(( ${12} - $6 ))
+		[ "$(snap $h)" = "$(eval echo \$s1_$h)" ]
+		ok $? "tracepoints: $h: counters still after the events were disabled"
+		ok $([ "$(tev talc_alloc $h)" = $a ]; echo $?) \
+			"tracepoints: $h: talc_alloc events $(tev talc_alloc $h) = total_allocation_count change $a"
+		ok $([ "$(tev talc_free $h)" = $f ]; echo $?) \
+			"tracepoints: $h: talc_free events $(tev talc_free $h) = allocs - allocation_count change $f"
+		ok $([ "$(tev talc_grow $h)" = $g ]; echo $?) \
+			"tracepoints: $h: talc_grow events $(tev talc_grow $h) = grows change $g"
+		ok $([ "$(tev talc_reclaim $h)" = $r ]; echo $?) \
+			"tracepoints: $h: talc_reclaim events $(tev talc_reclaim $h) = reclaims change $r"
+		ok $([ "$(tev talc_alloc_fail $h)" = $af ]; echo $?) \
+			"tracepoints: $h: talc_alloc_fail events $(tev talc_alloc_fail $h) = failed_allocations change $af"
+		ok $([ "$(tev talc_bad_free $h)" = $bf ]; echo $?) \
+			"tracepoints: $h: talc_bad_free events $(tev talc_bad_free $h) = bad_frees change $bf"
+	done
+	# the runs above must have exercised every event
+	ok $([ "$(tev talc_alloc tr)" -ge 10000 ] && [ "$(tev talc_grow trg)" -gt 0 ] &&
+	     [ "$(tev talc_reclaim trg)" -gt 0 ] && [ "$(tev talc_alloc_fail trg)" -gt 0 ] &&
+	     [ "$(tev talc_bad_free trb)" = 4 ]; echo $?) \
+		"tracepoints: every event seen (tr allocs $(tev talc_alloc tr), trg grows/reclaims/fails $(tev talc_grow trg)/$(tev talc_reclaim trg)/$(tev talc_alloc_fail trg), trb bad frees $(tev talc_bad_free trb))"
+	c1=$(grep ' talc_alloc: heap=tr ' /tmp/trace.out | grep -c ' cached=1$')
+	ok $([ "$c1" -gt 0 ]; echo $?) "tracepoints: tr: $c1 allocations served by a per-CPU cache (cached=1)"
+	ok $(grep ' talc_alloc: heap=tr ' /tmp/trace.out | awk '{
+		for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		if (v["bytes_alloc"] + 0 < v["bytes_req"] + 0 || v["ptr"] == "") bad++
+	} END { exit bad > 0 }'; echo $?) "tracepoints: tr: bytes_alloc >= bytes_req in every talc_alloc"
+	ok $(grep ' talc_alloc: heap=tr ' /tmp/trace.out | grep -q 'call_site=.*\[talc_torture\]'; echo $?) \
+		"tracepoints: call_site names the caller in talc_torture" \
+		"$(grep -m 1 ' talc_alloc: heap=tr ' /tmp/trace.out)"
+	ok $([ "$(grep ' talc_bad_free: heap=trb ' /tmp/trace.out | grep -c ' kind=double$')" = 2 ]; echo $?) \
+		"tracepoints: trb: kind=double printed for the 2 double frees"
+	grep -m 1 ' talc_alloc: heap=tr .*gfp_flags=GFP_KERNEL' /tmp/trace.out | sed 's/^/   | /'
+	grep -m 1 ' talc_grow: heap=trg ' /tmp/trace.out | sed 's/^/   | /'
+	grep -m 1 ' talc_alloc_fail: heap=trg ' /tmp/trace.out | sed 's/^/   | /'
+	grep -m 1 ' talc_bad_free: heap=trb ' /tmp/trace.out | sed 's/^/   | /'
+	rm -f /tmp/trace.out
+	echo > $T/trace
+	echo 1408 > $T/buffer_size_kb
+	for h in tr trg trb; do
+		check "tracepoints: $h/check ok" heap_ok $h
+		check "tracepoints: destroy $h" write $D/control "destroy $h"
+	done
+fi
+
 echo "== unload"
 rmmod talc
 ok $? "rmmod talc"
@@ -497,5 +600,5 @@ ok $([ $((vm1 - vm0)) -le 128 ]; echo $?) \
 	"VmallocUsed back to the start: $vm0 -> $vm1 kB (tolerance 128 kB)"
 exp=$(dmesg | grep -c 'talc-vm: expect-warn end')
 w=$(dmesg | grep -c 'WARNING:')
-ok $([ "$w" -eq 6 ]; echo $?) "kernel log: exactly the 6 expected warnings ($w)"
+ok $([ "$w" -eq 8 ]; echo $?) "kernel log: exactly the 8 expected warnings ($w)"
 exit 0
