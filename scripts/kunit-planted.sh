@@ -5,8 +5,8 @@
 #
 # Copies the repository to a scratch directory (the real tree is never
 # touched), plants one bug at a time and runs scripts/kunit.sh there:
-#   binof   off-by-one in the core's bin index (talc.c, bin_of()): variant
-#           default must fail;
+#   binof   off-by-one in the core's bin index (talc.c, bin_of()'s table
+#           lookup): variant default must fail;
 #   unlock  a missing talc_heap_unlock() (talc_heap.c, talc_heap_stats()):
 #           variants default and lockdep must both fail;
 #   uaf     a write to the heap after kfree() when it is destroyed
@@ -93,7 +93,7 @@ done
 # The expressions are perl's ($1 is perl's): single quotes on purpose.
 # shellcheck disable=SC2016
 run_plant binof talc/talc.c \
-	's|return \(size - TALC_MIN_CHUNK\) / TALC_ALIGN;|return (size - TALC_MIN_CHUNK) / TALC_ALIGN + 1;|' \
+	's|return small_bin\[size / TALC_ALIGN\];|return small_bin[size / TALC_ALIGN] + 1;|' \
 	default
 # shellcheck disable=SC2016
 run_plant unlock talc/talc_heap.c \

@@ -1276,6 +1276,24 @@ static noinline void talc_heap_trace_alloc(struct talc_heap *heap, void *p,
  * Every allocation of the API, @caller its call site for the tracepoints
  * (_RET_IP_ of the exported function).
  */
+/*
+ * The core's allocation in one hold of the heap's lock, with the usable
+ * size for __GFP_ZERO.
+ */
+static void *talc_heap_locked_alloc(struct talc_heap *heap, size_t size,
+				    size_t align, gfp_t gfp, size_t *usable)
+{
+	struct talc_hold hold;
+	void *p;
+
+	talc_heap_lock_sampled(heap, &hold);
+	p = talc_core_alloc(heap, size, align);
+	if (p && (gfp & __GFP_ZERO))
+		*usable = talc_usable_size(&heap->core, p);
+	talc_heap_unlock(heap, &hold);
+	return p;
+}
+
 static void *talc_heap_do_alloc(struct talc_heap *heap, size_t size,
 				size_t align, gfp_t gfp, unsigned long caller)
 {
@@ -1304,20 +1322,12 @@ static void *talc_heap_do_alloc(struct talc_heap *heap, size_t size,
 			goto out;
 		}
 	}
-	talc_heap_lock_sampled(heap, &hold);
-	p = talc_core_alloc(heap, size, align);
-	if (p && (gfp & __GFP_ZERO))
-		usable = talc_usable_size(&heap->core, p);
-	talc_heap_unlock(heap, &hold);
+	p = talc_heap_locked_alloc(heap, size, align, gfp, &usable);
 	if (p)
 		goto traced;
 	/* Before an allocation fails or grows the heap: this CPU's cache. */
 	if (talc_cache_drain_local(heap)) {
-		talc_heap_lock(heap, &hold);
-		p = talc_core_alloc(heap, size, align);
-		if (p && (gfp & __GFP_ZERO))
-			usable = talc_usable_size(&heap->core, p);
-		talc_heap_unlock(heap, &hold);
+		p = talc_heap_locked_alloc(heap, size, align, gfp, &usable);
 		if (p)
 			goto traced;
 	}

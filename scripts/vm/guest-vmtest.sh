@@ -17,6 +17,19 @@ no_talc() {
 		pass "$1: nothing left behind"
 	fi
 }
+# torture_wait PID HEAP DESC - wait for the background insmod of talc_torture
+# on HEAP, rmmod it and check its summary line (left in $line)
+torture_wait() {
+	if wait "$1"; then
+		pass "$3: talc_torture insmod succeeded"
+		rmmod talc_torture
+	else
+		fail "$3: talc_torture insmod failed"
+	fi
+	line=$(dmesg | grep "talc_torture: heap=$2 threads=" | tail -n 1 | sed 's/^\[[ 0-9.]*\] //')
+	echo "   $line"
+	ok $(echo "$line" | grep -q ' errors=0$'; echo $?) "$3: torture summary says errors=0"
+}
 # has_heap NAME - NAME is a row of the heaps table
 has_heap() { awk -v n="$1" '$1 == n { f = 1 } END { exit !f }' $D/heaps; }
 # heap_ok NAME - NAME/check says ok
@@ -204,15 +217,7 @@ while kill -0 $pid 2>/dev/null && [ $reads -lt 200 ]; do
 done
 ok $([ $reads -ge 5 ] && [ $bad -eq 0 ]; echo $?) \
 	"tort: debugfs reads during torture: $reads rounds, check ok every time" "$bad bad"
-if wait $pid; then
-	pass "talc_torture: insmod succeeded"
-	rmmod talc_torture
-else
-	fail "talc_torture: insmod failed"
-fi
-line=$(dmesg | grep 'talc_torture: heap=tort threads=' | tail -n 1 | sed 's/^\[[ 0-9.]*\] //')
-echo "   $line"
-ok $(echo "$line" | grep -q ' errors=0$'; echo $?) "talc_torture: summary says errors=0"
+torture_wait $pid tort talc_torture
 ops=$(echo "$line" | sed -n 's/.* ops=\([0-9]*\) .*/\1/p')
 ok $([ "${ops:-0}" -ge 10000 ]; echo $?) "talc_torture: ran ${ops:-0} ops (>= 10000)"
 irq=$(dmesg | grep 'talc_torture: heap=tort allocs=' | tail -n 1 |
@@ -360,15 +365,7 @@ if [ -w $c1 ] && echo 0 > $c1; then
 else
 	fail "pc: cannot take cpu1 offline ($c1)"
 fi
-if wait $pid; then
-	pass "pc: talc_torture with caches on passed"
-	rmmod talc_torture
-else
-	fail "pc: talc_torture with caches on failed"
-fi
-line=$(dmesg | grep 'talc_torture: heap=pc threads=' | tail -n 1 | sed 's/^\[[ 0-9.]*\] //')
-echo "   $line"
-ok $(echo "$line" | grep -q ' errors=0$'; echo $?) "pc: torture summary says errors=0"
+torture_wait $pid pc "pc (caches on)"
 h0=$(cache_col pc 0 5)
 ok $([ "${h0:-0}" -gt 0 ] && [ "${h1:-0}" -gt 0 ] && [ "$(cache_col pc 1 5)" -gt "${h1:-0}" ]; echo $?) \
 	"pc: both CPUs served from their caches (hits: cpu0 ${h0:-?}, cpu1 ${h1:-?} before offline, $(cache_col pc 1 5) after)"
