@@ -177,9 +177,28 @@ echo "kind,platform,heap,trial,ops,ns,cycles,regions,regions_after,claimed_bytes
 echo "kind,platform,allocator,size_lo,size_hi,threads,trial,ops,ops_per_s,ns,slots,init_on_alloc" \
 	> "$out/kernel-smp.csv"
 csv uml "$log"
+
+# A second UML boot with init_on_alloc=1 (Debian's default): kmalloc
+# zeroes every allocation, and talc's heaps follow the kernel's setting
+# (their memory-init policy), so random actions and the microbench are
+# measured under both settings.  Platform "uml-init1" in the CSVs.
+init1=$top/build/bench/uml-init1.sh
+sed 's/talc_bench.ko .*/talc_bench.ko '"$uml_params"' run_mask=3/' "$init" > "$init1"
+chmod +x "$init1"
+log1=$out/kernel-uml-init1.log
+echo "run-kernel.sh: running talc_bench.ko under UML with init_on_alloc=1 (random actions, microbench)"
+timeout 900 "$kb/linux" mem=1G uml_dir="$cache/uml" root=/dev/root rootfstype=hostfs \
+	rootflags=/ ro init="$init1" console=tty init_on_alloc=1 </dev/null > "$log1" 2>&1
+grep -aq 'TALC-BENCH-END rc=0' "$log1" || { tail -30 "$log1"; die "UML run with init_on_alloc=1 failed (log: $log1)"; }
+if sed -n '/TALC-BENCH-START/,$p' "$log1" |
+	grep -aE 'BUG:|Oops|Call Trace|kernel BUG|WARNING:|talc_bench: talc heap'; then
+	die "kernel warnings during the UML run with init_on_alloc=1 (log: $log1)"
+fi
+csv uml-init1 "$log1"
 {
 	echo "uml: linux-source-6.1 $(make -s -C "$ksrc" kernelversion 2>/dev/null), ARCH=um, SLUB, PREEMPT_NONE, UP"
 	echo "uml params: $uml_params"
+	echo "uml-init1: the same kernel booted with init_on_alloc=1; params: $uml_params run_mask=3"
 } > "$out/machine-kernel.txt"
 echo "run-kernel.sh: UML done: $(grep -c . "$out/kernel-random.csv") random rows"
 
