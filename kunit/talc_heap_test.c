@@ -2601,6 +2601,250 @@ static void talc_heap_init_policy_test(struct kunit *test)
 	kt_destroy(test, h);
 }
 
+/* ---- heaps over memory the caller owns (talc_heap_create_mem()) ---- */
+
+#define KT_PHYS		((phys_addr_t)0x40000000)
+#define KT_PHYS2	((phys_addr_t)0x50000000)
+
+static struct talc_heap *kt_create_mem(struct kunit *test, const char *name,
+				       void *virt, phys_addr_t phys,
+				       size_t size)
+{
+	struct talc_kunit_ctx *ctx = test->priv;
+	struct talc_heap *h = talc_heap_create_mem(name, virt, phys, size);
+
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR_OR_NULL(h),
+			       "talc_heap_create_mem(%s, %zu) = %ld", name,
+			       size, PTR_ERR(h));
+	ctx->priv = h;
+	return h;
+}
+
+static bool kt_inside(const void *p, const void *base, size_t size)
+{
+	return (const char *)p >= (const char *)base &&
+	       (const char *)p < (const char *)base + size;
+}
+
+/*
+ * A heap over a kmalloc'd buffer with a fake physical address: it serves
+ * from it, translates to phys + offset, never grows beyond it, takes a
+ * second (vmalloc'd) range, never reclaims either, and its destroy leaves
+ * both to the caller (written after the destroy: KASAN, or the unmapped
+ * pages of a vfree()d range, would catch a heap that freed them; a vfree()
+ * of the kmalloc'd buffer WARNs).
+ */
+static void talc_heap_mem_test(struct kunit *test)
+{
+	const size_t size = KT_SIZE, size2 = 32 * KT_KB;
+	char *buf = kunit_kzalloc(test, size, GFP_KERNEL);
+	char *buf2 = talc_kunit_vzalloc(test, size2);
+	struct talc_heap_info info;
+	struct talc_stats st;
+	struct kt_fill f;
+	struct talc_heap *h;
+	void *p, *q;
+	int local;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_NOT_NULL(test, buf2);
+	h = kt_create_mem(test, "kt_mem", buf, KT_PHYS, size);
+	st = kt_stats(test, h);
+	info = kt_info(h);
+	KUNIT_EXPECT_EQ(test, st.region_count, (size_t)1);
+	KUNIT_EXPECT_EQ(test, st.claimed_bytes, size);
+	KUNIT_EXPECT_EQ(test, info.max_size, size);
+	KUNIT_EXPECT_EQ(test, info.mem_ranges, 1U);
+	KUNIT_EXPECT_EQ(test, info.mem_bytes, size);
+
+	p = talc_heap_alloc(h, 100, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_TRUE(test, kt_inside(p, buf, size));
+	KUNIT_EXPECT_EQ(test, talc_heap_virt_to_phys(h, p),
+			KT_PHYS + ((char *)p - buf));
+	KUNIT_EXPECT_EQ(test, talc_heap_virt_to_phys(h, (char *)p + 99),
+			KT_PHYS + ((char *)p + 99 - buf));
+	KUNIT_EXPECT_EQ(test, talc_heap_virt_to_phys(h, buf), KT_PHYS);
+	KUNIT_EXPECT_EQ(test, talc_heap_virt_to_phys(h, buf + size),
+			TALC_PHYS_NONE);
+	KUNIT_EXPECT_EQ(test, talc_heap_virt_to_phys(h, &local),
+			TALC_PHYS_NONE);
+	KUNIT_EXPECT_EQ(test, talc_heap_virt_to_phys(NULL, p), TALC_PHYS_NONE);
+	talc_heap_free(h, p);
+
+	/* full: a sleeping allocation fails, the heap does not grow */
+	kt_fill(test, h, &f);
+	KUNIT_EXPECT_NULL(test, talc_heap_alloc(h, 64, GFP_KERNEL));
+	KUNIT_EXPECT_NULL(test, talc_heap_alloc(h, KT_SIZE, GFP_KERNEL));
+	st = kt_stats(test, h);
+	info = kt_info(h);
+	KUNIT_EXPECT_EQ(test, st.region_count, (size_t)1);
+	KUNIT_EXPECT_EQ(test, st.claimed_bytes, size);
+	KUNIT_EXPECT_EQ(test, info.stat[TALC_HEAP_GROWS], 0ULL);
+
+	/* a second range: the next allocation comes from it */
+	KUNIT_ASSERT_EQ(test, talc_heap_add_mem(h, buf2, KT_PHYS2, size2), 0);
+	q = talc_heap_alloc(h, 1000, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_TRUE(test, kt_inside(q, buf2, size2));
+	KUNIT_EXPECT_EQ(test, talc_heap_virt_to_phys(h, q),
+			KT_PHYS2 + ((char *)q - buf2));
+	KUNIT_EXPECT_EQ(test, talc_heap_virt_to_phys(h, f.p[0]),
+			KT_PHYS + ((char *)f.p[0] - buf));
+	st = kt_stats(test, h);
+	info = kt_info(h);
+	KUNIT_EXPECT_EQ(test, st.region_count, (size_t)2);
+	KUNIT_EXPECT_EQ(test, st.claimed_bytes, size + size2);
+	KUNIT_EXPECT_EQ(test, info.max_size, size + size2);
+	KUNIT_EXPECT_EQ(test, info.mem_ranges, 2U);
+	KUNIT_EXPECT_EQ(test, info.mem_bytes, size + size2);
+	/* and nothing beyond it */
+	KUNIT_EXPECT_NULL(test, talc_heap_alloc(h, size2, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, kt_info(h).stat[TALC_HEAP_GROWS], 0ULL);
+	kt_check(test, h);
+
+	/* both ranges idle: reclaim releases neither */
+	talc_heap_free(h, q);
+	kt_unfill(h, &f);
+	talc_heap_cache_drain(h);
+	talc_heap_flush_reclaim(h);
+	KUNIT_EXPECT_EQ(test, talc_heap_set_reclaim_threshold(h, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, talc_heap_set_max_size(h, 2 * size), -EINVAL);
+	KUNIT_EXPECT_EQ(test, talc_heap_set_grow_step(h, PAGE_SIZE), -EINVAL);
+	talc_heap_flush_reclaim(h);
+	st = kt_stats(test, h);
+	info = kt_info(h);
+	KUNIT_EXPECT_EQ(test, st.region_count, (size_t)2);
+	KUNIT_EXPECT_EQ(test, st.allocation_count, (size_t)0);
+	KUNIT_EXPECT_EQ(test, st.claimed_bytes, size + size2);
+	KUNIT_EXPECT_EQ(test, info.stat[TALC_HEAP_RECLAIMS], 0ULL);
+	kt_check(test, h);
+
+	kt_destroy(test, h);
+	/* still the caller's: freed by KUnit when the test ends */
+	memset(buf, 0x5a, size);
+	memset(buf2, 0xa5, size2);
+	KUNIT_EXPECT_EQ(test, buf[size - 1], (char)0x5a);
+	KUNIT_EXPECT_EQ(test, buf2[size2 - 1], (char)0xa5);
+}
+
+/* Bad arguments are -EINVAL and change nothing. */
+static void talc_heap_mem_invalid_test(struct kunit *test)
+{
+	const size_t size = KT_SIZE, q = size / 4;
+	char *buf = kunit_kzalloc(test, size, GFP_KERNEL);
+	struct talc_heap *h;
+	void *p;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(talc_heap_create_mem("kt_mem", NULL,
+							   KT_PHYS, size)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(talc_heap_create_mem("kt_mem", buf + 4,
+							   KT_PHYS, q)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(talc_heap_create_mem("kt_mem", buf,
+							   KT_PHYS, q + 4)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(talc_heap_create_mem("kt_mem", buf,
+							   KT_PHYS,
+							   TALC_MEM_MIN - 8)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(talc_heap_create_mem("kt_mem", buf,
+							   TALC_PHYS_NONE - 64,
+							   q)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(talc_heap_create_mem("kt mem", buf,
+							   KT_PHYS, q)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, talc_heap_add_mem(NULL, buf, KT_PHYS, q),
+			-EINVAL);
+
+	/* the smallest range, without a physical address */
+	h = kt_create_mem(test, "kt_mem", buf, TALC_PHYS_NONE, TALC_MEM_MIN);
+	p = talc_heap_alloc(h, 16, GFP_KERNEL);
+	KUNIT_EXPECT_TRUE(test, kt_inside(p, buf, TALC_MEM_MIN));
+	KUNIT_EXPECT_EQ(test, talc_heap_virt_to_phys(h, p), TALC_PHYS_NONE);
+	/* the name is taken */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(talc_heap_create_mem("kt_mem", buf + q,
+							   KT_PHYS, q)),
+			-EEXIST);
+	talc_heap_free(h, p);
+	kt_destroy(test, h);
+}
+
+/*
+ * Overlaps, a vmalloc'd heap, and more ranges than the core's built-in
+ * region index holds (the index grows as in talc_heap_grow()).
+ */
+static void talc_heap_mem_add_test(struct kunit *test)
+{
+	const size_t size = KT_SIZE, q = size / 4, piece = KT_KB;
+	char *buf = kunit_kzalloc(test, 2 * size, GFP_KERNEL);
+	char *hi = buf + size;
+	struct talc_heap *h, *v;
+	struct talc_stats st;
+	unsigned int i;
+	void *p;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	/* a heap of vmalloc'd regions takes no caller memory */
+	v = talc_heap_create("kt_vmem", KT_SIZE, KT_SIZE);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(v));
+	KUNIT_EXPECT_EQ(test, talc_heap_add_mem(v, buf, KT_PHYS, q), -EINVAL);
+	p = talc_heap_alloc(v, 64, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, talc_heap_virt_to_phys(v, p), TALC_PHYS_NONE);
+	talc_heap_free(v, p);
+	KUNIT_EXPECT_EQ(test, kt_info(v).mem_ranges, 0U);
+	KUNIT_EXPECT_EQ(test, talc_heap_destroy(v), 0);
+
+	/* the second quarter, then overlaps at either end and inside */
+	h = kt_create_mem(test, "kt_mem", buf + q, KT_PHYS + q, q);
+	KUNIT_EXPECT_EQ(test, talc_heap_add_mem(h, buf + q / 2, KT_PHYS, q),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, talc_heap_add_mem(h, buf + q + q / 2, KT_PHYS,
+						q), -EINVAL);
+	KUNIT_EXPECT_EQ(test, talc_heap_add_mem(h, buf + q + 64, KT_PHYS,
+						TALC_MEM_MIN), -EINVAL);
+	KUNIT_EXPECT_EQ(test, talc_heap_add_mem(h, buf + q + 4, KT_PHYS, q),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, talc_heap_add_mem(h, buf, KT_PHYS, q - 4),
+			-EINVAL);
+	st = kt_stats(test, h);
+	KUNIT_EXPECT_EQ(test, st.region_count, (size_t)1);
+	KUNIT_EXPECT_EQ(test, kt_info(h).max_size, q);
+	/* adjacent below: fine */
+	KUNIT_EXPECT_EQ(test, talc_heap_add_mem(h, buf, KT_PHYS, q), 0);
+	/* 16 more pieces in the second half: the region index grows */
+	for (i = 0; i < 16; i++)
+		KUNIT_EXPECT_EQ(test,
+				talc_heap_add_mem(h, hi + i * 2 * piece,
+						  KT_PHYS2 + i * 2 * piece,
+						  piece), 0);
+	st = kt_stats(test, h);
+	KUNIT_EXPECT_EQ(test, st.region_count, (size_t)18);
+	KUNIT_EXPECT_EQ(test, st.claimed_bytes, 2 * q + 16 * piece);
+	KUNIT_EXPECT_EQ(test, kt_info(h).mem_ranges, 18U);
+	KUNIT_EXPECT_EQ(test, talc_heap_virt_to_phys(h, buf + 8), KT_PHYS + 8);
+	KUNIT_EXPECT_EQ(test, talc_heap_virt_to_phys(h, buf + q + 8),
+			KT_PHYS + q + 8);
+	KUNIT_EXPECT_EQ(test, talc_heap_virt_to_phys(h, hi + 10 * piece + 24),
+			KT_PHYS2 + 10 * piece + 24);
+	/* the gaps between the pieces are not the heap's */
+	KUNIT_EXPECT_EQ(test, talc_heap_virt_to_phys(h, hi + piece + 8),
+			TALC_PHYS_NONE);
+	KUNIT_EXPECT_EQ(test, talc_heap_virt_to_phys(h, buf + 2 * q),
+			TALC_PHYS_NONE);
+	/* every piece serves: 17 allocations of 512 bytes fill 16 + 1 */
+	for (i = 0; i < 8; i++) {
+		p = talc_heap_alloc(h, 512, GFP_KERNEL);
+		KUNIT_EXPECT_NOT_NULL(test, p);
+		talc_heap_free(h, p);
+	}
+	kt_check(test, h);
+	kt_destroy(test, h);
+}
+
 static struct kunit_case talc_heap_test_cases[] = {
 	KUNIT_CASE(talc_heap_create_destroy_test),
 	KUNIT_CASE_PARAM(talc_heap_create_invalid_test,
@@ -2646,6 +2890,9 @@ static struct kunit_case talc_heap_test_cases[] = {
 	KUNIT_CASE(talc_heap_cache_fail_drain_test),
 	KUNIT_CASE(talc_heap_cache_align_test),
 	KUNIT_CASE(talc_heap_init_policy_test),
+	KUNIT_CASE(talc_heap_mem_test),
+	KUNIT_CASE(talc_heap_mem_invalid_test),
+	KUNIT_CASE(talc_heap_mem_add_test),
 	{}
 };
 

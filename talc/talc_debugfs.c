@@ -10,7 +10,8 @@
  *                      heap's own counters and its policy fields
  *   NAME/bins          each non-empty bin: size range, free chunks, bytes
  *                      (a "+" marks a bin longer than one batch)
- *   NAME/regions       each region: start, end, size, idle or not
+ *   NAME/regions       each region: start, end, size, idle or not, owner
+ *                      (heap, or owned [phys=] for a caller-owned range)
  *   NAME/check         reading runs the consistency check in steps: "ok"
  *                      or the first problem
  *   NAME/max_size, NAME/reclaim_threshold, NAME/grow_step, NAME/poison,
@@ -75,19 +76,24 @@ static int talc_heaps_show(struct seq_file *m, void *unused)
 	struct talc_heap *heap;
 	struct talc_stats st;
 
-	seq_printf(m, "# %-14s %12s %12s %12s %12s %5s %9s %12s %8s %9s %7s\n",
+	seq_printf(m, "# %-14s %12s %12s %12s %12s %5s %9s %12s %8s %9s %7s %5s\n",
 		   "name", "claimed", "allocated", "free", "largest", "frag%",
-		   "live", "total", "failures", "bad_frees", "regions");
+		   "live", "total", "failures", "bad_frees", "regions",
+		   "owned");
 	mutex_lock(&talc_heaps_mutex);
 	list_for_each_entry(heap, &talc_heaps, list) {
+		struct talc_heap_info info;
+
 		talc_heap_stats(heap, &st);
-		seq_printf(m, "%-16s %12zu %12zu %12zu %12zu %5u %9zu %12llu %8llu %9llu %7zu\n",
+		talc_heap_get_info(heap, &info);
+		/* owned: regions that are caller-owned ranges */
+		seq_printf(m, "%-16s %12zu %12zu %12zu %12zu %5u %9zu %12llu %8llu %9llu %7zu %5u\n",
 			   talc_heap_name(heap), st.claimed_bytes,
 			   st.allocated_bytes,
 			   st.available_bytes, st.largest_free_chunk,
 			   talc_frag_pct(&st), st.allocation_count,
 			   st.total_allocation_count, st.failed_allocations,
-			   st.bad_frees, st.region_count);
+			   st.bad_frees, st.region_count, info.mem_ranges);
 	}
 	mutex_unlock(&talc_heaps_mutex);
 	return 0;
@@ -187,6 +193,8 @@ static int talc_stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "natural_align: %d\n", info.natural_align);
 	seq_printf(m, "references: %u\n", info.refs);
 	seq_printf(m, "owner: %s\n", info.owned ? "module" : "api");
+	seq_printf(m, "owned_ranges: %u\n", info.mem_ranges);
+	seq_printf(m, "owned_bytes: %zu\n", info.mem_bytes);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(talc_stats);
@@ -227,15 +235,25 @@ static int talc_regions_show(struct seq_file *m, void *unused)
 	int i, n;
 
 	/* Raw addresses: this file is root-only (0400), like vmallocinfo. */
-	seq_printf(m, "# %-16s %-18s %12s %s\n", "start", "end", "size",
-		   "idle");
+	seq_printf(m, "# %-16s %-18s %12s %-4s %s\n", "start", "end", "size",
+		   "idle", "owner");
 	do {
 		n = talc_heap_regions(heap, after, ri, ARRAY_SIZE(ri));
-		for (i = 0; i < n; i++)
-			seq_printf(m, "0x%016lx 0x%016lx %12zu %s\n",
+		for (i = 0; i < n; i++) {
+			phys_addr_t phys;
+
+			seq_printf(m, "0x%016lx 0x%016lx %12zu %-4s ",
 				   (unsigned long)ri[i].base,
 				   (unsigned long)ri[i].base + ri[i].size,
 				   ri[i].size, ri[i].idle ? "yes" : "no");
+			/* owned: the caller's range (talc_heap_create_mem()) */
+			if (!talc_heap_mem_region(heap, ri[i].base, &phys))
+				seq_puts(m, "heap\n");
+			else if (phys == TALC_PHYS_NONE)
+				seq_puts(m, "owned\n");
+			else
+				seq_printf(m, "owned phys=%pa\n", &phys);
+		}
 		if (n)
 			after = ri[n - 1].base;
 		cond_resched();

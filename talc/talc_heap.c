@@ -357,6 +357,127 @@ static bool talc_heap_peek(struct talc_heap *heap, const void *ptr,
 }
 
 /*
+ * ---- caller-owned ranges (struct talc_memtab) ----
+ *
+ * A heap made by talc_heap_create_mem() lives in memory its caller owns
+ * (on-chip SRAM, reserved or device memory mapped as normal memory): every
+ * region of its core is such a range, listed with its physical address in
+ * heap->mem.  The table is only added to (talc_heap_add_mem()), under
+ * grow_lock, in the hold of heap->lock that claims the range, like the
+ * region table; readers (talc_heap_virt_to_phys(), debugfs) use RCU.
+ */
+
+/*
+ * A copy of @old with the range [@lo, @hi) at @phys added in order.
+ * Return: the copy, or NULL without memory.
+ */
+static struct talc_memtab *talc_memtab_add(const struct talc_memtab *old,
+					   unsigned long lo, unsigned long hi,
+					   phys_addr_t phys)
+{
+	unsigned int n = old ? old->n : 0, i, j = 0;
+	struct talc_memtab *mt;
+
+	mt = kmalloc(struct_size(mt, r, n + 1), GFP_KERNEL | __GFP_NOWARN);
+	if (!mt)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (j == i && lo < old->r[i].lo) {
+			mt->r[j].lo = lo;
+			mt->r[j].hi = hi;
+			mt->r[j++].phys = phys;
+		}
+		mt->r[j++] = old->r[i];
+	}
+	if (j == n) {
+		mt->r[j].lo = lo;
+		mt->r[j].hi = hi;
+		mt->r[j++].phys = phys;
+	}
+	mt->n = j;
+	return mt;
+}
+
+/*
+ * The range of @mt holding @addr, or -1.  Under rcu_read_lock() or the
+ * writers' locks.
+ */
+static int talc_memtab_find(const struct talc_memtab *mt, unsigned long addr)
+{
+	unsigned int lo = 0, hi, mid;
+
+	if (!mt)
+		return -1;
+	hi = mt->n;
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (addr < mt->r[mid].lo)
+			hi = mid;
+		else if (addr >= mt->r[mid].hi)
+			lo = mid + 1;
+		else
+			return mid;
+	}
+	return -1;
+}
+
+/*
+ * A caller-owned range as talc_heap_create_mem() and talc_heap_add_mem()
+ * take it: 8-byte aligned ends, TALC_MEM_MIN bytes or more, one core
+ * region at most, no wrap of the virtual or the physical addresses.
+ */
+static bool talc_mem_args_ok(const void *virt, phys_addr_t phys, size_t size)
+{
+	unsigned long end;
+	phys_addr_t pend;
+
+	if (!virt || !IS_ALIGNED((unsigned long)virt, TALC_ALIGN) ||
+	    !IS_ALIGNED(size, TALC_ALIGN) || size < TALC_MEM_MIN ||
+	    size > TALC_HEAP_MAX_BYTES ||
+	    check_add_overflow((unsigned long)virt, size, &end))
+		return false;
+	return phys == TALC_PHYS_NONE ||
+	       (!check_add_overflow(phys, (phys_addr_t)size, &pend) &&
+		pend != TALC_PHYS_NONE);
+}
+
+/* The caller-owned ranges of @heap and their bytes, for debugfs. */
+static void talc_heap_mem_count(struct talc_heap *heap, unsigned int *n,
+				size_t *bytes)
+{
+	const struct talc_memtab *mt;
+	unsigned int i;
+
+	*n = 0;
+	*bytes = 0;
+	rcu_read_lock();
+	mt = rcu_dereference(heap->mem);
+	for (i = 0; mt && i < mt->n; i++)
+		*bytes += mt->r[i].hi - mt->r[i].lo;
+	*n = mt ? mt->n : 0;
+	rcu_read_unlock();
+}
+
+/*
+ * Is the region based at @base a caller-owned range?  Then *@phys is its
+ * physical address (TALC_PHYS_NONE: none).  For debugfs NAME/regions.
+ */
+bool talc_heap_mem_region(struct talc_heap *heap, const void *base,
+			  phys_addr_t *phys)
+{
+	const struct talc_memtab *mt;
+	int i;
+
+	rcu_read_lock();
+	mt = rcu_dereference(heap->mem);
+	i = talc_memtab_find(mt, (unsigned long)base);
+	if (i >= 0)
+		*phys = mt->r[i].phys;
+	rcu_read_unlock();
+	return i >= 0;
+}
+
+/*
  * ---- per-CPU caches ----
  *
  * Each heap has a cache per CPU (struct talc_pcp) of chunks that are
@@ -1004,7 +1125,8 @@ static size_t talc_heap_grow_size(struct talc_heap *heap, size_t need)
 {
 	size_t want;
 
-	if (!need)
+	/* a heap over caller memory has what it was given */
+	if (!need || heap->caller_mem)
 		return 0;
 	want = min(max(PAGE_ALIGN(need), heap->grow_step),
 		   talc_heap_room(heap));
@@ -1138,6 +1260,9 @@ static void talc_heap_reclaim_workfn(struct work_struct *work)
 	bool flushed = false;
 	size_t avail;
 
+	/* caller-owned ranges are the caller's: never released */
+	if (heap->caller_mem)
+		return;
 	mutex_lock(&heap->grow_lock);
 	talc_heap_cache_drain(heap);
 	while (n < TALC_RECLAIM_BATCH) {
@@ -1810,6 +1935,7 @@ void talc_heap_get_info(struct talc_heap *heap, struct talc_heap_info *info)
 	info->init_on_alloc = heap->init_on_alloc;
 	info->init_on_free = heap->init_on_free;
 	talc_heap_unlock(heap, &hold);
+	talc_heap_mem_count(heap, &info->mem_ranges, &info->mem_bytes);
 	info->refs = refcount_read(&heap->refs);
 	memset(&info->cache, 0, sizeof(info->cache));
 	for_each_possible_cpu(cpu) {
@@ -1882,7 +2008,8 @@ int talc_heap_set_max_size(struct talc_heap *heap, size_t max_size)
 	int ret = -EINVAL;
 
 	talc_heap_lock(heap, &hold);
-	if (max_size >= heap->size && max_size <= TALC_HEAP_MAX_BYTES &&
+	if (!heap->caller_mem &&
+	    max_size >= heap->size && max_size <= TALC_HEAP_MAX_BYTES &&
 	    max_size >= heap->grow_step) {
 		heap->max_size = max_size;
 		ret = 0;
@@ -1898,7 +2025,7 @@ int talc_heap_set_reclaim_threshold(struct talc_heap *heap, size_t bytes)
 	int ret = -EINVAL;
 
 	talc_heap_lock(heap, &hold);
-	if (bytes <= heap->max_size) {
+	if (!heap->caller_mem && bytes <= heap->max_size) {
 		heap->reclaim_threshold = bytes;
 		heap->reclaim_arm = bytes + heap->grow_step;
 		ret = 0;
@@ -1916,7 +2043,7 @@ int talc_heap_set_grow_step(struct talc_heap *heap, size_t bytes)
 	int ret = -EINVAL;
 
 	talc_heap_lock(heap, &hold);
-	if (bytes >= PAGE_SIZE && bytes <= heap->max_size &&
+	if (!heap->caller_mem && bytes >= PAGE_SIZE && bytes <= heap->max_size &&
 	    PAGE_ALIGN(bytes) <= heap->max_size) {
 		heap->grow_step = PAGE_ALIGN(bytes);
 		ret = 0;
@@ -2004,13 +2131,16 @@ static void talc_heap_free_memory(struct talc_heap *heap)
 						    &heap->cpuhp);
 		free_percpu(heap->pcp);
 	}
+	/* the regions of a heap over caller memory are the caller's */
 	do {
 		more = !talc_region_next(&heap->core, base, &ri);
-		vfree(base);
+		if (!heap->caller_mem)
+			vfree(base);
 		base = more ? ri.base : NULL;
 	} while (more);
 	vfree(heap->index);
 	kfree(rcu_dereference_protected(heap->rtab, true));
+	kfree(rcu_dereference_protected(heap->mem, true));
 	kfree(heap);
 }
 
@@ -2020,8 +2150,10 @@ static void talc_heap_free_memory(struct talc_heap *heap)
  * create neither stalls the other heaps nor calls the OOM killer.
  */
 static struct talc_heap *talc_heap_new(const char *name, size_t size,
-				       size_t max_size, bool owned)
+				       size_t max_size, bool owned, void *mem,
+				       phys_addr_t phys)
 {
+	struct talc_memtab *mt = NULL;
 	struct talc_heap *heap;
 	struct talc_rtab *rt = NULL;
 	void *base = NULL;
@@ -2031,28 +2163,39 @@ static struct talc_heap *talc_heap_new(const char *name, size_t size,
 							  TALC_NAME_MAX + 1)) ||
 	    !talc_debugfs_name_ok(name))
 		return ERR_PTR(-EINVAL);
-	if (!size || size > TALC_HEAP_MAX_BYTES || max_size > TALC_HEAP_MAX_BYTES ||
-	    (max_size && max_size < size))
-		return ERR_PTR(-EINVAL);
-	size = PAGE_ALIGN(size);
-	max_size = max(max_size, size);
-	if (!talc_mem_available(__GFP_RETRY_MAYFAIL, size))
-		return ERR_PTR(-ENOMEM);
+	if (mem) {
+		/* a caller-owned range: checked by talc_mem_args_ok() */
+		max_size = size;
+	} else {
+		if (!size || size > TALC_HEAP_MAX_BYTES ||
+		    max_size > TALC_HEAP_MAX_BYTES ||
+		    (max_size && max_size < size))
+			return ERR_PTR(-EINVAL);
+		size = PAGE_ALIGN(size);
+		max_size = max(max_size, size);
+		if (!talc_mem_available(__GFP_RETRY_MAYFAIL, size))
+			return ERR_PTR(-ENOMEM);
+	}
 
 	heap = kzalloc(sizeof(*heap), GFP_KERNEL);
 	if (heap)
-		base = __vmalloc(size, GFP_KERNEL | __GFP_NOWARN);
+		base = mem ?: __vmalloc(size, GFP_KERNEL | __GFP_NOWARN);
 	if (base)
 		rt = talc_rtab_edit(NULL, (unsigned long)base,
 				    (unsigned long)base + size, true, GFP_KERNEL);
-	if (rt)
+	if (rt && mem)
+		mt = talc_memtab_add(NULL, (unsigned long)base,
+				     (unsigned long)base + size, phys);
+	if (rt && (mt || !mem))
 		heap->pcp = alloc_percpu_gfp(struct talc_pcp,
 					     GFP_KERNEL | __GFP_NOWARN);
-	if (!heap || !base || !rt || !heap->pcp) {
+	if (!heap || !base || !rt || (mem && !mt) || !heap->pcp) {
 		if (heap)
 			free_percpu(heap->pcp);
+		kfree(mt);
 		kfree(rt);
-		vfree(base);
+		if (!mem)
+			vfree(base);
 		kfree(heap);
 		return ERR_PTR(-ENOMEM);
 	}
@@ -2064,12 +2207,16 @@ static struct talc_heap *talc_heap_new(const char *name, size_t size,
 						       &heap->cpuhp);
 	if (ret) {
 		free_percpu(heap->pcp);
+		kfree(mt);
 		kfree(rt);
-		vfree(base);
+		if (!mem)
+			vfree(base);
 		kfree(heap);
 		return ERR_PTR(ret);
 	}
 	RCU_INIT_POINTER(heap->rtab, rt);
+	RCU_INIT_POINTER(heap->mem, mt);
+	heap->caller_mem = !!mem;
 	for_each_possible_cpu(cpu) {
 		struct talc_pcp *pcp = per_cpu_ptr(heap->pcp, cpu);
 
@@ -2092,6 +2239,8 @@ static struct talc_heap *talc_heap_new(const char *name, size_t size,
 			      max_size);
 	heap->reclaim_threshold = size;
 	heap->reclaim_arm = heap->reclaim_threshold + heap->grow_step;
+	if (mem)
+		heap->reclaim_arm = SIZE_MAX;	/* never: no reclaim */
 	heap->quick_depth = TALC_DEFAULT_QUICK_DEPTH;
 	heap->fault.interval = 1;
 	heap->fault.times = -1;
@@ -2106,9 +2255,11 @@ static struct talc_heap *talc_heap_new(const char *name, size_t size,
 
 static struct talc_heap *talc_heap_create_common(const char *name,
 						 size_t size, size_t max_size,
-						 bool owned)
+						 bool owned, void *mem,
+						 phys_addr_t phys)
 {
-	struct talc_heap *heap = talc_heap_new(name, size, max_size, owned);
+	struct talc_heap *heap = talc_heap_new(name, size, max_size, owned,
+					       mem, phys);
 
 	if (IS_ERR(heap))
 		return heap;
@@ -2145,7 +2296,8 @@ static struct talc_heap *talc_heap_create_common(const char *name,
 struct talc_heap *talc_heap_create(const char *name, size_t size,
 				   size_t max_size)
 {
-	return talc_heap_create_common(name, size, max_size, false);
+	return talc_heap_create_common(name, size, max_size, false, NULL,
+				       TALC_PHYS_NONE);
 }
 EXPORT_SYMBOL_GPL(talc_heap_create);
 
@@ -2153,8 +2305,160 @@ EXPORT_SYMBOL_GPL(talc_heap_create);
 struct talc_heap *talc_heap_create_owned(const char *name, size_t size,
 					 size_t max_size)
 {
-	return talc_heap_create_common(name, size, max_size, true);
+	return talc_heap_create_common(name, size, max_size, true, NULL,
+				       TALC_PHYS_NONE);
 }
+
+/**
+ * talc_heap_create_mem() - create a heap over memory the caller owns
+ * @name: unique name, as for talc_heap_create()
+ * @virt: the memory's kernel virtual address, 8-byte aligned: ordinary
+ *	memory the CPU reads and writes with plain loads and stores (RAM,
+ *	on-chip SRAM or reserved memory mapped with memremap() or as normal
+ *	memory), not an __iomem mapping: talc keeps its chunk headers in it
+ * @phys: the physical (or bus) address of @virt, for
+ *	talc_heap_virt_to_phys(); TALC_PHYS_NONE ((phys_addr_t)-1, as
+ *	gen_pool's "no address") if there is none.  0 is a valid address.
+ * @size: bytes, a multiple of 8 and at least TALC_MEM_MIN
+ *
+ * gen_pool's main use (gen_pool_create() plus gen_pool_add_virt()) with
+ * talc's allocator: the heap manages @virt .. @virt + @size and further
+ * ranges given with talc_heap_add_mem(), and nothing else.  Such a heap
+ * never grows (its max_size is the sum of its ranges, and the max_size,
+ * grow_step and reclaim_threshold tunables are refused), never releases a
+ * range by reclaim, and talc_heap_destroy() gives every range back to the
+ * caller without touching it: the caller frees or unmaps its memory after
+ * the destroy returned 0, and must not do so before.  The ranges must not
+ * overlap another heap's.  Everything else (allocation, per-CPU caches,
+ * statistics, debugfs) is as for talc_heap_create().
+ *
+ * Context: Process context; sleeps.
+ * Return: the heap, or ERR_PTR(-EINVAL) for a bad name, a NULL or
+ * misaligned @virt, a @size below TALC_MEM_MIN, not a multiple of 8 or
+ * above 1 TiB, or a range that wraps; ERR_PTR(-EEXIST) if the name is
+ * taken; ERR_PTR(-ENOMEM).
+ */
+struct talc_heap *talc_heap_create_mem(const char *name, void *virt,
+				       phys_addr_t phys, size_t size)
+{
+	if (!talc_mem_args_ok(virt, phys, size))
+		return ERR_PTR(-EINVAL);
+	return talc_heap_create_common(name, size, size, false, virt, phys);
+}
+EXPORT_SYMBOL_GPL(talc_heap_create_mem);
+
+/**
+ * talc_heap_add_mem() - give a heap over caller memory a further range
+ * @heap: a heap made by talc_heap_create_mem()
+ * @virt: the range's virtual address, as for talc_heap_create_mem()
+ * @phys: its physical address, or TALC_PHYS_NONE
+ * @size: its bytes, as for talc_heap_create_mem()
+ *
+ * Like gen_pool_add_virt().  The range is the caller's until
+ * talc_heap_destroy() returns 0; the heap's max_size grows by @size.
+ *
+ * Context: Process context; sleeps (waits for the heap's growth lock).
+ * Return: 0; -EINVAL if @heap is NULL or was made by talc_heap_create(),
+ * for bad arguments as for talc_heap_create_mem(), or if the range overlaps
+ * one of the heap's; -ENOMEM.
+ */
+int talc_heap_add_mem(struct talc_heap *heap, void *virt, phys_addr_t phys,
+		      size_t size)
+{
+	struct talc_memtab *mt = NULL, *old_mt = NULL;
+	struct talc_rtab *rt = NULL, *old_rt = NULL;
+	unsigned long lo = (unsigned long)virt, hi = lo + size;
+	void *index = NULL, *old = NULL;
+	struct talc_hold hold;
+	size_t index_bytes, max_size;
+	int ret = -ENOMEM;
+
+	if (!heap || !heap->caller_mem || !talc_mem_args_ok(virt, phys, size))
+		return -EINVAL;
+	/* the growers' lock: the tables and the index stay as read here */
+	mutex_lock(&heap->grow_lock);
+	talc_heap_lock(heap, &hold);
+	index_bytes = talc_index_bytes(&heap->core);
+	talc_heap_unlock(heap, &hold);
+
+	if (index_bytes)
+		index = __vmalloc(index_bytes, GFP_KERNEL | __GFP_NOWARN);
+	rt = talc_rtab_edit(talc_rtab_get(heap), lo, hi, true, GFP_KERNEL);
+	old_mt = rcu_dereference_protected(heap->mem,
+					   lockdep_is_held(&heap->grow_lock));
+	mt = talc_memtab_add(old_mt, lo, hi, phys);
+	old_mt = NULL;
+
+	talc_heap_lock(heap, &hold);
+	if (!rt || !mt || (index_bytes && !index))
+		goto unlock;
+	ret = -EINVAL;
+	if (check_add_overflow(heap->max_size, size, &max_size))
+		goto unlock;
+	if (index_bytes) {
+		if (WARN_ON_ONCE(talc_set_index(&heap->core, index,
+						index_bytes, &old)))
+			goto unlock;
+		heap->index = index;
+		index = NULL;
+	}
+	/* an overlap with any region of the heap: -EINVAL */
+	ret = talc_claim(&heap->core, virt, size);
+	if (ret)
+		goto unlock;
+	old_rt = talc_rtab_publish(heap, rt);
+	rt = NULL;
+	old_mt = rcu_dereference_protected(heap->mem,
+					   lockdep_is_held(&heap->lock));
+	rcu_assign_pointer(heap->mem, mt);
+	mt = NULL;
+	heap->max_size = max_size;
+unlock:
+	talc_heap_unlock(heap, &hold);
+	mutex_unlock(&heap->grow_lock);
+	kfree_rcu(old_rt, rcu);
+	kfree_rcu(old_mt, rcu);
+	kfree(rt);
+	kfree(mt);
+	vfree(index);
+	vfree(old);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(talc_heap_add_mem);
+
+/**
+ * talc_heap_virt_to_phys() - the physical address of heap memory
+ * @heap: a heap made by talc_heap_create_mem()
+ * @ptr: an address inside one of its caller-owned ranges (an allocation,
+ *	or any byte of one)
+ *
+ * Like gen_pool_virt_to_phys(): the range's physical address plus the
+ * offset of @ptr in it.  Lock-free (RCU).
+ *
+ * Context: Any context.
+ * Return: the physical address, or TALC_PHYS_NONE ((phys_addr_t)-1) if
+ * @heap is NULL, @ptr lies in none of its caller-owned ranges (any address
+ * of a heap made by talc_heap_create()), or the range was given without a
+ * physical address.
+ */
+phys_addr_t talc_heap_virt_to_phys(struct talc_heap *heap, const void *ptr)
+{
+	unsigned long a = (unsigned long)ptr;
+	const struct talc_memtab *mt;
+	phys_addr_t phys = TALC_PHYS_NONE;
+	int i;
+
+	if (!heap)
+		return TALC_PHYS_NONE;
+	rcu_read_lock();
+	mt = rcu_dereference(heap->mem);
+	i = talc_memtab_find(mt, a);
+	if (i >= 0 && mt->r[i].phys != TALC_PHYS_NONE)
+		phys = mt->r[i].phys + (a - mt->r[i].lo);
+	rcu_read_unlock();
+	return phys;
+}
+EXPORT_SYMBOL_GPL(talc_heap_virt_to_phys);
 
 /* Take @heap off the list unless busy.  Called with talc_heaps_mutex held. */
 static int talc_heap_unlist(struct talc_heap *heap, bool owned)
@@ -2183,6 +2487,8 @@ static int talc_heap_unlist(struct talc_heap *heap, bool owned)
  *
  * The owner cannot destroy its heap while another module holds a
  * reference from talc_heap_get(): it must wait for talc_heap_put().
+ * A heap made by talc_heap_create_mem() leaves its ranges untouched: once
+ * this returned 0 the caller may free or unmap them.
  *
  * Context: Process context; sleeps.
  * Return: 0 when the heap and all its memory are gone; -EBUSY (and nothing

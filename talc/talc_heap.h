@@ -26,6 +26,15 @@
 /* Heap names: [A-Za-z0-9_-]{1,TALC_NAME_MAX} */
 #define TALC_NAME_MAX	31
 
+/*
+ * Caller-owned memory (talc_heap_create_mem(), talc_heap_add_mem()): "no
+ * physical address" for a range, and what talc_heap_virt_to_phys() returns
+ * for an address it cannot translate (gen_pool's -1).
+ */
+#define TALC_PHYS_NONE	((phys_addr_t)-1)
+/* Smallest caller-owned range, in bytes; ranges are 8-byte aligned. */
+#define TALC_MEM_MIN	256
+
 struct talc_heap;
 
 /**
@@ -43,6 +52,11 @@ enum talc_init {
 
 struct talc_heap *talc_heap_create(const char *name, size_t size,
 				   size_t max_size);
+struct talc_heap *talc_heap_create_mem(const char *name, void *virt,
+				       phys_addr_t phys, size_t size);
+int talc_heap_add_mem(struct talc_heap *heap, void *virt, phys_addr_t phys,
+		      size_t size);
+phys_addr_t talc_heap_virt_to_phys(struct talc_heap *heap, const void *ptr);
 int talc_heap_destroy(struct talc_heap *heap);
 struct talc_heap *talc_heap_get(const char *name);
 void talc_heap_put(struct talc_heap *heap);

@@ -167,6 +167,27 @@ struct talc_rtab {
 };
 
 /**
+ * struct talc_memtab - the caller-owned ranges of a heap (talc_heap_create_mem())
+ * @rcu: frees the table after a grace period once replaced
+ * @n: ranges
+ * @r: their bounds [lo, hi), sorted, and the physical address of lo
+ *	(TALC_PHYS_NONE: none)
+ *
+ * Replaced (RCU) under grow_lock in the same hold of the heap's lock as the
+ * talc_claim() of a range.  Ranges are only added: a heap over caller
+ * memory neither grows nor reclaims, and its ranges go with the heap.
+ */
+struct talc_memtab {
+	struct rcu_head rcu;
+	unsigned int n;
+	struct {
+		unsigned long lo;
+		unsigned long hi;
+		phys_addr_t phys;
+	} r[];
+};
+
+/**
  * struct talc_fault - make a heap's growth fail on demand, in the manner
  * of the kernel's fault_attr (Debian's kernels lack FAULT_INJECTION)
  * @probability: percent of eligible growths that fail, 0 (off) to 100
@@ -204,6 +225,9 @@ struct talc_fault {
  * @cache: the per-CPU caches summed (counters, chunks, bytes)
  * @init_on_alloc: enum talc_init
  * @init_on_free: enum talc_init
+ * @mem_ranges: caller-owned ranges (talc_heap_create_mem()), 0 for a heap
+ *	of vmalloc'd regions
+ * @mem_bytes: their bytes
  */
 struct talc_heap_info {
 	size_t size;
@@ -223,6 +247,8 @@ struct talc_heap_info {
 	struct talc_cache_info cache;
 	unsigned int init_on_alloc;
 	unsigned int init_on_free;
+	unsigned int mem_ranges;
+	size_t mem_bytes;
 };
 
 /**
@@ -267,6 +293,10 @@ struct talc_heap_info {
  * @cpuhp: in the CPU hotplug instance list (drains a dead CPU's cache)
  * @init_on_alloc: enum talc_init for allocations (read without a lock)
  * @init_on_free: enum talc_init for frees (read without a lock)
+ * @caller_mem: made by talc_heap_create_mem(): every region is a range the
+ *	caller owns; no growth, no reclaim, no vfree() (set at creation)
+ * @mem: the caller-owned ranges with their physical addresses (RCU;
+ *	written under @grow_lock and @lock), NULL for a vmalloc'd heap
  * @test_unlocked: KUnit hook, run where the growth path has dropped @lock
  * @test_data: its argument
  * @dir: debugfs directory (under talc_heaps_mutex)
@@ -309,6 +339,8 @@ struct talc_heap {
 	struct hlist_node cpuhp;
 	u8 init_on_alloc;
 	u8 init_on_free;
+	bool caller_mem;
+	struct talc_memtab __rcu *mem;
 	void (*test_unlocked)(struct talc_heap *heap, void *data);
 	void *test_data;
 	struct dentry *dir;
@@ -329,6 +361,8 @@ bool talc_heap_bin_stats(struct talc_heap *heap, unsigned int bin,
 int talc_heap_regions(struct talc_heap *heap, const void *after,
 		      struct talc_region_info *ri, unsigned int n);
 void talc_heap_flush_reclaim(struct talc_heap *heap);
+bool talc_heap_mem_region(struct talc_heap *heap, const void *base,
+			  phys_addr_t *phys);
 int talc_heap_set_max_size(struct talc_heap *heap, size_t max_size);
 int talc_heap_set_reclaim_threshold(struct talc_heap *heap, size_t bytes);
 int talc_heap_set_grow_step(struct talc_heap *heap, size_t bytes);

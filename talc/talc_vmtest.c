@@ -27,6 +27,14 @@
  *	percent of its claimed bytes are in use and keeps them until rmmod:
  *	a heap full of small blocks for the lock-hold measurement.  The
  *	blocks are chained through their first word, so no table is needed.
+ *   insmod talc_vmtest.ko case=mem heap=NAME	(NAME: no such heap yet)
+ *	A vmalloc'd buffer stands in for device memory: a heap NAME over its
+ *	first 192K with a fake physical address, a second range over the
+ *	last 64K.  Allocations come from the two ranges, talc_heap_virt_to_phys()
+ *	gives phys + offset, a full heap does not grow, freeing everything
+ *	releases no range.  One allocation and the heap stay until rmmod (for
+ *	the caller to read debugfs); then the heap is destroyed and only
+ *	after that the buffer vfree()d (PASS/FAIL lines from the exit too).
  *
  * Every assertion logs "talc_vmtest: PASS what" or "talc_vmtest: FAIL what
  * (detail)"; init returns 0 when all passed (rmmod the module afterwards)
@@ -45,7 +53,7 @@
 
 static char *test_case;
 module_param_named(case, test_case, charp, 0444);
-MODULE_PARM_DESC(case, "Scenario: badfree, poison, busy, hold, grow, fill");
+MODULE_PARM_DESC(case, "Scenario: badfree, poison, busy, hold, grow, fill, mem");
 static char *kind;
 module_param(kind, charp, 0444);
 MODULE_PARM_DESC(kind, "badfree: misaligned, outside, interior, double, freechunk");
@@ -414,6 +422,124 @@ static void vt_fill_release(void)
 	}
 }
 
+/* mem: the buffer standing in for device memory, its fake phys, the heap */
+#define VT_MEM_SIZE	(256 * 1024)
+#define VT_MEM_FIRST	(192 * 1024)
+#define VT_MEM_PHYS	((phys_addr_t)0x80000000)
+#define VT_MEM_PHYS2	((phys_addr_t)0x90000000)
+#define VT_MEM_BLOCKS	4096
+
+static char *mem_buf;
+static struct talc_heap *mem_heap;
+static void *mem_kept;
+
+static void vt_mem_release(void)
+{
+	int ret;
+
+	if (!mem_heap)
+		return;
+	talc_heap_free(mem_heap, mem_kept);
+	ret = talc_heap_destroy(mem_heap);
+	vt_assert(!ret, "mem: destroy of the heap over caller memory: %d", ret);
+	if (ret)
+		return;		/* leak the buffer rather than free it under a heap */
+	mem_heap = NULL;
+	/* the heap is gone, the buffer is still ours: write it, then free it */
+	memset(mem_buf, 0x5a, VT_MEM_SIZE);
+	vt_assert(!memchr_inv(mem_buf, 0x5a, VT_MEM_SIZE),
+		  "mem: buffer intact and writable after destroy");
+	vfree(mem_buf);
+	mem_buf = NULL;
+}
+
+static void vt_mem(void)
+{
+	char *second;
+	void **p;
+	struct talc_stats st0, st;
+	size_t n = 0, in1 = 0, in2 = 0, badphys = 0, i;
+	int ret;
+
+	if (!heap) {
+		vt_assert(false, "mem: heap= missing");
+		return;
+	}
+	p = vmalloc(VT_MEM_BLOCKS * sizeof(*p));
+	mem_buf = vmalloc(VT_MEM_SIZE);
+	if (!p || !mem_buf) {
+		vt_assert(false, "mem: vmalloc of the buffers");
+		vfree(p);
+		vfree(mem_buf);
+		mem_buf = NULL;
+		return;
+	}
+	second = mem_buf + VT_MEM_FIRST;
+	mem_heap = talc_heap_create_mem(heap, mem_buf, VT_MEM_PHYS,
+					VT_MEM_FIRST);
+	vt_assert(!IS_ERR(mem_heap), "mem: talc_heap_create_mem(%s): %d",
+		  heap, PTR_ERR_OR_ZERO(mem_heap));
+	if (IS_ERR(mem_heap)) {
+		mem_heap = NULL;
+		goto out;
+	}
+	ret = talc_heap_add_mem(mem_heap, second, VT_MEM_PHYS2,
+				VT_MEM_SIZE - VT_MEM_FIRST);
+	vt_assert(!ret, "mem: talc_heap_add_mem: %d", ret);
+	ret = talc_heap_add_mem(mem_heap, mem_buf + 4096, VT_MEM_PHYS, 4096);
+	vt_assert(ret == -EINVAL, "mem: overlapping range refused: %d", ret);
+	talc_heap_stats(mem_heap, &st0);
+	vt_assert(st0.region_count == 2 && st0.claimed_bytes == VT_MEM_SIZE,
+		  "mem: two ranges, %d bytes claimed (%zu, %zu)", VT_MEM_SIZE,
+		  st0.region_count, st0.claimed_bytes);
+	/* fill it with GFP_KERNEL: no growth, every block in a range */
+	while (n < VT_MEM_BLOCKS &&
+	       (p[n] = talc_heap_alloc(mem_heap, 200, GFP_KERNEL))) {
+		char *c = p[n];
+		phys_addr_t want;
+
+		if (c >= mem_buf && c < second) {
+			in1++;
+			want = VT_MEM_PHYS + (c - mem_buf);
+		} else if (c >= second && c < mem_buf + VT_MEM_SIZE) {
+			in2++;
+			want = VT_MEM_PHYS2 + (c - second);
+		} else {
+			want = 0;
+		}
+		if (talc_heap_virt_to_phys(mem_heap, c) != want || !want)
+			badphys++;
+		memset(c, 0x33, 200);
+		n++;
+	}
+	talc_heap_stats(mem_heap, &st);
+	vt_assert(n > 0 && n < VT_MEM_BLOCKS && in1 && in2 && in1 + in2 == n,
+		  "mem: %zu blocks until full, %zu in the first range, %zu in the second",
+		  n, in1, in2);
+	vt_assert(!badphys, "mem: virt_to_phys = phys + offset for all %zu blocks (%zu wrong)",
+		  n, badphys);
+	vt_assert(st.claimed_bytes == VT_MEM_SIZE && st.region_count == 2,
+		  "mem: full heap did not grow (%zu bytes, %zu regions)",
+		  st.claimed_bytes, st.region_count);
+	vt_assert(talc_heap_virt_to_phys(mem_heap, vt_outside) == TALC_PHYS_NONE,
+		  "mem: virt_to_phys of an address outside: TALC_PHYS_NONE");
+	for (i = 0; i < n; i++)
+		talc_heap_free(mem_heap, p[i]);
+	msleep(100);	/* a reclaim work would have run */
+	talc_heap_stats(mem_heap, &st);
+	vt_assert(st.region_count == 2 && st.claimed_bytes == VT_MEM_SIZE &&
+		  !st.allocation_count,
+		  "mem: all freed, no range released (%zu regions, %zu live)",
+		  st.region_count, st.allocation_count);
+	mem_kept = talc_heap_alloc(mem_heap, 1000, GFP_KERNEL);
+	vt_assert(mem_kept && talc_heap_virt_to_phys(mem_heap, mem_kept) !=
+		  TALC_PHYS_NONE, "mem: one allocation kept until rmmod");
+out:
+	vfree(p);
+	if (vt_failed)
+		vt_mem_release();
+}
+
 static int __init talc_vmtest_init(void)
 {
 	vt_failed = 0;
@@ -433,6 +559,8 @@ static int __init talc_vmtest_init(void)
 		vt_grow();
 	else if (!strcmp(test_case, "fill"))
 		vt_fill();
+	else if (!strcmp(test_case, "mem"))
+		vt_mem();
 	else
 		vt_assert(false, "unknown case=%s (kind=%s)", test_case,
 			  kind ?: "");
@@ -449,6 +577,7 @@ static int __init talc_vmtest_init(void)
 
 static void __exit talc_vmtest_exit(void)
 {
+	vt_mem_release();
 	if (held_heap) {
 		vt_fill_release();
 		talc_heap_free(held_heap, held_ptr);
@@ -459,4 +588,4 @@ static void __exit talc_vmtest_exit(void)
 module_init(talc_vmtest_init);
 module_exit(talc_vmtest_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("talc VM test helper (badfree, poison, busy, hold, grow)");
+MODULE_DESCRIPTION("talc VM test helper (badfree, poison, busy, hold, grow, fill, mem)");

@@ -443,6 +443,38 @@ rmmod talc_vmtest 2>/dev/null
 ok $([ "$(grep -v '^#' $D/gr/regions | grep -c .)" -le 3 ]; echo $?) "grow: gr/regions lists at most three regions (hysteresis)" "$(cat $D/gr/regions)"
 check "grow: gr/check ok" heap_ok gr
 
+echo "== a heap over caller memory (a vmalloc'd buffer stands in for device memory)"
+# talc_vmtest case=mem: heap om over 192K + 64K of its buffer, fake phys
+# 0x80000000 and 0x90000000; destroyed at rmmod, then the buffer vfree()d
+vmm0=$(vmalloc_kb)
+mark mem
+insmod $M/talc_vmtest.ko case=mem heap=om
+ok $? "mem: talc_vmtest case=mem passed"
+vmtest_results mem
+vmm1=$(vmalloc_kb)
+ok $([ $((vmm1 - vmm0)) -ge 256 ]; echo $?) "mem: VmallocUsed up by the buffer: $vmm0 -> $vmm1 kB"
+ok $(awk '$1 == "om" { f = ($NF == 2) } END { exit !f }' $D/heaps; echo $?) \
+	"mem: heaps table: om owns 2 ranges (column owned)" "$(cat $D/heaps)"
+ok $(grep -q ' owned phys=0x0*80000000$' $D/om/regions &&
+	grep -q ' owned phys=0x0*90000000$' $D/om/regions; echo $?) \
+	"mem: om/regions: both ranges owned, with their phys" "$(cat $D/om/regions)"
+sed 's/^/   | /' $D/om/regions
+ok $([ "$(stat om owned_ranges)" = 2 ] && [ "$(stat om owned_bytes)" = 262144 ]; echo $?) \
+	"mem: om/stats: owned_ranges 2, owned_bytes 262144"
+check "mem: om/check ok" heap_ok om
+write $D/control "destroy om"
+ok $([ $? -ne 0 ] && has_heap om; echo $?) "mem: control cannot destroy the API's heap om"
+mark memexit
+rmmod talc_vmtest
+ok $? "mem: rmmod talc_vmtest (destroys om, then vfree()s the buffer)"
+vmtest_results memexit
+ok $(since memexit | grep -q 'talc_vmtest: PASS mem: buffer intact'; echo $?) \
+	"mem: the buffer outlived the heap"
+ok $(! has_heap om; echo $?) "mem: om gone"
+vmm2=$(vmalloc_kb)
+ok $([ $((vmm2 - vmm0)) -le 64 ]; echo $?) \
+	"mem: VmallocUsed back: $vmm0 -> $vmm2 kB (tolerance 64 kB)"
+
 echo "== talctop: the live view (tools/talctop, busybox sh) during a torture run"
 # heap tt under talc_torture, heap gr (above) idle
 write $D/control "create tt 256K 4M"
