@@ -634,9 +634,21 @@ static __always_inline void talc_cache_push(struct talc_pcp *pcp,
 	cc->count++;
 	cc->bytes += csize;
 	cc->req += req;
-	pcp->chunks++;
 	pcp->bytes += csize;
-	pcp->req += req;
+}
+
+/*
+ * The chunks a CPU's cache holds and the bytes the core counts as
+ * requested for them: sums of its classes, read without its lock.
+ */
+static void talc_pcp_sum(struct talc_pcp *pcp, size_t *chunks, size_t *req)
+{
+	unsigned int k;
+
+	for (k = 0; k < TALC_CACHE_CLASSES; k++) {
+		*chunks += READ_ONCE(pcp->cls[k].count);
+		*req += READ_ONCE(pcp->cls[k].req);
+	}
 }
 
 /*
@@ -651,9 +663,7 @@ static noinline void talc_cache_corrupt(struct talc_heap *heap,
 	struct talc_cache_class *cc = &pcp->cls[k];
 
 	pcp->stat[TALC_CACHE_CORRUPT] += cc->count;
-	pcp->chunks -= cc->count;
 	pcp->bytes -= cc->bytes;
-	pcp->req -= cc->req;
 	memset(cc, 0, sizeof(*cc));
 	if (!test_and_set_bit(TALC_EV_POISON, &heap->warned))
 		WARN(1, "talc: heap %s: cached chunk overwritten after free: %p\n",
@@ -688,9 +698,7 @@ static __always_inline void *talc_cache_pop(struct talc_heap *heap,
 	cc->count--;
 	cc->bytes -= csize;
 	cc->req -= req;
-	pcp->chunks--;
 	pcp->bytes -= csize;
-	pcp->req -= req;
 	TALC_CACHE_MARK(p) = 0;
 	*usable = csize - TALC_OVERHEAD;
 	*reqp = req;
@@ -874,12 +882,10 @@ static __always_inline bool talc_cache_free(struct talc_heap *heap, void *ptr,
 
 /*
  * Drain every class of @pcp, one heap-lock hold per class.  The caller
- * owns @pcp (see talc_cache_drain_class()).  Return: chunks drained.
+ * owns @pcp (see talc_cache_drain_class()).
  */
-static size_t talc_cache_drain_pcp(struct talc_heap *heap,
-				   struct talc_pcp *pcp)
+static void talc_cache_drain_pcp(struct talc_heap *heap, struct talc_pcp *pcp)
 {
-	size_t had = pcp->chunks;
 	bool reclaim = false;
 	unsigned int k;
 
@@ -889,7 +895,6 @@ static size_t talc_cache_drain_pcp(struct talc_heap *heap,
 							  2 * talc_cache_batch(k));
 	if (reclaim)
 		schedule_work(&heap->reclaim_work);
-	return had;
 }
 
 /*
@@ -952,7 +957,7 @@ static void talc_cache_kick(struct talc_heap *heap)
 	for_each_online_cpu(cpu) {
 		struct talc_pcp *pcp = per_cpu_ptr(heap->pcp, cpu);
 
-		if (cpu != self && READ_ONCE(pcp->chunks))
+		if (cpu != self && READ_ONCE(pcp->bytes))
 			queue_work_on(cpu, talc_wq, &pcp->drain_work);
 	}
 }
@@ -975,7 +980,7 @@ void talc_heap_cache_drain(struct talc_heap *heap)
 	for_each_online_cpu(cpu) {
 		struct talc_pcp *pcp = per_cpu_ptr(heap->pcp, cpu);
 
-		if (READ_ONCE(pcp->chunks))
+		if (READ_ONCE(pcp->bytes))
 			queue_work_on(cpu, talc_wq, &pcp->drain_work);
 	}
 	for_each_online_cpu(cpu)
@@ -983,31 +988,15 @@ void talc_heap_cache_drain(struct talc_heap *heap)
 }
 
 /*
- * Drain the cache of @cpu, which is dead (the hotplug callback) or is the
- * caller's own CPU with its local lock taken here.  For the CPU hotplug
- * callback and the KUnit suite.  Return: true if it held anything.
+ * CPUHP_BP_PREPARE_DYN teardown: runs on a live CPU once @cpu is dead, so
+ * nothing else touches its cache (a drain work that moved off it finds
+ * it is not on its CPU and leaves the cache alone).
  */
-bool talc_heap_cache_drain_cpu(struct talc_heap *heap, unsigned int cpu)
-{
-	unsigned long flags;
-	bool had = false;
-
-	if (cpu_online(cpu)) {
-		local_lock_irqsave(&heap->pcp->lock, flags);
-		if (smp_processor_id() == cpu)
-			had = talc_cache_drain_pcp(heap, this_cpu_ptr(heap->pcp));
-		local_unlock_irqrestore(&heap->pcp->lock, flags);
-		return had;
-	}
-	return talc_cache_drain_pcp(heap, per_cpu_ptr(heap->pcp, cpu));
-}
-
-/* CPUHP_BP_PREPARE_DYN teardown: runs on a live CPU once @cpu is dead. */
 static int talc_cache_cpu_dead(unsigned int cpu, struct hlist_node *node)
 {
 	struct talc_heap *heap = hlist_entry(node, struct talc_heap, cpuhp);
 
-	talc_heap_cache_drain_cpu(heap, cpu);
+	talc_cache_drain_pcp(heap, per_cpu_ptr(heap->pcp, cpu));
 	return 0;
 }
 
@@ -1016,9 +1005,11 @@ void talc_heap_cache_info(struct talc_heap *heap, unsigned int cpu,
 			  struct talc_cache_info *ci)
 {
 	struct talc_pcp *pcp = per_cpu_ptr(heap->pcp, cpu);
+	size_t req = 0;
 	unsigned int i;
 
-	ci->chunks = READ_ONCE(pcp->chunks);
+	ci->chunks = 0;
+	talc_pcp_sum(pcp, &ci->chunks, &req);
 	ci->bytes = READ_ONCE(pcp->bytes);
 	for (i = 0; i < TALC_CACHE_NR_STATS; i++)
 		ci->stat[i] = READ_ONCE(pcp->stat[i]);
@@ -1771,9 +1762,8 @@ static void talc_cache_adjust_stats(struct talc_heap *heap,
 	for_each_possible_cpu(cpu) {
 		struct talc_pcp *pcp = per_cpu_ptr(heap->pcp, cpu);
 
-		chunks += READ_ONCE(pcp->chunks);
+		talc_pcp_sum(pcp, &chunks, &req);
 		bytes += READ_ONCE(pcp->bytes);
-		req += READ_ONCE(pcp->req);
 		dbl += READ_ONCE(pcp->stat[TALC_CACHE_DOUBLE_FREES]);
 		in += READ_ONCE(pcp->refilled);
 		in_req += READ_ONCE(pcp->refilled_req);

@@ -107,9 +107,8 @@ struct talc_cache_class {
  * struct talc_pcp - one CPU's cache in front of a heap
  * @lock: local_lock_t: taken only on its own CPU, before the heap's lock
  * @cls: the size classes
- * @chunks: chunks cached, all classes
- * @bytes: their chunk bytes
- * @req: the bytes the core counts as requested for them
+ * @bytes: chunk bytes cached, all classes (the sum of @cls' bytes, kept
+ *	for the bound, which every free checks)
  * @stat: enum talc_cache_stat counters
  * @refilled: chunks brought in by refills (the core counted them as
  *	allocations)
@@ -125,9 +124,7 @@ struct talc_cache_class {
 struct talc_pcp {
 	local_lock_t lock;
 	struct talc_cache_class cls[TALC_CACHE_CLASSES];
-	size_t chunks;
 	size_t bytes;
-	size_t req;
 	u64 stat[TALC_CACHE_NR_STATS];
 	u64 refilled;
 	u64 refilled_req;
@@ -371,7 +368,6 @@ int talc_heap_set_quick_depth(struct talc_heap *heap, unsigned int depth);
 int talc_heap_set_fault(struct talc_heap *heap, const struct talc_fault *f);
 void talc_heap_get_fault(struct talc_heap *heap, struct talc_fault *f);
 void talc_heap_cache_drain(struct talc_heap *heap);
-bool talc_heap_cache_drain_cpu(struct talc_heap *heap, unsigned int cpu);
 void talc_heap_cache_info(struct talc_heap *heap, unsigned int cpu,
 			  struct talc_cache_info *ci);
 
