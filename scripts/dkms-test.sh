@@ -172,7 +172,9 @@ for kver in $kvers_list; do
 	fail=$((fail + f))
 	[ "$p" -ge 4 ] || ok 1 "$kver: VM: the guest ran its assertions" "log: ${vlog#"$top"/}"
 	"$vm_here/scan-log" "$vlog" > "$out/$kver/scan.out" 2>&1
-	ok $? "$kver: VM: console log clean ($(tail -n 1 "$out/$kver/scan.out"))" "log: ${vlog#"$top"/}"
+	rc=$?
+	ok $rc "$kver: VM: console log clean ($(tail -n 1 "$out/$kver/scan.out"))" "log: ${vlog#"$top"/}"
+	[ $rc -eq 0 ] && [ "$p" -ge 4 ] || vm_explain "$vlog" "$out/$kver/scan.out"
 done
 
 echo "== the work tree was not written"

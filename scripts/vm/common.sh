@@ -28,3 +28,14 @@ guest_output() {
 		sed 's/^.*\(TALC-VM: kernel \)/\1/' |
 		sed '$d'
 }
+
+# vm_explain LOG [SCAN_OUT] - why a VM run failed, for a log nobody can open
+# later (a CI machine's): scan-log's findings, then the last 40 console
+# lines (ANSI stripped), all indented under the FAIL line
+vm_explain() {
+	[ -n "${2:-}" ] && [ -f "$2" ] && sed 's/^/    /' "$2"
+	[ -f "$1" ] || { echo "    (no console log)"; return; }
+	echo "    -- last console lines:"
+	sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1b[a-zA-Z]//g; s/\r//g' "$1" |
+		tail -n 40 | sed 's/^/    > /'
+}

@@ -66,7 +66,7 @@ for kver in $kvers_list; do
 	else
 		f=$((f + 1))
 		echo "  FAIL: $kver: console log not clean (log: ${log#"$top"/})"
-		[ -f "$vm_out/$kver/scan.out" ] && sed 's/^/    /' "$vm_out/$kver/scan.out"
+		vm_explain "$log" "$vm_out/$kver/scan.out"
 	fi
 	if [ "$p" -lt 2 ]; then
 		# a guest that printed (almost) nothing must never pass
