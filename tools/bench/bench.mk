@@ -8,6 +8,9 @@
 #                      the core's region scale (4096 regions against one)
 #   make bench-kernel  talc_bench.ko under UML (natively on the CPU) vs
 #                      gen_pool first-fit/best-fit and kmalloc
+#   make bench-trace   what the tracepoints cost while disabled: talc.ko
+#                      built with and without them (-DNOTRACE), ABBA in one
+#                      QEMU boot, ratios against kmalloc's noise floor
 #   make bench-build   only compile the userspace programs
 #
 # Knobs (environment or make variables): BENCH_TRIALS (random actions
@@ -43,6 +46,10 @@ bench-kernel:
 	@$(TOP)/scripts/deps.sh bench
 	@$(TOP)/tools/bench/run-kernel.sh $(BENCH_RESULTS)
 
+bench-trace:
+	@$(TOP)/scripts/deps.sh bench
+	@$(TOP)/tools/bench/run-trace.sh $(BENCH_RESULTS)
+
 bench-report:
 	@$(TOP)/tools/bench/report.sh $(BENCH_RESULTS)
 
@@ -52,4 +59,4 @@ bench:
 		echo "bench: bench-kernel failed (see above); userspace results kept"
 	@$(MAKE) --no-print-directory -f $(TOP)/Makefile bench-report
 
-.PHONY: bench bench-user bench-kernel bench-build bench-report
+.PHONY: bench bench-user bench-kernel bench-trace bench-build bench-report

@@ -5,10 +5,11 @@
 #
 # 1. UML (kernel code runs natively on the CPU): a UML kernel built once in
 #    $TALC_CACHE/build-bench from the linux-source-6.1 tree that
-#    scripts/kunit.sh extracts (extracted here if missing).  Config: a small
-#    one (below) completed by olddefconfig; SLUB as Debian; SRAM only to get
-#    the hidden GENERIC_ALLOCATOR (gen_pool) built in; modules on.  First
-#    build about 3 CPU-minutes.  talc.ko and talc_bench.ko are built
+#    scripts/kunit.sh extracts (extracted here if missing), configured and
+#    built by tools/bench/uml-kernel.sh: a small config completed by
+#    olddefconfig; SLUB as Debian; SRAM only to get the hidden
+#    GENERIC_ALLOCATOR (gen_pool) built in; modules on.  First build about
+#    3 CPU-minutes.  talc.ko and talc_bench.ko are built
 #    against it (scripts/kmod-build.sh ARCH=um TALC_TEST_MODULES=1) and
 #    loaded by an init script from a read-only hostfs root.
 # 2. QEMU (TCG, emulated: numbers marked "emulated"), Debian's 6.1 kernel,
@@ -31,11 +32,8 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd -P)
 out=${1:-$top/bench/results}
 cache=${TALC_CACHE:-/var/cache/talc}
-ksrc=$cache/linux-source-6.1
 kb=$cache/build-bench
-tarball=/usr/src/linux-source-6.1.tar.xz
 kmod_out=$top/build/bench/kmod-uml
-jobs=$(nproc)
 mkdir -p "$out" "$cache"
 
 die() { echo "run-kernel.sh: $*" >&2; exit 1; }
@@ -51,88 +49,11 @@ rm -f "$out"/kernel-*.csv "$out"/machine-kernel.txt	# no stale rows on failure
 
 "$top/scripts/deps.sh" kunit kmod || die "cannot install dependencies"
 
-# --- kernel tree (shared with scripts/kunit.sh: same place, same stamp) ---
-# Lock (kunit.sh holds it for whole runs) only when the tree must be made.
-# shellcheck source=scripts/ksrc.sh
-. "$top/scripts/ksrc.sh"
-[ -f "$tarball" ] || die "$tarball missing"
-want_stamp=$(ksrc_stamp "$tarball")
-if ! ksrc_ok "$tarball" "$ksrc"; then
-	exec 9>"$cache/lock"
-	flock 9
-	ksrc_ok "$tarball" "$ksrc" || ksrc_extract "$tarball" "$cache" ||
-		die "extraction failed"
-	flock -u 9
-fi
-
-# --- a private, unhooked view of the tree (hard links, made once) ---
-# scripts/kunit.sh hooks lib/talc -> whichever checkout ran it last, and a
-# stale hook breaks every build of that tree; the bench kernel needs none of
-# it, so it builds from a hard-linked copy whose lib/Makefile and lib/Kconfig
-# are private files without the hook lines.
-bsrc=$cache/linux-bench-src
-if [ ! -f "$bsrc/.talc-bench-src" ] || [ "$(cat "$bsrc/.talc-bench-src")" != "$want_stamp" ]; then
-	echo "run-kernel.sh: making the unhooked tree view $bsrc"
-	rm -rf "$bsrc" "$kb"
-	cp -al "$ksrc" "$bsrc" || die "cp -al failed"
-	rm -f "$bsrc/lib/talc" "$bsrc/.talc-extracted"
-	for f in Makefile Kconfig; do
-		# a new file (breaks the hard link), the hook's lines dropped
-		grep -vxF -e 'obj-y += talc/' -e 'source "lib/talc/kunit/Kconfig"' \
-			"$ksrc/lib/$f" > "$bsrc/lib/$f.new" &&
-		mv "$bsrc/lib/$f.new" "$bsrc/lib/$f" || die "cannot unhook lib/$f"
-	done
-	echo "$want_stamp" > "$bsrc/.talc-bench-src"
-fi
+# --- the UML bench kernel (tools/bench/uml-kernel.sh) ---
+# shellcheck source=tools/bench/uml-kernel.sh
+. "$top/tools/bench/uml-kernel.sh"
+uml_kernel "$kb" "$out/kernel-uml-build.log" || die "UML kernel failed"
 ksrc=$bsrc
-
-# --- UML kernel for the benchmark (configured once) ---
-cfg_stamp="talc-bench-config-v3"
-if [ ! -f "$kb/.talc-bench" ] || [ "$(cat "$kb/.talc-bench")" != "$cfg_stamp" ]; then
-	echo "run-kernel.sh: configuring the UML bench kernel in $kb"
-	rm -rf "$kb"
-	mkdir -p "$kb"
-	# A small config, completed with Kconfig defaults (as kunit.py does):
-	# modules, hostfs root, console on stdout, SLUB as Debian, and SRAM
-	# (with PCI-over-virtio for HAS_IOMEM) only to select GENERIC_ALLOCATOR.
-	cat > "$kb/.config" <<-EOF
-	CONFIG_MODULES=y
-	CONFIG_MODULE_UNLOAD=y
-	CONFIG_HOSTFS=y
-	CONFIG_BINFMT_ELF=y
-	CONFIG_PROC_FS=y
-	CONFIG_SYSFS=y
-	CONFIG_TTY=y
-	CONFIG_PRINTK=y
-	CONFIG_STDERR_CONSOLE=y
-	CONFIG_SSL=y
-	CONFIG_NULL_CHAN=y
-	CONFIG_PORT_CHAN=y
-	CONFIG_PTY_CHAN=y
-	CONFIG_TTY_CHAN=y
-	CONFIG_XTERM_CHAN=y
-	CONFIG_CON_ZERO_CHAN="fd:0,fd:1"
-	CONFIG_CON_CHAN="xterm"
-	CONFIG_SSL_CHAN="pty"
-	CONFIG_UNIX98_PTYS=y
-	CONFIG_MULTIUSER=y
-	CONFIG_SHMEM=y
-	CONFIG_TMPFS=y
-	CONFIG_DEVTMPFS=y
-	CONFIG_SLUB=y
-	CONFIG_DEBUG_FS=y
-	CONFIG_VIRTIO_UML=y
-	CONFIG_UML_PCI_OVER_VIRTIO=y
-	CONFIG_SRAM=y
-	EOF
-	make -s -C "$ksrc" ARCH=um O="$kb" olddefconfig >/dev/null || die "olddefconfig failed"
-	grep -q '^CONFIG_GENERIC_ALLOCATOR=y' "$kb/.config" ||
-		die "CONFIG_GENERIC_ALLOCATOR not set in $kb/.config"
-	echo "$cfg_stamp" > "$kb/.talc-bench"
-fi
-echo "run-kernel.sh: building the UML bench kernel (first time: several minutes)"
-nice make -s -C "$ksrc" ARCH=um O="$kb" -j"$jobs" > "$out/kernel-uml-build.log" 2>&1 ||
-	{ tail -20 "$out/kernel-uml-build.log"; die "UML kernel build failed"; }
 
 echo "run-kernel.sh: building talc.ko and talc_bench.ko for UML"
 "$top/scripts/kmod-build.sh" "$kb" "$kmod_out" ARCH=um TALC_TEST_MODULES=1 \

@@ -1,0 +1,212 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run-trace.sh RESULTS_DIR - what talc's tracepoints cost while disabled
+# (make bench-trace).
+#
+# Two builds of talc.ko (and of talc_bench.ko against each: -DNOTRACE
+# changes the modversions CRCs, not a line of talc_bench.c's code), from
+# the same sources:
+#   trace    the product build, six tracepoints;
+#   notrace  the same with -DNOTRACE, which <linux/tracepoint.h> offers for
+#            exactly this: every trace_talc_*() becomes an empty inline and
+#            no tracepoint is defined (checked with nm below).
+# Each platform boots once and loads them in turn, in ABBA order over
+# ROUNDS pairs so that a linear drift of the host hits both alike: insmod
+# talc-<variant>.ko, talc_bench.ko's random actions and microbench for talc
+# (with its per-CPU caches) and kmalloc, rmmod both.  kmalloc is the same
+# code under both variants: its ratio is the run's noise floor.
+#   uml   natively on the CPU: a second UML bench kernel, as make
+#         bench-kernel's plus FTRACE (so TRACEPOINTS); UML has no jump
+#         labels, so a disabled tracepoint is a load and a branch there,
+#         more than the 5-byte NOP of an x86 kernel: the worst case.
+#   qemu  Debian's 6.1 kernel (jump labels: the real case), TCG, emulated
+#         timings and a noise of several percent; skipped with BENCH_QEMU=0.
+# The guest also checks that events/talc shows in tracefs with the trace
+# build only.  Writes RESULTS_DIR/tracecost.csv, tracecost-*.log and
+# summary-tracecost.md: per platform, workload and allocator, the trace
+# build's throughput over the notrace build's (1.0 = no cost; micro: 1/p50
+# cycles).  Environment: TALC_CACHE, BENCH_TRACE_ROUNDS (pairs, default 6),
+# BENCH_QUICK=1, BENCH_QEMU.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd -P)
+out=${1:-$top/bench/results}
+cache=${TALC_CACHE:-/var/cache/talc}
+rounds=${BENCH_TRACE_ROUNDS:-6}
+uml_params="trials=1 duration_ms=300 micro_steps=100000 run_mask=3 allocs=9"
+qemu_params="trials=1 duration_ms=300 micro_steps=20000 run_mask=3 allocs=9"
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+	rounds=1
+	uml_params="trials=1 duration_ms=50 micro_steps=5000 run_mask=3 allocs=9"
+	qemu_params=$uml_params
+fi
+d=$top/build/bench/trace
+mkdir -p "$out" "$d" "$cache"
+rm -f "$out"/tracecost* "$out/summary-tracecost.md"
+
+die() { echo "run-trace.sh: $*" >&2; exit 1; }
+
+# ABBA: trace notrace notrace trace trace notrace ...
+order=
+for r in $(seq 1 "$rounds"); do
+	if [ $((r % 2)) -eq 1 ]; then order="$order trace notrace"; else order="$order notrace trace"; fi
+done
+
+# builds KDIR OUTDIR [kbuild args] - talc.ko + talc_bench.ko, twice, into
+# OUTDIR/{trace,notrace}; checks that only the trace build has tracepoints
+builds() {
+	local kdir=$1 o=$2 nt nn
+	shift 2
+	"$top/scripts/kmod-build.sh" "$kdir" "$o/trace" TALC_TEST_MODULES=1 "$@" \
+		> "$o.build.log" 2>&1 &&
+	"$top/scripts/kmod-build.sh" "$kdir" "$o/notrace" TALC_TEST_MODULES=1 "$@" \
+		KCFLAGS=-DNOTRACE >> "$o.build.log" 2>&1 ||
+		{ tail -20 "$o.build.log"; die "module build failed (log: $o.build.log)"; }
+	nt=$(nm "$o/trace/talc.ko" | grep -c ' __tracepoint_talc_')
+	nn=$(nm "$o/notrace/talc.ko" | grep -c ' __tracepoint_talc_')
+	echo "run-trace.sh: tracepoints defined in $o: trace build $nt, notrace build $nn"
+	[ "$nt" -ge 6 ] && [ "$nn" -eq 0 ] || die "the builds are not what they claim ($nt / $nn)"
+}
+
+# guest_loop MODDIR TRACEFS PARAMS - the guest's sh loop over $order
+guest_loop() {
+	cat <<-EOS
+	mount -t tracefs nodev $2 2>/dev/null
+	echo "TRACE-BENCH-START"
+	slot=0
+	for v in $order; do
+		slot=\$((slot + 1))
+		echo "talc-trace: slot \$slot variant \$v" > /dev/kmsg
+		insmod $1/\$v/talc.ko || { echo "FAIL: insmod \$v/talc.ko"; exit 1; }
+		if [ -d $2/events/talc ]; then ev=present; else ev=absent; fi
+		echo "TRACE-EVENTS \$v \$ev"
+		insmod $1/\$v/talc_bench.ko $3 || { echo "FAIL: talc_bench"; exit 1; }
+		rmmod talc_bench && rmmod talc || { echo "FAIL: rmmod"; exit 1; }
+	done
+	echo "TRACE-BENCH-DONE"
+	EOS
+}
+
+# judge PLATFORM LOG - the guest finished, events as expected; CSV rows
+# platform,variant,slot,workload,allocator,value from the kernel log
+judge() {
+	local plat=$1 log=$2
+	grep -aq '^TRACE-BENCH-DONE' "$log" || { tail -30 "$log"; die "$plat: the guest did not finish (log: $log)"; }
+	grep -aq '^TRACE-EVENTS trace present' "$log" &&
+		! grep -aq '^TRACE-EVENTS notrace present' "$log" &&
+		! grep -aq '^TRACE-EVENTS trace absent' "$log" ||
+		die "$plat: events/talc in tracefs: expected with the trace build only (log: $log)"
+	if sed -n '/^TRACE-BENCH-START/,$p' "$log" |
+		grep -aE 'BUG:|Oops|Call Trace|WARNING:|talc_bench: talc heap'; then
+		die "$plat: kernel warnings (log: $log)"
+	fi
+	sed 's/\r//g' "$log" | awk -v plat="$plat" '
+		/talc-trace: slot / { n = split($0, f, " "); for (i = 1; i < n; i++) {
+			if (f[i] == "slot") slot = f[i + 1]; if (f[i] == "variant") v = f[i + 1] } }
+		/talc_bench: csv,kernel-random,/ {
+			# csv,kernel-random,alloc,max_size,trial,ops,duration_ms
+			split(substr($0, index($0, "csv,")), c, ",")
+			print plat "," v "," slot ",random-" c[4] "," c[3] "," c[6]
+		}
+		/talc_bench: csv,kernel-micro,/ {
+			# csv,kernel-micro,alloc,op,samples,p1,p25,p50,p75,p99
+			split(substr($0, index($0, "csv,")), c, ",")
+			if (c[4] != "timer")
+				print plat "," v "," slot ",micro-" c[4] "-p50," c[3] "," c[8]
+		}' >> "$out/tracecost.csv"
+}
+echo "platform,variant,slot,workload,allocator,value" > "$out/tracecost.csv"
+
+# --- UML: natively, no jump labels (the worst case) ---
+# shellcheck source=tools/bench/uml-kernel.sh
+. "$top/tools/bench/uml-kernel.sh"
+kb=$cache/build-bench-trace
+uml_kernel "$kb" "$out/tracecost-uml-build.log" CONFIG_FTRACE=y \
+	CONFIG_ENABLE_DEFAULT_TRACERS=y CONFIG_TRACEPOINTS=y || die "UML kernel failed"
+builds "$kb" "$d/uml" ARCH=um
+{
+	echo "#!/bin/sh"
+	echo "export PATH=/usr/sbin:/usr/bin:/sbin:/bin"
+	echo "mount -t proc proc /proc; mount -t sysfs sysfs /sys"
+	guest_loop "$d/uml" /tmp/tracefs "$uml_params"
+	echo "exec /bin/busybox poweroff -f"
+} > "$d/uml-init.sh"
+chmod +x "$d/uml-init.sh"
+mkdir -p "$cache/uml"
+log=$out/tracecost-uml.log
+echo "run-trace.sh: UML (native), $rounds ABBA rounds:$order; host load $(cut -d' ' -f1-3 /proc/loadavg)"
+# tracefs needs a directory: /tmp of the read-only hostfs root is the host's
+mkdir -p /tmp/tracefs
+timeout 1800 "$kb/linux" mem=1G uml_dir="$cache/uml" root=/dev/root rootfstype=hostfs \
+	rootflags=/ ro init="$d/uml-init.sh" console=tty </dev/null > "$log" 2>&1
+judge uml "$log"
+echo "uml: linux-source-6.1 + FTRACE (no jump labels), UP; params: $uml_params; order:$order" \
+	> "$out/machine-tracecost.txt"
+
+# --- QEMU: Debian's 6.1 kernel, jump labels, emulated ---
+if [ "${BENCH_QEMU:-1}" = 1 ]; then
+	"$top/scripts/deps.sh" kmod || die "cannot install dependencies"
+	kver=$("$top/scripts/kvers.sh" | grep '^6\.1\.[0-9]*-[0-9]*-amd64$' | head -n 1)
+	[ -n "$kver" ] || die "no Debian 6.1 kernel (scripts/kvers.sh)"
+	builds "/lib/modules/$kver/build" "$d/qemu" W=1
+	rm -rf "$d/rd" && mkdir -p "$d/rd"
+	for v in trace notrace; do
+		cp "$d/qemu/$v/talc.ko" "$d/rd/talc-$v.ko"
+		cp "$d/qemu/$v/talc_bench.ko" "$d/rd/talc_bench-$v.ko"
+	done
+	# mkinitramfs puts every module flat in /lib/modules: per-variant names,
+	# moved back into /lib/modules/<variant>/ by the guest
+	{
+		echo "#!/bin/sh"
+		echo "for v in trace notrace; do mkdir -p /lib/modules/\$v;"
+		echo "  mv /lib/modules/talc-\$v.ko /lib/modules/\$v/talc.ko;"
+		echo "  mv /lib/modules/talc_bench-\$v.ko /lib/modules/\$v/talc_bench.ko; done"
+		guest_loop /lib/modules /sys/kernel/tracing "$qemu_params"
+	} > "$d/guest.sh"
+	"$top/scripts/vm/mkinitramfs" "$d/trace.cpio.gz" "$d/guest.sh" "$d"/rd/*.ko ||
+		die "cannot make the initramfs"
+	log=$out/tracecost-qemu.log
+	echo "run-trace.sh: QEMU/TCG on $kver (emulated), $rounds ABBA rounds; host load $(cut -d' ' -f1-3 /proc/loadavg)"
+	"$top/scripts/vm/run-vm" -t 1200 "/boot/vmlinuz-$kver" "$d/trace.cpio.gz" "$log" init_on_alloc=0
+	"$top/scripts/vm/scan-log" "$log" > "$d/scan.out" || { cat "$d/scan.out"; die "QEMU run not clean (log: $log)"; }
+	judge qemu-tcg-emulated "$log"
+	echo "qemu: Debian $kver, TCG (emulated), 2 vCPUs, init_on_alloc=0; params: $qemu_params" \
+		>> "$out/machine-tracecost.txt"
+fi
+
+# Per platform, workload and allocator: the geometric mean over the rounds
+# of each variant's throughput (random: ops; micro: 1/p50 cycles), then
+# trace / notrace.
+python3 - "$out/tracecost.csv" <<'EOF' | tee "$out/summary-tracecost.md"
+import csv, math, sys
+from collections import defaultdict
+val = defaultdict(list)
+for r in csv.DictReader(open(sys.argv[1])):
+    x = float(r["value"])
+    if r["workload"].startswith("micro"):
+        x = 1.0 / x if x > 0 else 0.0
+    val[(r["platform"], r["workload"], r["allocator"], r["variant"])].append(x)
+def gm(xs):
+    return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs and min(xs) > 0 else float("nan")
+print("| platform | workload | allocator | trace / notrace | rounds |")
+print("|---|---|---|---|---|")
+agg = defaultdict(list)
+for p, w, a in sorted({k[:3] for k in val}):
+    t, n = val[(p, w, a, "trace")], val[(p, w, a, "notrace")]
+    if not t or not n:
+        continue
+    q = gm(t) / gm(n)
+    agg[(p, a)].append(q)
+    print(f"| {p} | {w} | {a} | {q:.4f} | {len(t)} |")
+for (p, a), qs in sorted(agg.items()):
+    print(f"| {p} | all ({len(qs)} workloads) | {a} | {gm(qs):.4f} (geometric mean) | |")
+print()
+for p in sorted({p for p, a in agg}):
+    if (p, "talc") in agg and (p, "kmalloc") in agg:
+        t, k = agg[(p, "talc")], agg[(p, "kmalloc")]
+        floor = max(abs(1 - q) for q in k)
+        print(f"{p}: talc's disabled tracepoints cost {100 * (1 - gm(t)):+.2f} % "
+              f"(geometric mean; workloads {100 * (1 - max(t)):+.2f} .. {100 * (1 - min(t)):+.2f} %); "
+              f"kmalloc, the same code in both, moved up to {100 * floor:.2f} % (the noise floor)")
+EOF
+echo "bench-trace: results in $out/tracecost.csv, $out/summary-tracecost.md"

@@ -1,0 +1,105 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# uml-kernel.sh - the UML kernels of the in-kernel benchmarks (sourced by
+# tools/bench/run-kernel.sh and run-trace.sh).  Needs: top, cache, die().
+#
+# uml_kernel KB LOG [CONFIG_LINE...] - configure (once per config) and build
+# a UML kernel in KB from Debian's linux-source-6.1, as scripts/kunit.sh
+# extracts it to $cache/linux-source-6.1, through a private unhooked view of
+# that tree ($cache/linux-bench-src).  Config: a small one completed by
+# olddefconfig (as kunit.py does): modules, hostfs root, console on stdout,
+# SLUB as Debian, and SRAM (with PCI-over-virtio for HAS_IOMEM) only to get
+# the hidden GENERIC_ALLOCATOR (gen_pool) built in; CONFIG_LINEs are added.
+# First build about 3 CPU-minutes.  Sets bsrc (the tree view).
+uml_kernel() {
+	local kb=$1 blog=$2 ksrc=$cache/linux-source-6.1 want_stamp f
+	local tarball=/usr/src/linux-source-6.1.tar.xz
+	shift 2
+	local cfg_stamp="talc-bench-config-v3${*:+ $*}"
+
+	"$top/scripts/deps.sh" kunit kmod || { echo "uml_kernel: cannot install dependencies" >&2; return 1; }
+	# the tree, shared with scripts/kunit.sh (same place, same stamp); its
+	# lock (kunit.sh holds it for whole runs) only when it must be made
+	# shellcheck source=scripts/ksrc.sh
+	. "$top/scripts/ksrc.sh"
+	[ -f "$tarball" ] || { echo "uml_kernel: $tarball missing" >&2; return 1; }
+	want_stamp=$(ksrc_stamp "$tarball")
+	if ! ksrc_ok "$tarball" "$ksrc"; then
+		exec 9>"$cache/lock"
+		flock 9
+		ksrc_ok "$tarball" "$ksrc" || ksrc_extract "$tarball" "$cache" ||
+			{ echo "uml_kernel: extraction failed" >&2; return 1; }
+		flock -u 9
+	fi
+
+	# A private, unhooked view of the tree (hard links, made once):
+	# scripts/kunit.sh hooks lib/talc -> whichever checkout ran it last, and
+	# a stale hook breaks every build of that tree; the bench kernels need
+	# none of it, so they build from a hard-linked copy whose lib/Makefile
+	# and lib/Kconfig are private files without the hook lines.
+	bsrc=$cache/linux-bench-src
+	if [ ! -f "$bsrc/.talc-bench-src" ] || [ "$(cat "$bsrc/.talc-bench-src")" != "$want_stamp" ]; then
+		echo "uml_kernel: making the unhooked tree view $bsrc"
+		rm -rf "$bsrc" "$kb"
+		cp -al "$ksrc" "$bsrc" || { echo "uml_kernel: cp -al failed" >&2; return 1; }
+		rm -f "$bsrc/lib/talc" "$bsrc/.talc-extracted"
+		for f in Makefile Kconfig; do
+			# a new file (breaks the hard link), the hook's lines dropped
+			grep -vxF -e 'obj-y += talc/' -e 'source "lib/talc/kunit/Kconfig"' \
+				"$ksrc/lib/$f" > "$bsrc/lib/$f.new" &&
+			mv "$bsrc/lib/$f.new" "$bsrc/lib/$f" ||
+				{ echo "uml_kernel: cannot unhook lib/$f" >&2; return 1; }
+		done
+		echo "$want_stamp" > "$bsrc/.talc-bench-src"
+	fi
+
+	if [ ! -f "$kb/.talc-bench" ] || [ "$(cat "$kb/.talc-bench")" != "$cfg_stamp" ]; then
+		echo "uml_kernel: configuring the UML bench kernel in $kb"
+		rm -rf "$kb"
+		mkdir -p "$kb"
+		cat > "$kb/.config" <<-EOF
+		CONFIG_MODULES=y
+		CONFIG_MODULE_UNLOAD=y
+		CONFIG_HOSTFS=y
+		CONFIG_BINFMT_ELF=y
+		CONFIG_PROC_FS=y
+		CONFIG_SYSFS=y
+		CONFIG_TTY=y
+		CONFIG_PRINTK=y
+		CONFIG_STDERR_CONSOLE=y
+		CONFIG_SSL=y
+		CONFIG_NULL_CHAN=y
+		CONFIG_PORT_CHAN=y
+		CONFIG_PTY_CHAN=y
+		CONFIG_TTY_CHAN=y
+		CONFIG_XTERM_CHAN=y
+		CONFIG_CON_ZERO_CHAN="fd:0,fd:1"
+		CONFIG_CON_CHAN="xterm"
+		CONFIG_SSL_CHAN="pty"
+		CONFIG_UNIX98_PTYS=y
+		CONFIG_MULTIUSER=y
+		CONFIG_SHMEM=y
+		CONFIG_TMPFS=y
+		CONFIG_DEVTMPFS=y
+		CONFIG_SLUB=y
+		CONFIG_DEBUG_FS=y
+		CONFIG_VIRTIO_UML=y
+		CONFIG_UML_PCI_OVER_VIRTIO=y
+		CONFIG_SRAM=y
+		EOF
+		[ $# -gt 0 ] && printf '%s\n' "$@" >> "$kb/.config"
+		make -s -C "$bsrc" ARCH=um O="$kb" olddefconfig >/dev/null ||
+			{ echo "uml_kernel: olddefconfig failed" >&2; return 1; }
+		grep -q '^CONFIG_GENERIC_ALLOCATOR=y' "$kb/.config" ||
+			{ echo "uml_kernel: CONFIG_GENERIC_ALLOCATOR not set in $kb/.config" >&2; return 1; }
+		for f in "$@"; do
+			grep -qxF "$f" "$kb/.config" ||
+				{ echo "uml_kernel: $f did not stick in $kb/.config" >&2; return 1; }
+		done
+		echo "$cfg_stamp" > "$kb/.talc-bench"
+	fi
+	echo "uml_kernel: building the UML bench kernel in $kb (first time: several minutes)"
+	nice make -s -C "$bsrc" ARCH=um O="$kb" -j"$(nproc)" > "$blog" 2>&1 ||
+		{ tail -20 "$blog"; echo "uml_kernel: UML kernel build failed (log: $blog)" >&2; return 1; }
+}
