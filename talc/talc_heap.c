@@ -59,6 +59,7 @@
 #include <linux/init.h>
 #include <linux/local_lock.h>
 #include <linux/kernel.h>
+#include <linux/kmemleak.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -354,6 +355,65 @@ static bool talc_heap_peek(struct talc_heap *heap, const void *ptr,
 					       rt->r[mid].hi, b);
 	}
 	return false;
+}
+
+/*
+ * ---- kmemleak ----
+ *
+ * With CONFIG_DEBUG_KMEMLEAK a heap over vmalloc'd regions shows kmemleak
+ * each allocation as an object of its own, as SLUB does with its objects,
+ * so that a module that leaks talc memory is reported with the backtrace
+ * of the allocation; the regions are not objects.  vmalloc() makes each
+ * region one, which would hide every leak in it (its free chunks keep
+ * stale pointers, all scanned) and would overlap the allocations' objects,
+ * which kmemleak refuses (it turns itself off).  So:
+ *  - a region is unregistered as soon as it is vmalloc'd, before any chunk
+ *    of it is handed out (vfree() of an unregistered area is silent);
+ *  - an allocation is registered (its requested bytes, min_count 1) once it
+ *    is the caller's, after any zeroing;
+ *  - a free unregisters the block once it validated and claimed it (the
+ *    cache's mark set, or talc_free() done under the heap's lock), before
+ *    any other allocation can take it: two objects never overlap;
+ *  - an in-place realloc re-registers it with its new size;
+ *  - a heap destroyed with live allocations (rmmod talc with a leaky user)
+ *    unregisters them before its regions are vfree()d: kmemleak must never
+ *    scan unmapped memory.
+ * A heap over caller memory tracks nothing: the caller's buffer may be an
+ * object of its own (kmalloc'd, vmalloc'd), and a chunk inside it would
+ * overlap it.  Without kmemleak all of this compiles away (the
+ * kmemleak_*() stubs are empty).
+ */
+static inline void talc_leak_alloc(struct talc_heap *heap, const void *p,
+				   size_t size, gfp_t gfp)
+{
+	if (!heap->caller_mem)
+		kmemleak_alloc(p, size, 1, gfp);
+}
+
+static inline void talc_leak_free(struct talc_heap *heap, const void *p)
+{
+	if (!heap->caller_mem)
+		kmemleak_free(p);
+}
+
+static inline void talc_leak_resize(struct talc_heap *heap, const void *p,
+				    size_t size, gfp_t gfp)
+{
+	talc_leak_free(heap, p);
+	talc_leak_alloc(heap, p, size, gfp);
+}
+
+/* A region just vmalloc'd: not an object (see above). */
+static inline void talc_leak_region(void *base)
+{
+	kmemleak_free(base);
+}
+
+static int talc_leak_forget(void *data, const struct talc_chunk_info *ci)
+{
+	if (ci->used)
+		kmemleak_free((char *)ci->chunk + TALC_OVERHEAD);
+	return 0;
 }
 
 /*
@@ -857,6 +917,7 @@ static __always_inline bool talc_cache_free(struct talc_heap *heap, void *ptr,
 		talc_cache_double_free(heap, ptr);
 		return true;
 	}
+	talc_leak_free(heap, ptr);
 	k = talc_cache_use_class[b.usable / 16];
 	local_lock_irqsave(&heap->pcp->lock, flags);
 	pcp = this_cpu_ptr(heap->pcp);
@@ -1171,6 +1232,8 @@ static void *talc_heap_grow(struct talc_heap *heap, size_t size, size_t align,
 		heap->test_unlocked(heap, heap->test_data);
 	if (!inject && talc_mem_available(gfp, want + index_bytes)) {
 		base = __vmalloc(want, vgfp);
+		if (base)
+			talc_leak_region(base);
 		if (base && index_bytes)
 			index = __vmalloc(index_bytes, vgfp);
 		/* grow_lock keeps the table as read here */
@@ -1465,8 +1528,9 @@ traced:
 	if (trace_talc_alloc_enabled())
 		talc_heap_trace_alloc(heap, p, size, usable, align, gfp, caller);
 out:
-	if (p && (gfp & __GFP_ZERO) && usable)
+	if ((gfp & __GFP_ZERO) && usable)
 		memset(p, 0, usable);
+	talc_leak_alloc(heap, p, size, gfp);
 	return p;
 }
 
@@ -1546,6 +1610,8 @@ static __always_inline void talc_heap_do_free(struct talc_heap *heap,
 		WRITE_ONCE(TALC_CACHE_MARK(ptr), 0);
 	ret = talc_free(&heap->core, ptr);
 	/* under the lock: before another allocation can take @ptr */
+	if (!ret && !marked)
+		talc_leak_free(heap, ptr);
 	if (trace_talc_free_enabled() && !ret)
 		trace_talc_free(heap, caller, ptr);
 	reclaim = talc_available_bytes(&heap->core) >= heap->reclaim_arm;
@@ -1661,8 +1727,10 @@ void *talc_heap_realloc(struct talc_heap *heap, void *ptr, size_t size,
 	nalign = talc_heap_natural(heap, size);
 	if (READ_ONCE(heap->cache_cpu_limit)) {
 		ret = talc_cache_realloc(heap, ptr, size, nalign, gfp, &old);
-		if (ret > 0)
+		if (ret > 0) {
+			talc_leak_resize(heap, ptr, size, gfp);
 			return ptr;
+		}
 		if (ret == -EINVAL)
 			return NULL;
 		if (ret == -ENOSPC)
@@ -1696,6 +1764,7 @@ void *talc_heap_realloc(struct talc_heap *heap, void *ptr, size_t size,
 	if (!ret) {
 		if (usable > keep)
 			memset((char *)ptr + keep, 0, usable - keep);
+		talc_leak_resize(heap, ptr, size, gfp);
 		return ptr;
 	}
 	if (ret != -ENOSPC)
@@ -2121,6 +2190,9 @@ static void talc_heap_free_memory(struct talc_heap *heap)
 						    &heap->cpuhp);
 		free_percpu(heap->pcp);
 	}
+	/* allocations left live (talc_heaps_destroy_all()): see "kmemleak" */
+	if (IS_ENABLED(CONFIG_DEBUG_KMEMLEAK) && !heap->caller_mem)
+		talc_walk(&heap->core, talc_leak_forget, NULL);
 	/* the regions of a heap over caller memory are the caller's */
 	do {
 		more = !talc_region_next(&heap->core, base, &ri);
@@ -2170,6 +2242,8 @@ static struct talc_heap *talc_heap_new(const char *name, size_t size,
 	heap = kzalloc(sizeof(*heap), GFP_KERNEL);
 	if (heap)
 		base = mem ?: __vmalloc(size, GFP_KERNEL | __GFP_NOWARN);
+	if (base && !mem)
+		talc_leak_region(base);
 	if (base)
 		rt = talc_rtab_edit(NULL, (unsigned long)base,
 				    (unsigned long)base + size, true, GFP_KERNEL);
