@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 #
-# uml-kernel.sh - the UML kernels of the in-kernel benchmarks (sourced by
-# tools/bench/run-kernel.sh and run-trace.sh).  Needs: top, cache, die().
+# uml-kernel.sh - UML kernels with modules (sourced by tools/bench/run-kernel.sh,
+# tools/bench/run-trace.sh and scripts/kmemleak-test.sh).  Needs: top, cache.
 #
 # uml_kernel KB LOG [CONFIG_LINE...] - configure (once per config) and build
 # a UML kernel in KB from Debian's linux-source-6.1, as scripts/kunit.sh

@@ -35,6 +35,13 @@
  *	releases no range.  One allocation and the heap stay until rmmod (for
  *	the caller to read debugfs); then the heap is destroyed and only
  *	after that the buffer vfree()d (PASS/FAIL lines from the exit too).
+ *   insmod talc_vmtest.ko case=leak heap=NAME	(a kernel with kmemleak)
+ *	For scripts/kmemleak-test.sh: leaks three blocks of NAME whose
+ *	sizes name them (77 bytes from a per-CPU cache, 12345 from the heap,
+ *	3333 by talc_heap_realloc() of a 100-byte block), keeps three in
+ *	module data until rmmod (4321, 200000 - which grows the heap - and
+ *	64), and frees one of 555 bytes.  kmemleak must report the leaked
+ *	sizes and none of the others.
  *
  * Every assertion logs "talc_vmtest: PASS what" or "talc_vmtest: FAIL what
  * (detail)"; init returns 0 when all passed (rmmod the module afterwards)
@@ -53,13 +60,13 @@
 
 static char *test_case;
 module_param_named(case, test_case, charp, 0444);
-MODULE_PARM_DESC(case, "Scenario: badfree, poison, busy, hold, grow, fill, mem");
+MODULE_PARM_DESC(case, "Scenario: badfree, poison, busy, hold, grow, fill, mem, leak");
 static char *kind;
 module_param(kind, charp, 0444);
 MODULE_PARM_DESC(kind, "badfree: misaligned, outside, interior, double, freechunk");
 static char *heap;
 module_param(heap, charp, 0444);
-MODULE_PARM_DESC(heap, "Heap to use (badfree, poison, hold, grow)");
+MODULE_PARM_DESC(heap, "Heap to use (badfree, poison, hold, grow, fill, mem, leak)");
 static unsigned long max_size;
 module_param(max_size, ulong, 0444);
 MODULE_PARM_DESC(max_size, "grow: the heap's max size in bytes, if known");
@@ -453,6 +460,60 @@ static void vt_mem_release(void)
 	mem_buf = NULL;
 }
 
+/* leak: the blocks kept until rmmod, referenced only from here */
+#define VT_LEAK_KEPT	3
+static void *leak_kept[VT_LEAK_KEPT];
+static struct talc_heap *leak_heap;
+
+static void vt_leak_release(void)
+{
+	int i;
+
+	if (!leak_heap)
+		return;
+	for (i = 0; i < VT_LEAK_KEPT; i++)
+		talc_heap_free(leak_heap, leak_kept[i]);
+	talc_heap_put(leak_heap);
+	leak_heap = NULL;
+}
+
+/*
+ * Allocate @size bytes and forget the pointer: filled with a byte that
+ * makes no pointer, so nothing inside refers anywhere.
+ */
+static noinline bool vt_leak_one(struct talc_heap *h, size_t size)
+{
+	void *p = vt_alloc_fill(h, size, 0x5a);
+
+	return p;
+}
+
+static noinline void vt_leak(void)
+{
+	static const size_t kept[VT_LEAK_KEPT] = { 4321, 200000, 64 };
+	struct talc_heap *h = vt_get_heap();
+	void *p, *q;
+	int i;
+
+	if (!h)
+		return;
+	leak_heap = h;
+	for (i = 0; i < VT_LEAK_KEPT; i++) {
+		leak_kept[i] = vt_alloc_fill(h, kept[i], 0x5a);
+		vt_assert(leak_kept[i], "leak: kept block of %zu bytes", kept[i]);
+	}
+	vt_assert(vt_leak_one(h, 77), "leak: 77 bytes leaked (a cache's)");
+	vt_assert(vt_leak_one(h, 12345), "leak: 12345 bytes leaked (the heap's)");
+	p = vt_alloc_fill(h, 100, 0x5a);
+	q = p ? talc_heap_realloc(h, p, 3333, GFP_KERNEL) : NULL;
+	vt_assert(q, "leak: 3333 bytes leaked (realloc'd from 100)");
+	if (!q)
+		talc_heap_free(h, p);
+	p = vt_alloc_fill(h, 555, 0x5a);
+	vt_assert(p, "leak: 555 bytes allocated and freed");
+	talc_heap_free(h, p);
+}
+
 static void vt_mem(void)
 {
 	char *second;
@@ -561,10 +622,13 @@ static int __init talc_vmtest_init(void)
 		vt_fill();
 	else if (!strcmp(test_case, "mem"))
 		vt_mem();
+	else if (!strcmp(test_case, "leak"))
+		vt_leak();
 	else
 		vt_assert(false, "unknown case=%s (kind=%s)", test_case,
 			  kind ?: "");
 	if (vt_failed) {
+		vt_leak_release();
 		if (held_heap) {
 			vt_fill_release();
 			talc_heap_free(held_heap, held_ptr);
@@ -577,6 +641,7 @@ static int __init talc_vmtest_init(void)
 
 static void __exit talc_vmtest_exit(void)
 {
+	vt_leak_release();
 	vt_mem_release();
 	if (held_heap) {
 		vt_fill_release();
@@ -588,4 +653,4 @@ static void __exit talc_vmtest_exit(void)
 module_init(talc_vmtest_init);
 module_exit(talc_vmtest_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("talc VM test helper (badfree, poison, busy, hold, grow, fill, mem)");
+MODULE_DESCRIPTION("talc VM test helper (badfree, poison, busy, hold, grow, fill, mem, leak)");

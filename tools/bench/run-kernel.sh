@@ -6,7 +6,7 @@
 # 1. UML (kernel code runs natively on the CPU): a UML kernel built once in
 #    $TALC_CACHE/build-bench from the linux-source-6.1 tree that
 #    scripts/kunit.sh extracts (extracted here if missing), configured and
-#    built by tools/bench/uml-kernel.sh: a small config completed by
+#    built by scripts/uml-kernel.sh: a small config completed by
 #    olddefconfig; SLUB as Debian; SRAM only to get the hidden
 #    GENERIC_ALLOCATOR (gen_pool) built in; modules on.  First build about
 #    3 CPU-minutes.  talc.ko and talc_bench.ko are built
@@ -49,9 +49,9 @@ rm -f "$out"/kernel-*.csv "$out"/machine-kernel.txt	# no stale rows on failure
 
 "$top/scripts/deps.sh" kunit kmod || die "cannot install dependencies"
 
-# --- the UML bench kernel (tools/bench/uml-kernel.sh) ---
-# shellcheck source=tools/bench/uml-kernel.sh
-. "$top/tools/bench/uml-kernel.sh"
+# --- the UML bench kernel (scripts/uml-kernel.sh) ---
+# shellcheck source=scripts/uml-kernel.sh
+. "$top/scripts/uml-kernel.sh"
 uml_kernel "$kb" "$out/kernel-uml-build.log" || die "UML kernel failed"
 ksrc=$bsrc
 

@@ -118,8 +118,8 @@ judge() {
 echo "platform,variant,slot,workload,allocator,value" > "$out/tracecost.csv"
 
 # --- UML: natively, no jump labels (the worst case) ---
-# shellcheck source=tools/bench/uml-kernel.sh
-. "$top/tools/bench/uml-kernel.sh"
+# shellcheck source=scripts/uml-kernel.sh
+. "$top/scripts/uml-kernel.sh"
 kb=$cache/build-bench-trace
 uml_kernel "$kb" "$out/tracecost-uml-build.log" CONFIG_FTRACE=y \
 	CONFIG_ENABLE_DEFAULT_TRACERS=y CONFIG_TRACEPOINTS=y || die "UML kernel failed"

@@ -1,0 +1,134 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# kmemleak-test.sh - kmemleak sees talc's allocations (make kmemleak-test,
+# a `make check` suite).  Debian's kernels lack CONFIG_DEBUG_KMEMLEAK, so
+# this boots a UML kernel with it (scripts/uml-kernel.sh, in
+# $TALC_CACHE/build-kmemleak; first build about 3 CPU-minutes) and loads
+# talc.ko and talc_vmtest.ko built against it from a read-only hostfs root:
+#  1. kmemleak is cleared of the boot's own reports, then talc.ko makes a
+#     heap of 64 KiB (heaps=kml:64K:4M) and talc_vmtest.ko case=leak leaks
+#     three blocks whose sizes name them (77 bytes from a per-CPU cache,
+#     12345 from the heap, 3333 by realloc of 100), keeps three in module
+#     data (4321, 200000 - which grows the heap by a region - and 64) and
+#     frees one (555);
+#  2. after kmemleak's minimum age, two scans: each leaked block must be
+#     reported with its size and talc_vmtest's allocation in its
+#     backtrace; no kept or freed block, and no region of the heap, may be;
+#  3. rmmod talc_vmtest (the kept blocks freed), rmmod talc with the three
+#     leaks still live: talc.ko says so and unregisters them before it
+#     vfree()s the regions, so two more scans report nothing of talc and
+#     nothing crashes;
+#  4. kmemleak stayed on (no overlapping objects, no object found by
+#     alias) and the log has no splat.
+# One PASS/FAIL line per assertion, then "N passed, M failed".
+# Logs: build/kmemleak/ (uml.log, the kernel and module build logs).
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd -P)
+cache=${TALC_CACHE:-/var/cache/talc}
+out=$top/build/kmemleak
+kb=$cache/build-kmemleak
+mod=$out/kmod
+# shellcheck source=scripts/tally.sh
+. "$top/scripts/tally.sh"
+mkdir -p "$out" "$cache/uml"
+
+die() { ok 1 "$1" "${2:-}"; result; }
+
+# shellcheck source=scripts/uml-kernel.sh
+. "$top/scripts/uml-kernel.sh"
+uml_kernel "$kb" "$out/kernel-build.log" CONFIG_DEBUG_KERNEL=y \
+	CONFIG_DEBUG_KMEMLEAK=y "# CONFIG_DEBUG_KMEMLEAK_AUTO_SCAN is not set" \
+	CONFIG_FRAME_POINTER=y ||
+	die "UML kernel with kmemleak built" "log: build/kmemleak/kernel-build.log"
+ok 0 "UML kernel with CONFIG_DEBUG_KMEMLEAK built ($kb)"
+"$top/scripts/kmod-build.sh" "$kb" "$mod" ARCH=um TALC_TEST_MODULES=1 \
+	> "$out/modules.log" 2>&1 ||
+	{ tail -20 "$out/modules.log"; die "talc.ko and talc_vmtest.ko built for it" "log: build/kmemleak/modules.log"; }
+ok 0 "talc.ko and talc_vmtest.ko built for it"
+
+init=$out/init.sh
+cat > "$init" <<EOF
+#!/bin/sh
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t debugfs debugfs /sys/kernel/debug
+K=/sys/kernel/debug/kmemleak
+report() {
+	echo scan > \$K
+	echo scan > \$K
+	echo "KML-REPORT-BEGIN \$1"
+	cat \$K
+	echo "KML-REPORT-END \$1"
+}
+echo KML-START
+if [ -w \$K ]; then
+	# the boot's own reports out of the way, once they are old enough
+	sleep 6
+	echo scan > \$K
+	echo clear > \$K
+	insmod $mod/talc.ko heaps=kml:64K:4M && echo "KML-STEP insmod-talc ok"
+	insmod $mod/talc_vmtest.ko case=leak heap=kml && echo "KML-STEP vmtest ok"
+	sleep 6
+	report leaks
+	rmmod talc_vmtest && echo "KML-STEP rmmod-vmtest ok"
+	rmmod talc && echo "KML-STEP rmmod-talc ok"
+	report after-rmmod
+fi
+echo KML-END
+exec /bin/busybox poweroff -f
+EOF
+chmod +x "$init"
+log=$out/uml.log
+timeout 600 "$kb/linux" mem=512M uml_dir="$cache/uml" root=/dev/root rootfstype=hostfs \
+	rootflags=/ ro init="$init" console=tty </dev/null > "$log" 2>&1
+sed -i 's/\r//g' "$log"
+
+grep -q '^KML-END' "$log"
+ok $? "the UML guest ran to its end" "log: build/kmemleak/uml.log"
+for s in insmod-talc vmtest rmmod-vmtest rmmod-talc; do
+	grep -q "^KML-STEP $s ok" "$log"
+	ok $? "guest step $s"
+done
+n=$(grep -c 'talc_vmtest: PASS' "$log")
+grep -q 'talc_vmtest: FAIL' "$log"
+ok $(( $? == 0 || n != 7 )) "talc_vmtest case=leak: 7 PASS, no FAIL ($n PASS)"
+
+# report TAG - the objects kmemleak reported, one line each:
+# "SIZE FRAME FRAME ..." (the frames' symbols, offsets dropped)
+report() {
+	sed -n "/^KML-REPORT-BEGIN $1\$/,/^KML-REPORT-END $1\$/p" "$log" | awk '
+		/^unreferenced object / {
+			if (obj != "") print obj
+			s = $0; sub(/.*\(size /, "", s); sub(/\).*/, "", s); obj = s
+			next
+		}
+		obj != "" && /\[<[0-9a-f]+>\]/ {
+			f = $2; sub(/\+.*/, "", f); obj = obj " " f
+		}
+		END { if (obj != "") print obj }'
+}
+report leaks > "$out/leaks.txt"
+report after-rmmod > "$out/after.txt"
+echo "  kmemleak's reports of talc_vmtest's allocations (size, backtrace):"
+grep ' vt_leak' "$out/leaks.txt" | sed 's/^/  | /'
+for sz in 77 12345 3333; do
+	grep -Eq "^$sz .*talc_heap_(do_)?(alloc|realloc).* vt_leak" "$out/leaks.txt"
+	ok $? "leaked $sz bytes: reported, with talc's API and talc_vmtest in the backtrace"
+done
+for sz in 4321 200000 64 555; do
+	! grep -Eq "^$sz .*talc_heap" "$out/leaks.txt"
+	ok $? "kept or freed $sz bytes: not reported"
+done
+! grep -Eq 'talc_heap_(grow|new|create)' "$out/leaks.txt"
+ok $? "no region of the heap reported (regions are not objects)"
+grep -q 'heap kml: destroyed with 3 live allocations' "$log"
+ok $? "rmmod talc: the heap was destroyed with its 3 leaks live"
+! grep -Eq 'talc|vt_' "$out/after.txt"
+ok $? "after rmmod talc: nothing of talc reported (the leaks were unregistered before vfree)"
+! grep -Eq 'kmemleak: (Cannot insert|Found object by alias|Kernel memory leak detector disabled)|kmemleak: .*overlaps' "$log"
+ok $? "kmemleak stayed on: no overlapping object, none found by alias"
+! sed -n '/^KML-START/,$p' "$log" | grep -Eq 'BUG:|Oops|Call Trace|WARNING:|Kernel panic|general protection'
+ok $? "no splat in the log"
+result
