@@ -9,7 +9,7 @@
 #   scripts/dkms.mk       dkms-src, dkms-test        (talc.ko under DKMS)
 #   scripts/doc.mk        doc, kdoc                  (kernel-doc, the reST page)
 #   tools/talctop.mk      talctop-test               (the live view, tools/talctop)
-#   scripts/kmemleak.mk   kmemleak-test              (kmemleak, under UML)
+#   scripts/uml-debug.mk  kmemleak-test, faults-test (debug UML kernel)
 #
 # `make check` runs every suite in CHECK_SUITES through scripts/check.sh and
 # ends with one line "N passed, M failed" totalling all of them.
@@ -23,7 +23,7 @@ include $(wildcard $(TOP)/tools/user.mk $(TOP)/scripts/kmod.mk \
 		   $(TOP)/scripts/kunit.mk $(TOP)/tools/bench/bench.mk \
 		   $(TOP)/scripts/vm.mk $(TOP)/tools/talctop.mk \
 		   $(TOP)/scripts/doc.mk $(TOP)/scripts/dkms.mk \
-		   $(TOP)/scripts/kmemleak.mk)
+		   $(TOP)/scripts/uml-debug.mk)
 
 check:
 	@$(TOP)/scripts/check.sh $(CHECK_SUITES)

@@ -4,7 +4,8 @@
 # kmemleak-test.sh - kmemleak sees talc's allocations (make kmemleak-test,
 # a `make check` suite).  Debian's kernels lack CONFIG_DEBUG_KMEMLEAK, so
 # this boots a UML kernel with it (scripts/uml-kernel.sh, in
-# $TALC_CACHE/build-kmemleak; first build about 3 CPU-minutes) and loads
+# $TALC_CACHE/build-uml-debug, shared with faults-test; first build about 3
+# CPU-minutes) and loads
 # talc.ko and talc_vmtest.ko built against it from a read-only hostfs root:
 #  1. kmemleak is cleared of the boot's own reports, then talc.ko makes a
 #     heap of 64 KiB (heaps=kml:64K:4M) and talc_vmtest.ko case=leak leaks
@@ -27,7 +28,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd -P)
 cache=${TALC_CACHE:-/var/cache/talc}
 out=$top/build/kmemleak
-kb=$cache/build-kmemleak
+kb=$cache/build-uml-debug
 mod=$out/kmod
 # shellcheck source=scripts/tally.sh
 . "$top/scripts/tally.sh"
@@ -37,9 +38,7 @@ die() { ok 1 "$1" "${2:-}"; result; }
 
 # shellcheck source=scripts/uml-kernel.sh
 . "$top/scripts/uml-kernel.sh"
-uml_kernel "$kb" "$out/kernel-build.log" CONFIG_DEBUG_KERNEL=y \
-	CONFIG_DEBUG_KMEMLEAK=y "# CONFIG_DEBUG_KMEMLEAK_AUTO_SCAN is not set" \
-	CONFIG_FRAME_POINTER=y ||
+uml_kernel "$kb" "$out/kernel-build.log" "${uml_debug_config[@]}" ||
 	die "UML kernel with kmemleak built" "log: build/kmemleak/kernel-build.log"
 ok 0 "UML kernel with CONFIG_DEBUG_KMEMLEAK built ($kb)"
 "$top/scripts/kmod-build.sh" "$kb" "$mod" ARCH=um TALC_TEST_MODULES=1 \
@@ -109,6 +108,10 @@ report() {
 		}
 		END { if (obj != "") print obj }'
 }
+for r in leaks after-rmmod; do
+	grep -q "^KML-REPORT-END $r\$" "$log"
+	ok $? "kmemleak's report '$r' read in full"
+done
 report leaks > "$out/leaks.txt"
 report after-rmmod > "$out/after.txt"
 echo "  kmemleak's reports of talc_vmtest's allocations (size, backtrace):"

@@ -103,3 +103,19 @@ uml_kernel() {
 	nice make -s -C "$bsrc" ARCH=um O="$kb" -j"$(nproc)" > "$blog" 2>&1 ||
 		{ tail -20 "$blog"; echo "uml_kernel: UML kernel build failed (log: $blog)" >&2; return 1; }
 }
+
+# The debug UML kernel of the check suites kmemleak-test and faults-test:
+# one build for both ($cache/build-uml-debug).  kmemleak without its scan
+# thread (the tests scan), frame pointers (UML saves no stack trace without
+# them), and the kernel's fault injection with its debugfs knobs (failslab,
+# fail_page_alloc, /proc/PID/make-it-fail).
+uml_debug_config=(
+	CONFIG_DEBUG_KERNEL=y
+	CONFIG_DEBUG_KMEMLEAK=y
+	"# CONFIG_DEBUG_KMEMLEAK_AUTO_SCAN is not set"
+	CONFIG_FRAME_POINTER=y
+	CONFIG_FAULT_INJECTION=y
+	CONFIG_FAILSLAB=y
+	CONFIG_FAIL_PAGE_ALLOC=y
+	CONFIG_FAULT_INJECTION_DEBUG_FS=y
+)
