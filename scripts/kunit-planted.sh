@@ -17,7 +17,10 @@
 #   cache-hysteresis  a full class drains everything, not one batch;
 #   cache-bound       frees cached past cache_limit;
 #   cache-stats       cached chunks counted as allocations:
-#           (talc_heap.c) variant default must fail each.
+#           (talc_heap.c) variant default must fail each;
+#   sleep   a GFP_KERNEL kmalloc() under the heap's lock (talc_heap.c,
+#           talc_heap_stats()): variant atomic (DEBUG_ATOMIC_SLEEP) must
+#           fail.
 # A variant catches a bug when it reports more failures than it does on the
 # unmodified copy (the baseline, run first), so an unrelated failing test
 # cannot pass for a catch.  A plant that does not apply counts as a failure.
@@ -83,7 +86,7 @@ run_plant() {
 rsync -a --exclude build --exclude .git "$top/" "$scratch/baseline/"
 "$scratch/baseline/scripts/kunit.sh" > "$scratch/baseline.log" 2>&1
 declare -A base
-for v in default kasan lockdep; do
+for v in default kasan lockdep atomic; do
 	line=$(grep -E "^  $v +Ran" "$scratch/baseline.log")
 	echo "baseline: $line"
 	base[$v]=$(echo "$line" | sed -nE 's/.* ([0-9]+) failed.*/\1/p')
@@ -124,6 +127,10 @@ run_plant cache-bound talc/talc_heap.c \
 run_plant cache-stats talc/talc_heap.c \
 	's|\tst->allocation_count -= chunks;\n||' \
 	default
+# shellcheck disable=SC2016
+run_plant sleep talc/talc_heap.c \
+	's|(\ttalc_heap_lock\(heap, &hold\);\n)(\ttalc_get_stats\(&heap->core, st\);\n)|$1\tkfree(kmalloc(8, GFP_KERNEL));\n$2|' \
+	atomic
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# KUnit under UML (scripts/kunit.sh): `make kunit` runs the default, kasan and
-# lockdep variants; `make kunit KUNIT_VARIANTS=default` runs a subset.
+# KUnit (scripts/kunit.sh): `make kunit` runs the default, kasan and lockdep
+# variants under UML and the atomic one (x86_64) in QEMU;
+# `make kunit KUNIT_VARIANTS=default` runs a subset.
 # `make kunit-planted` shows the run failing on planted bugs.
 # Kernel tree and build dirs live in $(TALC_CACHE) (default /var/cache/talc).
 
-KUNIT_VARIANTS ?= default kasan lockdep
+KUNIT_VARIANTS ?= default kasan lockdep atomic
 
 kunit:
 	@$(TOP)/scripts/kunit.sh $(KUNIT_VARIANTS)
