@@ -13,7 +13,9 @@ pkgs_user="gcc make clang libclang-rt-14-dev valgrind"
 pkgs_kmod="linux-image-amd64 linux-headers-amd64 linux-image-6.12-amd64 \
 linux-headers-6.12-amd64 linux-image-rt-amd64 linux-headers-rt-amd64 \
 qemu-system-x86 busybox-static cpio kmod sparse rsync gzip"
-pkgs_kunit="linux-source-6.1 bc bison flex libelf-dev libssl-dev python3 rsync xz-utils make gcc"
+# the atomic KUnit variant boots x86_64 in QEMU (qboot.rom: qemu-system-data)
+pkgs_kunit="linux-source-6.1 bc bison flex libelf-dev libssl-dev python3 rsync xz-utils make gcc \
+qemu-system-x86"
 pkgs_bench="libjemalloc-dev libmimalloc-dev gnuplot-nox valgrind"
 # make dkms-test (scripts/dkms-test.sh); make doc: the kernel's
 # scripts/kernel-doc and Documentation/sphinx from linux-source-6.1
