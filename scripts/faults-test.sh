@@ -24,33 +24,16 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd -P)
 cache=${TALC_CACHE:-/var/cache/talc}
-out=$top/build/faults
-kb=$cache/build-uml-debug
-mod=$out/kmod
 # shellcheck source=scripts/tally.sh
 . "$top/scripts/tally.sh"
-mkdir -p "$out" "$cache/uml"
-
-die() { ok 1 "$1" "${2:-}"; result; }
-
 # shellcheck source=scripts/uml-kernel.sh
 . "$top/scripts/uml-kernel.sh"
-uml_kernel "$kb" "$out/kernel-build.log" "${uml_debug_config[@]}" ||
-	die "UML kernel with fault injection built" "log: build/faults/kernel-build.log"
-ok 0 "UML kernel with FAILSLAB and FAIL_PAGE_ALLOC built ($kb)"
-"$top/scripts/kmod-build.sh" "$kb" "$mod" ARCH=um TALC_TEST_MODULES=1 \
-	> "$out/modules.log" 2>&1 ||
-	{ tail -20 "$out/modules.log"; die "talc.ko and talc_torture.ko built for it" "log: build/faults/modules.log"; }
-ok 0 "talc.ko and talc_torture.ko built for it"
+out=$top/build/faults
+uml_debug_modules "$out"
+mod=$out/kmod
 
 budget=1000000
-init=$out/init.sh
-cat > "$init" <<EOF
-#!/bin/sh
-export PATH=/usr/sbin:/usr/bin:/sbin:/bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t debugfs debugfs /sys/kernel/debug
+uml_debug_run "$out" kmemleak=off <<EOF
 D=/sys/kernel/debug/talc
 vmalloc_kb() { sed -n 's/^VmallocUsed: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
 echo KFI-START
@@ -91,13 +74,8 @@ echo "KFI-CHECK \$(cat \$D/fi/check)"
 rmmod talc && echo "KFI-STEP rmmod-talc ok"
 echo "KFI-VMALLOC-AFTER \$(vmalloc_kb)"
 echo KFI-END
-exec /bin/busybox poweroff -f
 EOF
-chmod +x "$init"
 log=$out/uml.log
-timeout 600 "$kb/linux" mem=512M uml_dir="$cache/uml" root=/dev/root rootfstype=hostfs \
-	rootflags=/ ro init="$init" console=tty kmemleak=off </dev/null > "$log" 2>&1
-sed -i 's/\r//g' "$log"
 
 grep -q '^KFI-END' "$log"
 ok $? "the UML guest ran to its end" "log: build/faults/uml.log"

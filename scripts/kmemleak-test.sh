@@ -27,32 +27,15 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd -P)
 cache=${TALC_CACHE:-/var/cache/talc}
-out=$top/build/kmemleak
-kb=$cache/build-uml-debug
-mod=$out/kmod
 # shellcheck source=scripts/tally.sh
 . "$top/scripts/tally.sh"
-mkdir -p "$out" "$cache/uml"
-
-die() { ok 1 "$1" "${2:-}"; result; }
-
 # shellcheck source=scripts/uml-kernel.sh
 . "$top/scripts/uml-kernel.sh"
-uml_kernel "$kb" "$out/kernel-build.log" "${uml_debug_config[@]}" ||
-	die "UML kernel with kmemleak built" "log: build/kmemleak/kernel-build.log"
-ok 0 "UML kernel with CONFIG_DEBUG_KMEMLEAK built ($kb)"
-"$top/scripts/kmod-build.sh" "$kb" "$mod" ARCH=um TALC_TEST_MODULES=1 \
-	> "$out/modules.log" 2>&1 ||
-	{ tail -20 "$out/modules.log"; die "talc.ko and talc_vmtest.ko built for it" "log: build/kmemleak/modules.log"; }
-ok 0 "talc.ko and talc_vmtest.ko built for it"
+out=$top/build/kmemleak
+uml_debug_modules "$out"
+mod=$out/kmod
 
-init=$out/init.sh
-cat > "$init" <<EOF
-#!/bin/sh
-export PATH=/usr/sbin:/usr/bin:/sbin:/bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t debugfs debugfs /sys/kernel/debug
+uml_debug_run "$out" <<EOF
 K=/sys/kernel/debug/kmemleak
 report() {
 	echo scan > \$K
@@ -76,13 +59,8 @@ if [ -w \$K ]; then
 	report after-rmmod
 fi
 echo KML-END
-exec /bin/busybox poweroff -f
 EOF
-chmod +x "$init"
 log=$out/uml.log
-timeout 600 "$kb/linux" mem=512M uml_dir="$cache/uml" root=/dev/root rootfstype=hostfs \
-	rootflags=/ ro init="$init" console=tty </dev/null > "$log" 2>&1
-sed -i 's/\r//g' "$log"
 
 grep -q '^KML-END' "$log"
 ok $? "the UML guest ran to its end" "log: build/kmemleak/uml.log"

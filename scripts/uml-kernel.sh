@@ -119,3 +119,44 @@ uml_debug_config=(
 	CONFIG_FAIL_PAGE_ALLOC=y
 	CONFIG_FAULT_INJECTION_DEBUG_FS=y
 )
+
+# uml_debug_modules OUT - for kmemleak-test and faults-test: the debug UML
+# kernel, then talc.ko and the test modules built against it in OUT/kmod.
+# Two PASS lines, or a FAIL and the closing line (exits).  Needs tally.sh.
+uml_debug_modules() {
+	local o=$1 rel=${1#"$top"/} kb=$cache/build-uml-debug
+
+	mkdir -p "$o" "$cache/uml"
+	uml_kernel "$kb" "$o/kernel-build.log" "${uml_debug_config[@]}" ||
+		{ ok 1 "debug UML kernel built" "log: $rel/kernel-build.log"; result; }
+	ok 0 "debug UML kernel built ($kb: kmemleak, fault injection)"
+	"$top/scripts/kmod-build.sh" "$kb" "$o/kmod" ARCH=um TALC_TEST_MODULES=1 \
+		> "$o/modules.log" 2>&1 || {
+		tail -20 "$o/modules.log"
+		ok 1 "talc.ko and the test modules built for it" "log: $rel/modules.log"
+		result
+	}
+	ok 0 "talc.ko and the test modules built for it"
+}
+
+# uml_debug_run OUT [KERNEL_ARGS...] - boot the debug UML kernel with
+# OUT/init.sh as init: the lines every guest needs (PATH; proc, sysfs and
+# debugfs mounted), the guest's own lines read from stdin, then poweroff.
+# The console goes to OUT/uml.log, carriage returns stripped; 10 min at most.
+uml_debug_run() {
+	local o=$1
+
+	shift
+	{
+		printf '#!/bin/sh\nexport PATH=/usr/sbin:/usr/bin:/sbin:/bin\n'
+		printf 'mount -t proc proc /proc\nmount -t sysfs sysfs /sys\n'
+		printf 'mount -t debugfs debugfs /sys/kernel/debug\n'
+		cat
+		printf 'exec /bin/busybox poweroff -f\n'
+	} > "$o/init.sh"
+	chmod +x "$o/init.sh"
+	timeout 600 "$cache/build-uml-debug/linux" mem=512M uml_dir="$cache/uml" \
+		root=/dev/root rootfstype=hostfs rootflags=/ ro init="$o/init.sh" \
+		console=tty "$@" </dev/null > "$o/uml.log" 2>&1
+	sed -i 's/\r//g' "$o/uml.log"
+}
