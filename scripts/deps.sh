@@ -6,6 +6,9 @@
 # nothing when everything is already installed, so every make target may
 # call it.
 set -eu
+# ksrc_version: the linux-source package (scripts/ksrc.sh)
+# shellcheck source=scripts/ksrc.sh
+. "$(dirname "$0")/ksrc.sh"
 
 pkgs_user="gcc make clang libclang-rt-14-dev valgrind"
 # 6.1 is Debian 12's default kernel; 6.12 is packaged for bookworm too, and
@@ -14,13 +17,13 @@ pkgs_kmod="linux-image-amd64 linux-headers-amd64 linux-image-6.12-amd64 \
 linux-headers-6.12-amd64 linux-image-rt-amd64 linux-headers-rt-amd64 \
 qemu-system-x86 busybox-static cpio kmod sparse rsync gzip"
 # the atomic KUnit variant boots x86_64 in QEMU (qboot.rom: qemu-system-data)
-pkgs_kunit="linux-source-6.1 bc bison flex libelf-dev libssl-dev python3 rsync xz-utils make gcc \
+pkgs_kunit="linux-source-$ksrc_version bc bison flex libelf-dev libssl-dev python3 rsync xz-utils make gcc \
 qemu-system-x86"
 pkgs_bench="libjemalloc-dev libmimalloc-dev gnuplot-nox valgrind"
 # make dkms-test (scripts/dkms-test.sh); make doc: the kernel's
 # scripts/kernel-doc and Documentation/sphinx from linux-source-6.1
 pkgs_dkms="dkms"
-pkgs_doc="linux-source-6.1 xz-utils perl python3-sphinx"
+pkgs_doc="linux-source-$ksrc_version xz-utils perl python3-sphinx"
 
 want=""
 for g in "$@"; do

@@ -34,7 +34,9 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd -P)
 mode=${1:-check}
 cache=${TALC_CACHE:-/var/cache/talc}
-tarball=/usr/src/linux-source-6.1.tar.xz
+# shellcheck source=scripts/ksrc.sh
+. "$top/scripts/ksrc.sh"
+tarball=$ksrc_tarball
 out=$top/build/doc
 page=$top/Documentation/talc.rst
 # shellcheck source=scripts/tally.sh
@@ -52,7 +54,7 @@ count() {
 [ -f "$tarball" ] || die "$tarball missing after deps.sh"
 mkdir -p "$cache" "$out" || die "cannot create $cache or $out"
 cache=$(cd "$cache" && pwd -P)
-ksrc=$cache/linux-source-6.1
+ksrc=$cache/$ksrc_name
 # shellcheck source=scripts/ksrc.sh
 . "$top/scripts/ksrc.sh"
 if ! ksrc_ok "$tarball" "$ksrc"; then
@@ -76,7 +78,7 @@ kdoc612=$(ls -d /usr/src/linux-headers-6.12*-common/scripts/kernel-doc 2>/dev/nu
 cd "$top" || die "cannot cd to $top"
 files=$(ls talc/*.c talc/*.h)
 
-echo "== kernel-doc -none -v (linux-source-6.1) over talc/*.c talc/*.h"
+echo "== kernel-doc -none -v ($ksrc_name) over talc/*.c talc/*.h"
 # check NAME KERNEL_DOC ARGS... - one line per file
 check() {
 	local name=$1 kd=$2 f

@@ -31,11 +31,13 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd -P)
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/talc-planted.XXXXXX")
 cache=${TALC_CACHE:-/var/cache/talc}
+# shellcheck source=scripts/ksrc.sh
+. "$top/scripts/ksrc.sh"
 
 # Point lib/talc back at this tree (under kunit.sh's lock) and drop the
 # planted objects, so neither a dangling link nor a planted object remains.
 cleanup() {
-	local link=$cache/linux-source-6.1/lib/talc
+	local link=$cache/$ksrc_name/lib/talc
 
 	if [ -L "$link" ]; then
 		(

@@ -28,8 +28,9 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd -P)
 cache=${TALC_CACHE:-/var/cache/talc}
-ksrc=$cache/linux-source-6.1
-tarball=/usr/src/linux-source-6.1.tar.xz
+# shellcheck source=scripts/ksrc.sh
+. "$top/scripts/ksrc.sh"
+tarball=$ksrc_tarball
 jobs=${KUNIT_JOBS:-$(nproc)}
 filter=${KUNIT_FILTER:-talc*}
 logdir=$top/build/kunit
@@ -42,7 +43,7 @@ die() { echo "kunit.sh: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
 [ -f "$tarball" ] || die "$tarball missing after deps.sh"
 mkdir -p "$cache" "$cache/uml" "$logdir" || die "cannot create $cache"
 cache=$(cd "$cache" && pwd -P)
-ksrc=$cache/linux-source-6.1
+ksrc=$cache/$ksrc_name
 
 # One run at a time per cache: the tree and the build dirs are shared.
 exec 9>"$cache/lock"
@@ -52,8 +53,6 @@ if ! flock -n 9; then
 fi
 
 # 1. Extract once (into a temp dir, renamed when complete, then stamped).
-# shellcheck source=scripts/ksrc.sh
-. "$top/scripts/ksrc.sh"
 ksrc_ok "$tarball" "$ksrc" || ksrc_extract "$tarball" "$cache" ||
 	die "extraction failed"
 

@@ -12,17 +12,18 @@
 # SLUB as Debian, and SRAM (with PCI-over-virtio for HAS_IOMEM) only to get
 # the hidden GENERIC_ALLOCATOR (gen_pool) built in; CONFIG_LINEs are added.
 # First build about 3 CPU-minutes.  Sets bsrc (the tree view).
+# shellcheck source=scripts/ksrc.sh
+. "$top/scripts/ksrc.sh"
+
 uml_kernel() {
-	local kb=$1 blog=$2 ksrc=$cache/linux-source-6.1 want_stamp f
-	local tarball=/usr/src/linux-source-6.1.tar.xz
+	local kb=$1 blog=$2 ksrc=$cache/$ksrc_name want_stamp f
+	local tarball=$ksrc_tarball
 	shift 2
 	local cfg_stamp="talc-bench-config-v3${*:+ $*}"
 
 	"$top/scripts/deps.sh" kunit kmod || { echo "uml_kernel: cannot install dependencies" >&2; return 1; }
 	# the tree, shared with scripts/kunit.sh (same place, same stamp); its
 	# lock (kunit.sh holds it for whole runs) only when it must be made
-	# shellcheck source=scripts/ksrc.sh
-	. "$top/scripts/ksrc.sh"
 	[ -f "$tarball" ] || { echo "uml_kernel: $tarball missing" >&2; return 1; }
 	want_stamp=$(ksrc_stamp "$tarball")
 	if ! ksrc_ok "$tarball" "$ksrc"; then

@@ -117,7 +117,7 @@ if sed -n '/TALC-BENCH-START/,$p' "$log1" |
 fi
 csv uml-init1 "$log1"
 {
-	echo "uml: linux-source-6.1 $(make -s -C "$ksrc" kernelversion 2>/dev/null), ARCH=um, SLUB, PREEMPT_NONE, UP"
+	echo "uml: $ksrc_name $(make -s -C "$ksrc" kernelversion 2>/dev/null), ARCH=um, SLUB, PREEMPT_NONE, UP"
 	echo "uml params: $uml_params"
 	echo "uml-init1: the same kernel booted with init_on_alloc=1; params: $uml_params run_mask=3"
 } > "$out/machine-kernel.txt"

@@ -140,7 +140,7 @@ mkdir -p /tmp/tracefs
 timeout 1800 "$kb/linux" mem=1G uml_dir="$cache/uml" root=/dev/root rootfstype=hostfs \
 	rootflags=/ ro init="$d/uml-init.sh" console=tty </dev/null > "$log" 2>&1
 judge uml "$log"
-echo "uml: linux-source-6.1 + FTRACE (no jump labels), UP; params: $uml_params; order:$order" \
+echo "uml: $ksrc_name + FTRACE (no jump labels), UP; params: $uml_params; order:$order" \
 	> "$out/machine-tracecost.txt"
 
 # --- QEMU: Debian's 6.1 kernel, jump labels, emulated ---
