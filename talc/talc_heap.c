@@ -278,16 +278,17 @@ static __always_inline bool talc_heap_in_nmi(struct talc_heap *heap)
 			 heap->name);
 }
 
-/* ---- regions for frees taken without the lock (struct talc_rtab) ---- */
+/* ---- the region table, read without the lock (struct talc_rtab) ---- */
 
 /*
- * A copy of @old with the region [@lo, @hi) added, or removed (@add false).
- * Published with talc_rtab_publish() in the hold of heap->lock that claims
- * or releases the region, so the table lists exactly the core's regions.
+ * A copy of @old with the region [@lo, @hi) at @phys added, or removed
+ * (@add false; @hi and @phys unused).  Published with talc_rtab_publish()
+ * in the hold of heap->lock that claims or releases the region, so the
+ * table lists exactly the core's regions.
  */
 static struct talc_rtab *talc_rtab_edit(const struct talc_rtab *old,
 					unsigned long lo, unsigned long hi,
-					bool add, gfp_t gfp)
+					phys_addr_t phys, bool add, gfp_t gfp)
 {
 	unsigned int n = old ? old->n : 0, i, j = 0;
 	struct talc_rtab *rt;
@@ -298,7 +299,8 @@ static struct talc_rtab *talc_rtab_edit(const struct talc_rtab *old,
 	for (i = 0; i < n; i++) {
 		if (add && lo < old->r[i].lo && j == i) {
 			rt->r[j].lo = lo;
-			rt->r[j++].hi = hi;
+			rt->r[j].hi = hi;
+			rt->r[j++].phys = phys;
 		}
 		if (!add && old->r[i].lo == lo)
 			continue;
@@ -306,7 +308,8 @@ static struct talc_rtab *talc_rtab_edit(const struct talc_rtab *old,
 	}
 	if (add && j == n) {
 		rt->r[j].lo = lo;
-		rt->r[j++].hi = hi;
+		rt->r[j].hi = hi;
+		rt->r[j++].phys = phys;
 	}
 	rt->n = j;
 	return rt;
@@ -330,6 +333,29 @@ static struct talc_rtab *talc_rtab_publish(struct talc_heap *heap,
 }
 
 /*
+ * The region of @rt holding @addr, or -1.  Under rcu_read_lock() or the
+ * writers' locks.
+ */
+static int talc_rtab_find(const struct talc_rtab *rt, unsigned long addr)
+{
+	unsigned int lo = 0, hi, mid;
+
+	if (unlikely(!rt))
+		return -1;
+	hi = rt->n;
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (addr < rt->r[mid].lo)
+			hi = mid;
+		else if (addr >= rt->r[mid].hi)
+			lo = mid + 1;
+		else
+			return mid;
+	}
+	return -1;
+}
+
+/*
  * Is @ptr a live allocation of @heap, as far as can be told without its
  * lock?  Called under rcu_read_lock(): a region released after the table
  * was read is vfree()d only after a grace period (talc_heap_region_rcu()).
@@ -338,23 +364,10 @@ static bool talc_heap_peek(struct talc_heap *heap, const void *ptr,
 			   struct talc_block *b)
 {
 	const struct talc_rtab *rt = rcu_dereference(heap->rtab);
-	unsigned long a = (unsigned long)ptr;
-	unsigned int lo = 0, hi, mid;
+	int i = talc_rtab_find(rt, (unsigned long)ptr);
 
-	if (unlikely(!rt))
-		return false;
-	hi = rt->n;
-	while (lo < hi) {
-		mid = (lo + hi) / 2;
-		if (a < rt->r[mid].lo)
-			hi = mid;
-		else if (a >= rt->r[mid].hi)
-			lo = mid + 1;
-		else
-			return talc_block_peek(&heap->core, ptr, rt->r[mid].lo,
-					       rt->r[mid].hi, b);
-	}
-	return false;
+	return i >= 0 && talc_block_peek(&heap->core, ptr, rt->r[i].lo,
+					 rt->r[i].hi, b);
 }
 
 /*
@@ -417,69 +430,16 @@ static int talc_leak_forget(void *data, const struct talc_chunk_info *ci)
 }
 
 /*
- * ---- caller-owned ranges (struct talc_memtab) ----
+ * ---- caller-owned ranges ----
  *
  * A heap made by talc_heap_create_mem() lives in memory its caller owns
  * (on-chip SRAM, reserved or device memory mapped as normal memory): every
- * region of its core is such a range, listed with its physical address in
- * heap->mem.  The table is only added to (talc_heap_add_mem()), under
- * grow_lock, in the hold of heap->lock that claims the range, like the
- * region table; readers (talc_heap_virt_to_phys(), debugfs) use RCU.
+ * region of its core is such a range, listed in the region table
+ * (heap->rtab) with its physical address.  Ranges are only added
+ * (talc_heap_add_mem()): such a heap neither grows nor reclaims, and its
+ * ranges go with the heap.  Readers (talc_heap_virt_to_phys(), debugfs)
+ * use RCU.
  */
-
-/*
- * A copy of @old with the range [@lo, @hi) at @phys added in order.
- * Return: the copy, or NULL without memory.
- */
-static struct talc_memtab *talc_memtab_add(const struct talc_memtab *old,
-					   unsigned long lo, unsigned long hi,
-					   phys_addr_t phys)
-{
-	unsigned int n = old ? old->n : 0, i, j = 0;
-	struct talc_memtab *mt;
-
-	mt = kmalloc(struct_size(mt, r, n + 1), GFP_KERNEL | __GFP_NOWARN);
-	if (!mt)
-		return NULL;
-	for (i = 0; i < n; i++) {
-		if (j == i && lo < old->r[i].lo) {
-			mt->r[j].lo = lo;
-			mt->r[j].hi = hi;
-			mt->r[j++].phys = phys;
-		}
-		mt->r[j++] = old->r[i];
-	}
-	if (j == n) {
-		mt->r[j].lo = lo;
-		mt->r[j].hi = hi;
-		mt->r[j++].phys = phys;
-	}
-	mt->n = j;
-	return mt;
-}
-
-/*
- * The range of @mt holding @addr, or -1.  Under rcu_read_lock() or the
- * writers' locks.
- */
-static int talc_memtab_find(const struct talc_memtab *mt, unsigned long addr)
-{
-	unsigned int lo = 0, hi, mid;
-
-	if (!mt)
-		return -1;
-	hi = mt->n;
-	while (lo < hi) {
-		mid = (lo + hi) / 2;
-		if (addr < mt->r[mid].lo)
-			hi = mid;
-		else if (addr >= mt->r[mid].hi)
-			lo = mid + 1;
-		else
-			return mid;
-	}
-	return -1;
-}
 
 /*
  * A caller-owned range as talc_heap_create_mem() and talc_heap_add_mem()
@@ -505,16 +465,18 @@ static bool talc_mem_args_ok(const void *virt, phys_addr_t phys, size_t size)
 static void talc_heap_mem_count(struct talc_heap *heap, unsigned int *n,
 				size_t *bytes)
 {
-	const struct talc_memtab *mt;
+	const struct talc_rtab *rt;
 	unsigned int i;
 
 	*n = 0;
 	*bytes = 0;
+	if (!heap->caller_mem)
+		return;
 	rcu_read_lock();
-	mt = rcu_dereference(heap->mem);
-	for (i = 0; mt && i < mt->n; i++)
-		*bytes += mt->r[i].hi - mt->r[i].lo;
-	*n = mt ? mt->n : 0;
+	rt = rcu_dereference(heap->rtab);
+	for (i = 0; rt && i < rt->n; i++)
+		*bytes += rt->r[i].hi - rt->r[i].lo;
+	*n = rt ? rt->n : 0;
 	rcu_read_unlock();
 }
 
@@ -525,14 +487,16 @@ static void talc_heap_mem_count(struct talc_heap *heap, unsigned int *n,
 bool talc_heap_mem_region(struct talc_heap *heap, const void *base,
 			  phys_addr_t *phys)
 {
-	const struct talc_memtab *mt;
+	const struct talc_rtab *rt;
 	int i;
 
+	if (!heap->caller_mem)
+		return false;
 	rcu_read_lock();
-	mt = rcu_dereference(heap->mem);
-	i = talc_memtab_find(mt, (unsigned long)base);
+	rt = rcu_dereference(heap->rtab);
+	i = talc_rtab_find(rt, (unsigned long)base);
 	if (i >= 0)
-		*phys = mt->r[i].phys;
+		*phys = rt->r[i].phys;
 	rcu_read_unlock();
 	return i >= 0;
 }
@@ -1240,8 +1204,8 @@ static void *talc_heap_grow(struct talc_heap *heap, size_t size, size_t align,
 		if (base)
 			rt = talc_rtab_edit(talc_rtab_get(heap),
 					    (unsigned long)base,
-					    (unsigned long)base + want, true,
-					    vgfp);
+					    (unsigned long)base + want,
+					    TALC_PHYS_NONE, true, vgfp);
 	}
 
 	talc_heap_lock(heap, &hold);
@@ -1337,7 +1301,7 @@ static void talc_heap_reclaim_workfn(struct work_struct *work)
 		}
 		talc_heap_unlock(heap, &hold);
 		rt = talc_rtab_edit(talc_rtab_get(heap), (unsigned long)ri.base,
-				    0, false, GFP_KERNEL);
+				    0, TALC_PHYS_NONE, false, GFP_KERNEL);
 		if (!rt)
 			break;
 		old = NULL;
@@ -2202,7 +2166,6 @@ static void talc_heap_free_memory(struct talc_heap *heap)
 	} while (more);
 	vfree(heap->index);
 	kfree(rcu_dereference_protected(heap->rtab, true));
-	kfree(rcu_dereference_protected(heap->mem, true));
 	kfree(heap);
 }
 
@@ -2215,7 +2178,6 @@ static struct talc_heap *talc_heap_new(const char *name, size_t size,
 				       size_t max_size, bool owned, void *mem,
 				       phys_addr_t phys)
 {
-	struct talc_memtab *mt = NULL;
 	struct talc_heap *heap;
 	struct talc_rtab *rt = NULL;
 	void *base = NULL;
@@ -2246,17 +2208,14 @@ static struct talc_heap *talc_heap_new(const char *name, size_t size,
 		talc_leak_region(base);
 	if (base)
 		rt = talc_rtab_edit(NULL, (unsigned long)base,
-				    (unsigned long)base + size, true, GFP_KERNEL);
-	if (rt && mem)
-		mt = talc_memtab_add(NULL, (unsigned long)base,
-				     (unsigned long)base + size, phys);
-	if (rt && (mt || !mem))
+				    (unsigned long)base + size,
+				    mem ? phys : TALC_PHYS_NONE, true, GFP_KERNEL);
+	if (rt)
 		heap->pcp = alloc_percpu_gfp(struct talc_pcp,
 					     GFP_KERNEL | __GFP_NOWARN);
-	if (!heap || !base || !rt || (mem && !mt) || !heap->pcp) {
+	if (!heap || !base || !rt || !heap->pcp) {
 		if (heap)
 			free_percpu(heap->pcp);
-		kfree(mt);
 		kfree(rt);
 		if (!mem)
 			vfree(base);
@@ -2271,7 +2230,6 @@ static struct talc_heap *talc_heap_new(const char *name, size_t size,
 						       &heap->cpuhp);
 	if (ret) {
 		free_percpu(heap->pcp);
-		kfree(mt);
 		kfree(rt);
 		if (!mem)
 			vfree(base);
@@ -2279,7 +2237,6 @@ static struct talc_heap *talc_heap_new(const char *name, size_t size,
 		return ERR_PTR(ret);
 	}
 	RCU_INIT_POINTER(heap->rtab, rt);
-	RCU_INIT_POINTER(heap->mem, mt);
 	heap->caller_mem = !!mem;
 	for_each_possible_cpu(cpu) {
 		struct talc_pcp *pcp = per_cpu_ptr(heap->pcp, cpu);
@@ -2429,7 +2386,6 @@ EXPORT_SYMBOL_GPL(talc_heap_create_mem);
 int talc_heap_add_mem(struct talc_heap *heap, void *virt, phys_addr_t phys,
 		      size_t size)
 {
-	struct talc_memtab *mt = NULL, *old_mt = NULL;
 	struct talc_rtab *rt = NULL, *old_rt = NULL;
 	unsigned long lo = (unsigned long)virt, hi = lo + size;
 	void *index = NULL, *old = NULL;
@@ -2439,7 +2395,7 @@ int talc_heap_add_mem(struct talc_heap *heap, void *virt, phys_addr_t phys,
 
 	if (!heap || !heap->caller_mem || !talc_mem_args_ok(virt, phys, size))
 		return -EINVAL;
-	/* the growers' lock: the tables and the index stay as read here */
+	/* the growers' lock: the table and the index stay as read here */
 	mutex_lock(&heap->grow_lock);
 	talc_heap_lock(heap, &hold);
 	index_bytes = talc_index_bytes(&heap->core);
@@ -2447,14 +2403,11 @@ int talc_heap_add_mem(struct talc_heap *heap, void *virt, phys_addr_t phys,
 
 	if (index_bytes)
 		index = __vmalloc(index_bytes, GFP_KERNEL | __GFP_NOWARN);
-	rt = talc_rtab_edit(talc_rtab_get(heap), lo, hi, true, GFP_KERNEL);
-	old_mt = rcu_dereference_protected(heap->mem,
-					   lockdep_is_held(&heap->grow_lock));
-	mt = talc_memtab_add(old_mt, lo, hi, phys);
-	old_mt = NULL;
+	rt = talc_rtab_edit(talc_rtab_get(heap), lo, hi, phys, true,
+			    GFP_KERNEL);
 
 	talc_heap_lock(heap, &hold);
-	if (!rt || !mt || (index_bytes && !index))
+	if (!rt || (index_bytes && !index))
 		goto unlock;
 	ret = -EINVAL;
 	if (check_add_overflow(heap->max_size, size, &max_size))
@@ -2472,18 +2425,12 @@ int talc_heap_add_mem(struct talc_heap *heap, void *virt, phys_addr_t phys,
 		goto unlock;
 	old_rt = talc_rtab_publish(heap, rt);
 	rt = NULL;
-	old_mt = rcu_dereference_protected(heap->mem,
-					   lockdep_is_held(&heap->lock));
-	rcu_assign_pointer(heap->mem, mt);
-	mt = NULL;
 	heap->max_size = max_size;
 unlock:
 	talc_heap_unlock(heap, &hold);
 	mutex_unlock(&heap->grow_lock);
 	kfree_rcu(old_rt, rcu);
-	kfree_rcu(old_mt, rcu);
 	kfree(rt);
-	kfree(mt);
 	vfree(index);
 	vfree(old);
 	return ret;
@@ -2508,17 +2455,18 @@ EXPORT_SYMBOL_GPL(talc_heap_add_mem);
 phys_addr_t talc_heap_virt_to_phys(struct talc_heap *heap, const void *ptr)
 {
 	unsigned long a = (unsigned long)ptr;
-	const struct talc_memtab *mt;
+	const struct talc_rtab *rt;
 	phys_addr_t phys = TALC_PHYS_NONE;
 	int i;
 
 	if (!heap)
 		return TALC_PHYS_NONE;
 	rcu_read_lock();
-	mt = rcu_dereference(heap->mem);
-	i = talc_memtab_find(mt, a);
-	if (i >= 0 && mt->r[i].phys != TALC_PHYS_NONE)
-		phys = mt->r[i].phys + (a - mt->r[i].lo);
+	rt = rcu_dereference(heap->rtab);
+	i = talc_rtab_find(rt, a);
+	/* a vmalloc'd region's phys is TALC_PHYS_NONE */
+	if (i >= 0 && rt->r[i].phys != TALC_PHYS_NONE)
+		phys = rt->r[i].phys + (a - rt->r[i].lo);
 	rcu_read_unlock();
 	return phys;
 }

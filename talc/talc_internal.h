@@ -146,35 +146,20 @@ struct talc_cache_info {
 };
 
 /**
- * struct talc_rtab - the regions of a heap, for frees taken without its lock
+ * struct talc_rtab - the regions of a heap, read without its lock: by frees
+ *	into the per-CPU caches and by talc_heap_virt_to_phys()
  * @rcu: frees the table after a grace period once replaced
  * @n: regions
- * @r: their bounds [lo, hi), sorted
+ * @r: their bounds [lo, hi), sorted, and the physical address of lo: a
+ *	caller-owned range's as given (TALC_PHYS_NONE: none), TALC_PHYS_NONE
+ *	for a vmalloc'd region
  *
- * Replaced (RCU) in the same hold of the heap's lock as talc_claim() and
- * talc_release(): a region is in the table exactly while the core has it.
+ * Replaced (RCU) under grow_lock in the same hold of the heap's lock as
+ * talc_claim() and talc_release(): a region is in the table exactly while
+ * the core has it.  A heap over caller memory (talc_heap_create_mem()) has
+ * caller-owned ranges only; any other heap has none.
  */
 struct talc_rtab {
-	struct rcu_head rcu;
-	unsigned int n;
-	struct {
-		unsigned long lo;
-		unsigned long hi;
-	} r[];
-};
-
-/**
- * struct talc_memtab - the caller-owned ranges of a heap (talc_heap_create_mem())
- * @rcu: frees the table after a grace period once replaced
- * @n: ranges
- * @r: their bounds [lo, hi), sorted, and the physical address of lo
- *	(TALC_PHYS_NONE: none)
- *
- * Replaced (RCU) under grow_lock in the same hold of the heap's lock as the
- * talc_claim() of a range.  Ranges are only added: a heap over caller
- * memory neither grows nor reclaims, and its ranges go with the heap.
- */
-struct talc_memtab {
 	struct rcu_head rcu;
 	unsigned int n;
 	struct {
@@ -284,16 +269,14 @@ struct talc_heap_info {
  * @cache_cpu_limit: one CPU's share of it; 0 while the caches are off or
  *	poisoning is on (read without a lock by the fast paths)
  * @secret: random; marks the chunks held by a cache (double free check)
- * @rtab: the regions, for frees taken without @lock (RCU; written under
- *	@grow_lock and @lock)
+ * @rtab: the regions with their physical addresses, read without @lock
+ *	(RCU; written under @grow_lock and @lock)
  * @cache_bad_frees: double frees the caches caught outside a CPU's cache
  * @cpuhp: in the CPU hotplug instance list (drains a dead CPU's cache)
  * @init_on_alloc: enum talc_init for allocations (read without a lock)
  * @init_on_free: enum talc_init for frees (read without a lock)
  * @caller_mem: made by talc_heap_create_mem(): every region is a range the
  *	caller owns; no growth, no reclaim, no vfree() (set at creation)
- * @mem: the caller-owned ranges with their physical addresses (RCU;
- *	written under @grow_lock and @lock), NULL for a vmalloc'd heap
  * @test_unlocked: KUnit hook, run where the growth path has dropped @lock
  * @test_data: its argument
  * @dir: debugfs directory (under talc_heaps_mutex)
@@ -337,7 +320,6 @@ struct talc_heap {
 	u8 init_on_alloc;
 	u8 init_on_free;
 	bool caller_mem;
-	struct talc_memtab __rcu *mem;
 	void (*test_unlocked)(struct talc_heap *heap, void *data);
 	void *test_data;
 	struct dentry *dir;
