@@ -92,25 +92,35 @@ for v in "${variants[@]}"; do
 	log=$logdir/$v.log
 	echo "=== kunit: $v (build $cache/build-$v, log build/kunit/$v.log)"
 	start=$(date +%s)
+	json=$logdir/$v.json
+	rm -f "$json"
 	(cd "$ksrc" && nice python3 tools/testing/kunit/kunit.py run "${cfgs[@]}" \
-		--build_dir="$cache/build-$v" --jobs "$jobs" \
+		--build_dir="$cache/build-$v" --jobs "$jobs" --json="$json" \
 		--kernel_args "uml_dir=$cache/uml" \
 		--kernel_args "talc.heaps=kt_boot:64K,kt_boot2:128K:1M" \
 		"$filter" </dev/null) \
 		> "$log" 2>&1
 	rc=$?
 	secs=$(( $(date +%s) - start ))
-	line=$(grep -a 'Testing complete\. Ran' "$log" | tail -n 1)
+	# The counts from kunit.py's JSON (KernelCI's format, stable across
+	# kernel releases, unlike its text summary): "N P F" or nothing when
+	# no result was parsed (a build or boot failure: rc says so).
+	line=$(python3 - "$json" <<-'EOF' 2>/dev/null
+		import json, sys
+		c = {}
+		def walk(g):
+		    for t in g.get("test_cases", []):
+		        c[t["status"]] = c.get(t["status"], 0) + 1
+		    for sub in g.get("sub_groups", []):
+		        walk(sub)
+		walk(json.load(open(sys.argv[1])))
+		if c:
+		    print(sum(c.values()), c.get("PASS", 0),
+		          c.get("FAIL", 0) + c.get("ERROR", 0))
+		EOF
+	)
 	n=0; p=0; f=0
-	if [ -n "$line" ]; then
-		n=$(echo "$line" | sed -nE 's/.*Ran ([0-9]+) tests.*/\1/p')
-		p=$(echo "$line" | sed -nE 's/.*passed: ([0-9]+).*/\1/p')
-		for k in failed crashed errors; do
-			x=$(echo "$line" | sed -nE "s/.*$k: ([0-9]+).*/\\1/p")
-			f=$(( f + ${x:-0} ))
-		done
-		p=${p:-0}
-	fi
+	[ -n "$line" ] && read -r n p f <<< "$line"
 	# Splats that do not fail a KUnit test by themselves.  Expected
 	# WARNINGs: the virt-pci one on every UML boot, and the glue's
 	# WARN_ONCEs on the heap suite's kt_* heaps for what the suite does on
