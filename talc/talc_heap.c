@@ -1150,6 +1150,59 @@ static size_t talc_heap_grow_size(struct talc_heap *heap, size_t need)
 }
 
 /*
+ * What adding a region to the core takes, prepared with the heap's lock
+ * dropped (growth, talc_heap_add_mem()): the region table with the region
+ * in it and, when the core's index is full (@index_bytes), a larger index;
+ * and, once added, what they replaced.
+ */
+struct talc_region_add {
+	struct talc_rtab *rt;
+	void *index;
+	size_t index_bytes;
+	struct talc_rtab *old_rt;
+	void *old_index;
+};
+
+/*
+ * Give the core [@base, @base + @size): the larger index first, then the
+ * claim, and the table published in the same hold, so that it lists
+ * exactly the core's regions.  Only the holder of grow_lock adds, so the
+ * index and the table are still as they were read.
+ * Return: 0, or talc_claim()'s error (an overlap: -EINVAL).
+ */
+static int talc_heap_add_region(struct talc_heap *heap, void *base,
+				size_t size, struct talc_region_add *ra)
+{
+	int ret;
+
+	lockdep_assert_held(&heap->grow_lock);
+	lockdep_assert_held(&heap->lock);
+	if (ra->index_bytes) {
+		ret = talc_set_index(&heap->core, ra->index, ra->index_bytes,
+				     &ra->old_index);
+		if (WARN_ON_ONCE(ret))
+			return ret;
+		heap->index = ra->index;
+		ra->index = NULL;
+	}
+	ret = talc_claim(&heap->core, base, size);
+	if (ret)
+		return ret;
+	ra->old_rt = talc_rtab_publish(heap, ra->rt);
+	ra->rt = NULL;
+	return 0;
+}
+
+/* With the lock dropped: what was not used, and what was replaced. */
+static void talc_region_add_done(struct talc_region_add *ra)
+{
+	kfree_rcu(ra->old_rt, rcu);
+	kfree(ra->rt);
+	vfree(ra->index);
+	vfree(ra->old_index);
+}
+
+/*
  * The allocation found no room and may sleep: wait for a grower in flight,
  * or grow the heap by one region, and allocate.  On success *@usable is
  * set for __GFP_ZERO.
@@ -1158,10 +1211,10 @@ static void *talc_heap_grow(struct talc_heap *heap, size_t size, size_t align,
 			    gfp_t gfp, size_t *usable)
 {
 	gfp_t vgfp = talc_vmalloc_gfp(gfp);
-	struct talc_rtab *rt = NULL, *old_rt = NULL;
-	void *base = NULL, *index = NULL, *old = NULL;
-	size_t want, index_bytes;
+	struct talc_region_add ra = { };
+	void *base = NULL;
 	struct talc_hold hold;
+	size_t want;
 	bool waited = false, inject;
 	void *p;
 
@@ -1187,47 +1240,37 @@ static void *talc_heap_grow(struct talc_heap *heap, size_t size, size_t align,
 	want = talc_heap_grow_size(heap, talc_claim_size(size, align));
 	if (!want)
 		goto fail;
-	index_bytes = talc_index_bytes(&heap->core);
+	ra.index_bytes = talc_index_bytes(&heap->core);
 	heap->growing = want;
 	inject = talc_heap_should_fail(heap);
 	talc_heap_unlock(heap, &hold);
 
 	if (heap->test_unlocked)
 		heap->test_unlocked(heap, heap->test_data);
-	if (!inject && talc_mem_available(gfp, want + index_bytes)) {
+	if (!inject && talc_mem_available(gfp, want + ra.index_bytes)) {
 		base = __vmalloc(want, vgfp);
 		if (base)
 			talc_leak_region(base);
-		if (base && index_bytes)
-			index = __vmalloc(index_bytes, vgfp);
+		if (base && ra.index_bytes)
+			ra.index = __vmalloc(ra.index_bytes, vgfp);
 		/* grow_lock keeps the table as read here */
 		if (base)
-			rt = talc_rtab_edit(talc_rtab_get(heap),
-					    (unsigned long)base,
-					    (unsigned long)base + want,
-					    TALC_PHYS_NONE, true, vgfp);
+			ra.rt = talc_rtab_edit(talc_rtab_get(heap),
+					       (unsigned long)base,
+					       (unsigned long)base + want,
+					       TALC_PHYS_NONE, true, vgfp);
 	}
 
 	talc_heap_lock(heap, &hold);
 	heap->growing = 0;
 	/* max_size may have been lowered while the lock was dropped */
-	if (!base || !rt || (index_bytes && !index) ||
+	if (!base || !ra.rt || (ra.index_bytes && !ra.index) ||
 	    talc_heap_room(heap) < want)
 		goto fail_grow;
-	/* Only growers claim, and we are the only one: the index is as seen. */
-	if (index_bytes) {
-		if (WARN_ON_ONCE(talc_set_index(&heap->core, index,
-						index_bytes, &old)))
-			goto fail_grow;
-		heap->index = index;
-		index = NULL;
-	}
-	if (WARN_ON_ONCE(talc_claim(&heap->core, base, want)))
+	if (WARN_ON_ONCE(talc_heap_add_region(heap, base, want, &ra)))
 		goto fail_grow;
 	trace_talc_grow(heap, base, want);
 	base = NULL;
-	old_rt = talc_rtab_publish(heap, rt);
-	rt = NULL;
 	heap->stat[TALC_HEAP_GROWS]++;
 	heap->reclaim_arm = heap->reclaim_threshold + heap->grow_step;
 	p = talc_core_alloc(heap, size, align);
@@ -1242,11 +1285,8 @@ out:
 		*usable = talc_usable_size(&heap->core, p);
 	talc_heap_unlock(heap, &hold);
 	mutex_unlock(&heap->grow_lock);
-	kfree_rcu(old_rt, rcu);
-	kfree(rt);
+	talc_region_add_done(&ra);
 	vfree(base);
-	vfree(index);
-	vfree(old);
 	return p;
 }
 
@@ -2386,11 +2426,10 @@ EXPORT_SYMBOL_GPL(talc_heap_create_mem);
 int talc_heap_add_mem(struct talc_heap *heap, void *virt, phys_addr_t phys,
 		      size_t size)
 {
-	struct talc_rtab *rt = NULL, *old_rt = NULL;
 	unsigned long lo = (unsigned long)virt, hi = lo + size;
-	void *index = NULL, *old = NULL;
+	struct talc_region_add ra = { };
 	struct talc_hold hold;
-	size_t index_bytes, max_size;
+	size_t max_size;
 	int ret = -ENOMEM;
 
 	if (!heap || !heap->caller_mem || !talc_mem_args_ok(virt, phys, size))
@@ -2398,41 +2437,28 @@ int talc_heap_add_mem(struct talc_heap *heap, void *virt, phys_addr_t phys,
 	/* the growers' lock: the table and the index stay as read here */
 	mutex_lock(&heap->grow_lock);
 	talc_heap_lock(heap, &hold);
-	index_bytes = talc_index_bytes(&heap->core);
+	ra.index_bytes = talc_index_bytes(&heap->core);
 	talc_heap_unlock(heap, &hold);
 
-	if (index_bytes)
-		index = __vmalloc(index_bytes, GFP_KERNEL | __GFP_NOWARN);
-	rt = talc_rtab_edit(talc_rtab_get(heap), lo, hi, phys, true,
-			    GFP_KERNEL);
+	if (ra.index_bytes)
+		ra.index = __vmalloc(ra.index_bytes, GFP_KERNEL | __GFP_NOWARN);
+	ra.rt = talc_rtab_edit(talc_rtab_get(heap), lo, hi, phys, true,
+			       GFP_KERNEL);
 
 	talc_heap_lock(heap, &hold);
-	if (!rt || (index_bytes && !index))
+	if (!ra.rt || (ra.index_bytes && !ra.index))
 		goto unlock;
 	ret = -EINVAL;
 	if (check_add_overflow(heap->max_size, size, &max_size))
 		goto unlock;
-	if (index_bytes) {
-		if (WARN_ON_ONCE(talc_set_index(&heap->core, index,
-						index_bytes, &old)))
-			goto unlock;
-		heap->index = index;
-		index = NULL;
-	}
 	/* an overlap with any region of the heap: -EINVAL */
-	ret = talc_claim(&heap->core, virt, size);
-	if (ret)
-		goto unlock;
-	old_rt = talc_rtab_publish(heap, rt);
-	rt = NULL;
-	heap->max_size = max_size;
+	ret = talc_heap_add_region(heap, virt, size, &ra);
+	if (!ret)
+		heap->max_size = max_size;
 unlock:
 	talc_heap_unlock(heap, &hold);
 	mutex_unlock(&heap->grow_lock);
-	kfree_rcu(old_rt, rcu);
-	kfree(rt);
-	vfree(index);
-	vfree(old);
+	talc_region_add_done(&ra);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(talc_heap_add_mem);
