@@ -127,7 +127,7 @@ uml_debug_config=(
 uml_debug_modules() {
 	local o=$1 rel=${1#"$top"/} kb=$cache/build-uml-debug
 
-	mkdir -p "$o" "$cache/uml"
+	mkdir -p "$o"
 	uml_kernel "$kb" "$o/kernel-build.log" "${uml_debug_config[@]}" ||
 		{ ok 1 "debug UML kernel built" "log: $rel/kernel-build.log"; result; }
 	ok 0 "debug UML kernel built ($kb: kmemleak, fault injection)"
@@ -138,6 +138,19 @@ uml_debug_modules() {
 		result
 	}
 	ok 0 "talc.ko and the test modules built for it"
+}
+
+# uml_boot SECS KB INIT LOG [KERNEL_ARGS...] - boot the UML kernel KB/linux
+# (1 GiB) with INIT as init from a read-only hostfs root (the host's /),
+# its console to LOG; SECS at most.
+uml_boot() {
+	local secs=$1 kb=$2 init=$3 log=$4
+
+	shift 4
+	mkdir -p "$cache/uml"
+	timeout "$secs" "$kb/linux" mem=1G uml_dir="$cache/uml" root=/dev/root \
+		rootfstype=hostfs rootflags=/ ro init="$init" console=tty "$@" \
+		</dev/null > "$log" 2>&1
 }
 
 # uml_debug_run OUT [KERNEL_ARGS...] - boot the debug UML kernel with
@@ -156,8 +169,6 @@ uml_debug_run() {
 		printf 'exec /bin/busybox poweroff -f\n'
 	} > "$o/init.sh"
 	chmod +x "$o/init.sh"
-	timeout 600 "$cache/build-uml-debug/linux" mem=512M uml_dir="$cache/uml" \
-		root=/dev/root rootfstype=hostfs rootflags=/ ro init="$o/init.sh" \
-		console=tty "$@" </dev/null > "$o/uml.log" 2>&1
+	uml_boot 600 "$cache/build-uml-debug" "$o/init.sh" "$o/uml.log" "$@"
 	sed -i 's/\r//g' "$o/uml.log"
 }

@@ -71,11 +71,9 @@ echo TALC-BENCH-END rc=\$?
 exec /bin/busybox poweroff -f
 EOF
 chmod +x "$init"
-mkdir -p "$cache/uml"
 log=$out/kernel-uml.log
 echo "run-kernel.sh: running talc_bench.ko under UML ($uml_params)"
-timeout 900 "$kb/linux" mem=1G uml_dir="$cache/uml" root=/dev/root rootfstype=hostfs \
-	rootflags=/ ro init="$init" console=tty </dev/null > "$log" 2>&1
+uml_boot 900 "$kb" "$init" "$log"
 grep -aq 'TALC-BENCH-END rc=0' "$log" || { tail -30 "$log"; die "UML run failed (log: $log)"; }
 if sed -n '/TALC-BENCH-START/,$p' "$log" |
 	grep -aE 'BUG:|Oops|Call Trace|kernel BUG|WARNING:|talc_bench: (talc heap|regions:|smp: .*(failed|threads started))'; then
@@ -108,8 +106,7 @@ sed 's/talc_bench.ko .*/talc_bench.ko '"$uml_params"' run_mask=3/' "$init" > "$i
 chmod +x "$init1"
 log1=$out/kernel-uml-init1.log
 echo "run-kernel.sh: running talc_bench.ko under UML with init_on_alloc=1 (random actions, microbench)"
-timeout 900 "$kb/linux" mem=1G uml_dir="$cache/uml" root=/dev/root rootfstype=hostfs \
-	rootflags=/ ro init="$init1" console=tty init_on_alloc=1 </dev/null > "$log1" 2>&1
+uml_boot 900 "$kb" "$init1" "$log1" init_on_alloc=1
 grep -aq 'TALC-BENCH-END rc=0' "$log1" || { tail -30 "$log1"; die "UML run with init_on_alloc=1 failed (log: $log1)"; }
 if sed -n '/TALC-BENCH-START/,$p' "$log1" |
 	grep -aE 'BUG:|Oops|Call Trace|kernel BUG|WARNING:|talc_bench: talc heap'; then

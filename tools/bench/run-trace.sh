@@ -132,13 +132,11 @@ builds "$kb" "$d/uml" ARCH=um
 	echo "exec /bin/busybox poweroff -f"
 } > "$d/uml-init.sh"
 chmod +x "$d/uml-init.sh"
-mkdir -p "$cache/uml"
 log=$out/tracecost-uml.log
 echo "run-trace.sh: UML (native), $rounds ABBA rounds:$order; host load $(cut -d' ' -f1-3 /proc/loadavg)"
 # tracefs needs a directory: /tmp of the read-only hostfs root is the host's
 mkdir -p /tmp/tracefs
-timeout 1800 "$kb/linux" mem=1G uml_dir="$cache/uml" root=/dev/root rootfstype=hostfs \
-	rootflags=/ ro init="$d/uml-init.sh" console=tty </dev/null > "$log" 2>&1
+uml_boot 1800 "$kb" "$d/uml-init.sh" "$log"
 judge uml "$log"
 echo "uml: $ksrc_name + FTRACE (no jump labels), UP; params: $uml_params; order:$order" \
 	> "$out/machine-tracecost.txt"
