@@ -29,6 +29,7 @@
 #include <pthread.h>
 #include <sys/mman.h>
 
+#include <linux/kernel.h>
 #include "talc.h"
 #include "bench_common.h"
 
@@ -378,7 +379,7 @@ static void cmd_random(const struct bench_alloc *a, double secs, int trials,
 	int t, j;
 
 	for (t = first; t < first + trials; t++) {
-		for (m = 0; m < sizeof(ra_sizes) / sizeof(ra_sizes[0]); m++) {
+		for (m = 0; m < ARRAY_SIZE(ra_sizes); m++) {
 			struct ra_arg ra[8];
 			pthread_t th[8];
 			pthread_barrier_t bar;
@@ -920,7 +921,7 @@ static void cmd_natural(int trials, uint64_t ops)
 				rng ^= rng << 17;
 				k = rng % NA_SLOTS;
 				s = na_sizes[(rng >> 32) %
-					     (sizeof(na_sizes) / sizeof(na_sizes[0]))];
+					     ARRAY_SIZE(na_sizes)];
 				talc_free(&t, slot[k]);
 				slot[k] = natural && !(s & (s - 1)) ?
 					  talc_malloc_aligned(&t, s, s) :

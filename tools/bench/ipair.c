@@ -15,26 +15,27 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include <linux/compiler.h>
 #include "talc.h"
 
 #define ARENA_SIZE	(16UL << 20)
 
 static struct talc t;
 static int lock_word;
-static char null_buf[8192] __attribute__((aligned(64)));
+static char null_buf[8192] __aligned(64);
 
-static __attribute__((noinline)) void *null_alloc(size_t size)
+static noinline void *null_alloc(size_t size)
 {
 	__asm__ __volatile__("" : : "r"(size) : "memory");
 	return null_buf;
 }
 
-static __attribute__((noinline)) void null_free(void *p)
+static noinline void null_free(void *p)
 {
 	__asm__ __volatile__("" : : "r"(p) : "memory");
 }
 
-static __attribute__((noinline)) void *lock_alloc(size_t size)
+static noinline void *lock_alloc(size_t size)
 {
 	void *p;
 
@@ -45,7 +46,7 @@ static __attribute__((noinline)) void *lock_alloc(size_t size)
 	return p;
 }
 
-static __attribute__((noinline)) void lock_free(void *p)
+static noinline void lock_free(void *p)
 {
 	while (__atomic_exchange_n(&lock_word, 1, __ATOMIC_ACQUIRE))
 		;
