@@ -527,6 +527,11 @@ snap() {
 }
 # tev EVENT HEAP - lines of EVENT for HEAP in the saved trace
 tev() { grep -c " $1: heap=$2 " /tmp/trace.out; }
+# tev_is EVENT HEAP WANT WHAT - HEAP's EVENT count equals WANT, WHAT's change
+tev_is() {
+	ok $([ "$(tev $1 $2)" = "$3" ]; echo $?) \
+		"tracepoints: $2: $1 events $(tev $1 $2) = $4 $3"
+}
 if [ ! -d $T/events/talc ]; then
 	fail "tracepoints: no $T/events/talc ($(ls $T 2>&1 | head -n 3))"
 else
@@ -574,18 +579,12 @@ else
 		af=$(( ${11} - $5 )); bf=$(( ${12} - $6 ))
 		[ "$(snap $h)" = "$(eval echo \$s1_$h)" ]
 		ok $? "tracepoints: $h: counters still after the events were disabled"
-		ok $([ "$(tev talc_alloc $h)" = $a ]; echo $?) \
-			"tracepoints: $h: talc_alloc events $(tev talc_alloc $h) = total_allocation_count change $a"
-		ok $([ "$(tev talc_free $h)" = $f ]; echo $?) \
-			"tracepoints: $h: talc_free events $(tev talc_free $h) = allocs - allocation_count change $f"
-		ok $([ "$(tev talc_grow $h)" = $g ]; echo $?) \
-			"tracepoints: $h: talc_grow events $(tev talc_grow $h) = grows change $g"
-		ok $([ "$(tev talc_reclaim $h)" = $r ]; echo $?) \
-			"tracepoints: $h: talc_reclaim events $(tev talc_reclaim $h) = reclaims change $r"
-		ok $([ "$(tev talc_alloc_fail $h)" = $af ]; echo $?) \
-			"tracepoints: $h: talc_alloc_fail events $(tev talc_alloc_fail $h) = failed_allocations change $af"
-		ok $([ "$(tev talc_bad_free $h)" = $bf ]; echo $?) \
-			"tracepoints: $h: talc_bad_free events $(tev talc_bad_free $h) = bad_frees change $bf"
+		tev_is talc_alloc $h $a "total_allocation_count change"
+		tev_is talc_free $h $f "allocs - allocation_count change"
+		tev_is talc_grow $h $g "grows change"
+		tev_is talc_reclaim $h $r "reclaims change"
+		tev_is talc_alloc_fail $h $af "failed_allocations change"
+		tev_is talc_bad_free $h $bf "bad_frees change"
 	done
 	# the runs above must have exercised every event
 	ok $([ "$(tev talc_alloc tr)" -ge 10000 ] && [ "$(tev talc_grow trg)" -gt 0 ] &&
