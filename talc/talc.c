@@ -63,11 +63,12 @@
  *   align             used chunks: log2 of the requested alignment, so a
  *                     moving realloc keeps it; all ones in parked chunks;
  *                     unused in free chunks
- *   tag               drawn from the address of the struct talc: free()
- *                     trusts a word as a header only if it and the next
- *                     header both carry the tag, so a stray word in front of
- *                     an interior or foreign pointer passes with a chance of
- *                     2^-26, checked in O(1)
+ *   tag               drawn from the address of the struct talc, or in
+ *                     hardened mode from a secret (talc_set_hardened()):
+ *                     free() trusts a word as a header only if it and the
+ *                     next header both carry the tag, so a stray word in
+ *                     front of an interior or foreign pointer passes with a
+ *                     chance of 2^-26, checked in O(1)
  *
  * Regions.  Each region's first-chunk and sentinel addresses sit in a sorted
  * index (two arrays in memory the owner provides, see talc_set_index(); a
@@ -105,6 +106,23 @@
  * are coalesced (talc_flush()) before an allocation fails, before a region is
  * truncated or released, and never when poisoning is on.
  *
+ * Hardened mode (talc_set_hardened(), before the first claim).  The tag
+ * comes from a secret the owner draws, so knowing where the struct talc
+ * lives does not let an overflow forge a header.  The free-list links
+ * (next/prev of binned chunks, next of parked ones; the heads in struct
+ * talc stay plain) are stored as ptr ^ key ^ swab(&link), as SLUB's
+ * CONFIG_SLAB_FREELIST_HARDENED does, and checked when followed: a decoded
+ * link is 0 or an aligned address inside the claimed span whose chunk
+ * carries the tag, is free (or parked) and, in a bin, links back (the
+ * dlmalloc unlink check).  A bad link is reported as TALC_EV_CORRUPT,
+ * counted in link_errors, never followed, and its list is quarantined:
+ * cut at the last sound chunk before the bad link (the whole bin is
+ * emptied when a back link is bad, as then who links to the chunk is
+ * unknown).  What lay beyond is leaked, never handed out: talc_check()
+ * reports the missing bytes, and a leaked chunk that a merge meets later
+ * is unlinked from its sound neighbours or, if its own links lead to
+ * reused memory, reported once more.
+ *
  * Walks.  talc_walk_step() and talc_check_step() visit a bounded number of
  * chunks per call and resume where they stopped, so an owner can drop its
  * lock between steps.  The resume position is always a chunk start (or a
@@ -122,6 +140,7 @@
 #include <linux/overflow.h>
 #include <linux/prefetch.h>
 #include <linux/string.h>
+#include <linux/swab.h>
 #include "talc.h"
 
 /* One header or footer word. */
@@ -282,6 +301,59 @@ static void report(const struct talc *t, enum talc_event ev, const void *addr,
 		t->report(t->report_data, ev, addr, what);
 }
 
+/* ---- free-list links (hardened mode: stored obfuscated) ---- */
+
+static __always_inline unsigned long link_mix(const struct talc *t,
+					      struct talc_chunk *const *where)
+{
+	return t->link_key ^ swab64((unsigned long)where);
+}
+
+static __always_inline struct talc_chunk *link_get(const struct talc *t,
+						   struct talc_chunk *const *where)
+{
+	if (likely(!t->link_key))
+		return *where;
+	return (struct talc_chunk *)((unsigned long)*where ^ link_mix(t, where));
+}
+
+static __always_inline void link_set(const struct talc *t,
+				     struct talc_chunk **where,
+				     struct talc_chunk *c)
+{
+	if (likely(!t->link_key))
+		*where = c;
+	else
+		*where = (struct talc_chunk *)((unsigned long)c ^
+					       link_mix(t, where));
+}
+
+/*
+ * A decoded link may be followed: aligned, and a minimal chunk fits between
+ * it and the highest sentinel, at or above the lowest first chunk.  O(1),
+ * and never reads the target.
+ */
+static __always_inline bool link_plausible(const struct talc *t,
+					   const struct talc_chunk *c)
+{
+	unsigned long a = (unsigned long)c, lo, hi;
+
+	if (unlikely(!t->region_count || !IS_ALIGNED(a, TALC_ALIGN)))
+		return false;
+	lo = t->index_lo[0];
+	hi = t->index_hi[t->region_count - 1];
+	return a >= lo && a + TALC_MIN_CHUNK <= hi;
+}
+
+/* The next link of a chunk met by a walk: NULL where it cannot be followed. */
+static __always_inline struct talc_chunk *walk_next(const struct talc *t,
+						    const struct talc_chunk *c)
+{
+	struct talc_chunk *n = link_get(t, &c->next);
+
+	return !n || !t->link_key || link_plausible(t, n) ? n : NULL;
+}
+
 /*
  * Invariants checked where they are relied on, with CONFIG_TALC_DEBUG (the
  * KUnit suites, the userspace tests and the fuzzer): a broken one is
@@ -435,10 +507,10 @@ static __always_inline void bin_insert(struct talc *t, struct talc_chunk *c,
 
 	TALC_ASSERT(t, size >= TALC_MIN_CHUNK && IS_ALIGNED(size, TALC_ALIGN),
 		    c, "free chunk size");
-	c->next = head;
-	c->prev = NULL;
+	link_set(t, &c->next, head);
+	link_set(t, &c->prev, NULL);
 	if (head) {
-		head->prev = c;
+		link_set(t, &head->prev, c);
 	} else {
 		t->avail[b / BITS_PER_LONG] |= BIT(b % BITS_PER_LONG);
 		t->avail_l1 |= BIT(b / BITS_PER_LONG);
@@ -448,10 +520,91 @@ static __always_inline void bin_insert(struct talc *t, struct talc_chunk *c,
 	t->fragment_count++;
 }
 
+/* Count and report a corrupt link met at chunk @c. */
+static noinline void link_corrupt(struct talc *t, const void *c,
+				  const char *what)
+{
+	t->link_errors++;
+	report(t, TALC_EV_CORRUPT, c, what);
+}
+
+/* Clear the bitmap bit of bin @b if it is empty. */
+static __always_inline void bin_bit_update(struct talc *t, unsigned int b)
+{
+	unsigned int w = b / BITS_PER_LONG;
+
+	if (t->bins[b])
+		return;
+	t->avail[w] &= ~BIT(b % BITS_PER_LONG);
+	if (!t->avail[w])
+		t->avail_l1 &= ~BIT(w);
+}
+
+/*
+ * Hardened: binned chunk @n (decoded) is a free chunk whose link at offset
+ * @back (of next or prev) leads to @c.  Nothing of @n is read, nor its
+ * address taken, before it is known to be plausible.
+ */
+static __always_inline bool bin_link_ok(const struct talc *t,
+					const struct talc_chunk *n,
+					size_t back, const struct talc_chunk *c)
+{
+	return link_plausible(t, n) && hdr_valid(t, n->hdr) &&
+	       !(n->hdr & HDR_USED) &&
+	       link_get(t, (struct talc_chunk *const *)((const char *)n + back)) == c;
+}
+
+#define LINK_NEXT	offsetof(struct talc_chunk, next)
+#define LINK_PREV	offsetof(struct talc_chunk, prev)
+
+/*
+ * bin_remove() in hardened mode: both links decoded and checked before
+ * either is written through.  A chunk whose links are consistent but that
+ * no bin head reaches (the rest of a quarantined list) is just unlinked
+ * from its orphaned neighbours.
+ */
+static noinline void bin_remove_hardened(struct talc *t, struct talc_chunk *c,
+					 size_t size)
+{
+	struct talc_chunk *next = link_get(t, &c->next);
+	struct talc_chunk *prev = link_get(t, &c->prev);
+	unsigned int b = bin_of(size);
+	bool next_ok = !next || bin_link_ok(t, next, LINK_PREV, c);
+	bool prev_ok = !prev || bin_link_ok(t, prev, LINK_NEXT, c);
+
+	if (unlikely(!next_ok || !prev_ok)) {
+		/*
+		 * Quarantine: a bad next cuts the list at @c's sound
+		 * predecessor; a bad prev (who links to @c is unknown)
+		 * empties the bin; a sound next heads an orphaned list.
+		 */
+		link_corrupt(t, c, "corrupt free-list link: list quarantined");
+		if (!prev_ok || (!prev && t->bins[b] == c))
+			t->bins[b] = NULL;
+		else if (prev)
+			link_set(t, &prev->next, NULL);
+		if (next_ok && next)
+			link_set(t, &next->prev, NULL);
+	} else {
+		if (prev)
+			link_set(t, &prev->next, next);
+		else if (t->bins[b] == c)
+			t->bins[b] = next;
+		if (next)
+			link_set(t, &next->prev, prev);
+	}
+	bin_bit_update(t, b);
+	t->available_bytes -= size;
+	t->fragment_count--;
+}
+
 static __always_inline void bin_remove(struct talc *t, struct talc_chunk *c,
 				       size_t size)
 {
 	struct talc_chunk *next = c->next;
+
+	if (unlikely(t->link_key))
+		return bin_remove_hardened(t, c, size);
 
 	TALC_ASSERT(t, size >= TALC_MIN_CHUNK && size <= TALC_MAX_CHUNK &&
 		    !(c->hdr & HDR_USED) && hdr_size(c->hdr) == size &&
@@ -831,6 +984,12 @@ static void write_sentinel(struct talc *t, size_t i, unsigned long *end,
 	*end = make_hdr(t, 0, HDR_USED | prev_flags);
 }
 
+/* A header tag spread from @seed; never 0. */
+static unsigned long tag_of(unsigned long seed)
+{
+	return ((seed * TALC_HASH_MUL) & HDR_TAG) | BIT(HDR_TAG_SHIFT);
+}
+
 /**
  * talc_init - set up an empty allocator
  * @t: the allocator
@@ -845,13 +1004,53 @@ static void write_sentinel(struct talc *t, size_t i, unsigned long *end,
 void talc_init(struct talc *t)
 {
 	memset(t, 0, sizeof(*t));
-	t->tag = (((unsigned long)t * TALC_HASH_MUL) & HDR_TAG) |
-		 BIT(HDR_TAG_SHIFT);
+	t->tag = tag_of((unsigned long)t);
 	index_layout(t, t->index_inline, TALC_INDEX_INLINE);
 	hot_forget(t);
 	t->scan_limit = TALC_DEFAULT_SCAN_LIMIT;
 	t->quick_depth = TALC_DEFAULT_QUICK_DEPTH;
 	quick_rooms(t);
+}
+
+/**
+ * talc_set_hardened - hardened mode: a secret tag and obfuscated links
+ * @t: the allocator, initialised, before its first talc_claim()
+ * @secret: a random word the owner draws (get_random_long() in the
+ *	kernel); 0 turns hardened mode off again
+ *
+ * The header tag is derived from @secret instead of the address of @t, and
+ * every free-list link is stored XORed with a key derived from @secret and
+ * the link's address, and checked when followed (see the comment at the top
+ * of talc.c).  The core draws no random numbers itself.
+ *
+ * Context: Serialised with every other call on @t.
+ * Return: 0, or -EBUSY if @t has claimed a region already.
+ */
+int talc_set_hardened(struct talc *t, unsigned long secret)
+{
+	if (t->total_region_count)
+		return -EBUSY;
+	if (!secret) {
+		t->tag = tag_of((unsigned long)t);
+		t->link_key = 0;
+		return 0;
+	}
+	t->tag = tag_of(secret);
+	/* another mix of the secret, never 0 (0 means off) */
+	t->link_key = ((swab64(secret) ^ TALC_HASH_MUL) * TALC_HASH_MUL) | 1;
+	return 0;
+}
+
+/**
+ * talc_hardened - is hardened mode on
+ * @t: the allocator
+ *
+ * Context: Any.
+ * Return: true if talc_set_hardened() gave @t a secret.
+ */
+bool talc_hardened(const struct talc *t)
+{
+	return t->link_key;
 }
 
 /**
@@ -1399,6 +1598,25 @@ static __always_inline char *fit_in(struct talc_chunk *c, size_t need,
 }
 
 /*
+ * The chunk after @c in bin @b.  Hardened, the link is checked first; a
+ * bad one is cut off (what lay beyond it is leaked) and ends the walk.
+ */
+static __always_inline struct talc_chunk *bin_next(struct talc *t,
+						   unsigned int b,
+						   struct talc_chunk *c)
+{
+	struct talc_chunk *n = link_get(t, &c->next);
+
+	if (unlikely(t->link_key) && n && !bin_link_ok(t, n, LINK_PREV, c)) {
+		/* quarantine: the list ends at @c */
+		link_corrupt(t, c, "corrupt free-list link: list cut");
+		link_set(t, &c->next, NULL);
+		return NULL;
+	}
+	return n;
+}
+
+/*
  * Bounded first-fit: look at up to scan_limit free chunks in the bins from
  * @b upward for one that holds @need bytes at alignment @align.
  */
@@ -1410,7 +1628,8 @@ static struct talc_chunk *scan_fit(struct talc *t, unsigned int b,
 
 	for (b = find_bin(t, b); b != NO_BIN && budget;
 	     b = find_bin(t, b + 1)) {
-		for (c = t->bins[b]; c && budget; c = c->next, budget--)
+		for (c = t->bins[b]; c && budget;
+		     c = bin_next(t, b, c), budget--)
 			if (fit_in(c, need, align))
 				return c;
 	}
@@ -1425,7 +1644,7 @@ static struct talc_chunk *floor_fit(struct talc *t, unsigned int b,
 	unsigned int budget = t->scan_limit;
 	size_t best_size = ~0UL;
 
-	for (c = t->bins[b]; c && budget; c = c->next, budget--) {
+	for (c = t->bins[b]; c && budget; c = bin_next(t, b, c), budget--) {
 		size_t size = hdr_size(c->hdr);
 
 		if (size >= need && size < best_size) {
@@ -1485,21 +1704,52 @@ static __always_inline void *carve(struct talc *t, struct talc_chunk *c,
 /* Parked chunks an aligned request looks at for an aligned payload. */
 #define QUICK_ALIGN_SCAN	4
 
+/* Hardened: a chunk met on quick list @b is a parked chunk of that list. */
+static __always_inline bool quick_chunk_ok(const struct talc *t,
+					   unsigned int b,
+					   const struct talc_chunk *c)
+{
+	return link_plausible(t, c) && hdr_valid(t, c->hdr) &&
+	       hdr_is_quick(c->hdr) && bin_of(hdr_size(c->hdr)) == b;
+}
+
 /*
- * The first of the first QUICK_ALIGN_SCAN chunks on the quick list at
- * *@link whose payload is @align-aligned, or NULL; *@link is left
- * pointing at the link to it.
+ * The chunk after @c on quick list @b.  Hardened, the link is checked
+ * first; a bad one is cut off (what lay beyond it is leaked) and ends the
+ * walk.
  */
-static struct talc_chunk *quick_find_aligned(struct talc_chunk ***link,
+static __always_inline struct talc_chunk *quick_next(struct talc *t,
+						     unsigned int b,
+						     struct talc_chunk *c)
+{
+	struct talc_chunk *n = link_get(t, &c->next);
+
+	if (unlikely(t->link_key) && n && !quick_chunk_ok(t, b, n)) {
+		link_corrupt(t, c, "corrupt quick-list link: list cut");
+		link_set(t, &c->next, NULL);
+		return NULL;
+	}
+	return n;
+}
+
+/*
+ * The first of the first QUICK_ALIGN_SCAN chunks on quick list @b whose
+ * payload is @align-aligned, or NULL; *@prev is left at the chunk in
+ * front of it (NULL: it is the head).
+ */
+static struct talc_chunk *quick_find_aligned(struct talc *t, unsigned int b,
+					     struct talc_chunk **prev,
 					     size_t align)
 {
-	struct talc_chunk *c;
+	struct talc_chunk *c = t->quick[b];
 	unsigned int n;
 
-	for (n = 0; n < QUICK_ALIGN_SCAN && (c = **link); n++) {
+	*prev = NULL;
+	for (n = 0; n < QUICK_ALIGN_SCAN && c; n++) {
 		if (!(((uintptr_t)c + TALC_OVERHEAD) & (align - 1)))
 			return c;
-		*link = &c->next;
+		*prev = c;
+		c = quick_next(t, b, c);
 	}
 	return NULL;
 }
@@ -1513,17 +1763,21 @@ static __always_inline void *quick_pop(struct talc *t, size_t need, size_t req,
 				       size_t align)
 {
 	unsigned int b = bin_of(need);
-	struct talc_chunk *c, **link;
+	struct talc_chunk *c, *prev = NULL, *next;
 
 	if (need >= TALC_QUICK_LIMIT)
 		return NULL;
-	link = &t->quick[b];
-	c = *link;
+	c = t->quick[b];
 	if (align > TALC_ALIGN)
-		c = quick_find_aligned(&link, align);
+		c = quick_find_aligned(t, b, &prev, align);
 	if (!c || hdr_size(c->hdr) != need)
 		return NULL;
-	*link = c->next;
+	/* hardened: a head came from a checked link, or from quick_push() */
+	next = quick_next(t, b, c);
+	if (prev)
+		link_set(t, &prev->next, next);
+	else
+		t->quick[b] = next;
 	t->quick_room[b]++;
 	t->quick_bytes -= need;
 	if (align <= TALC_ALIGN)
@@ -1561,7 +1815,8 @@ static __always_inline void *try_alloc_plain(struct talc *t, size_t req,
 			scan_fit(t, bin_of(need), need, TALC_ALIGN);
 		if (!c)
 			return NULL;
-		if (need >= TALC_LINEAR_LIMIT && b != NO_BIN && c->next) {
+		if (need >= TALC_LINEAR_LIMIT && b != NO_BIN &&
+		    link_get(t, &c->next)) {
 			struct talc_chunk *best = floor_fit(t, b, need);
 
 			if (best)
@@ -1803,7 +2058,7 @@ static __always_inline bool quick_push(struct talc *t, unsigned long *c,
 	if (!n)
 		return false;
 	t->quick_room[b] = n - 1;
-	((struct talc_chunk *)c)->next = t->quick[b];
+	link_set(t, &((struct talc_chunk *)c)->next, t->quick[b]);
 	t->quick[b] = (struct talc_chunk *)c;
 	t->quick_bytes += size;
 	*c = hdr | HDR_PARKED;
@@ -1819,14 +2074,18 @@ static bool quick_unlink(struct talc *t, struct talc_chunk *c)
 {
 	size_t size = hdr_size(c->hdr);
 	unsigned int b = bin_of(size), n = 0;
-	struct talc_chunk **pp;
+	struct talc_chunk *p = NULL, *q;
 
 	if (size >= TALC_QUICK_LIMIT)
 		return false;
-	for (pp = &t->quick[b]; *pp != c; pp = &(*pp)->next)
-		if (!*pp || ++n > quick_count(t, b))
+	for (q = t->quick[b]; q != c; p = q, q = quick_next(t, b, q))
+		if (!q || ++n > quick_count(t, b))
 			return false;
-	*pp = c->next;
+	q = quick_next(t, b, c);
+	if (p)
+		link_set(t, &p->next, q);
+	else
+		t->quick[b] = q;
 	t->quick_room[b]++;
 	t->quick_bytes -= size;
 	return true;
@@ -1956,7 +2215,7 @@ void talc_flush(struct talc *t)
 		struct talc_chunk *c;
 
 		while ((c = t->quick[b])) {
-			t->quick[b] = c->next;
+			t->quick[b] = quick_next(t, b, c);
 			t->quick_room[b]++;
 			t->quick_bytes -= hdr_size(c->hdr);
 			free_chunk(t, &c->hdr);
@@ -2231,7 +2490,7 @@ static size_t largest_free(const struct talc *t)
 	if (t->avail_l1) {
 		w = __fls(t->avail_l1);
 		c = t->bins[w * BITS_PER_LONG + __fls(t->avail[w])];
-		for (; c && budget; c = c->next, budget--)
+		for (; c && budget; c = walk_next(t, c), budget--)
 			largest = max(largest, hdr_size(c->hdr));
 	}
 	/* Parked chunks count as free: the largest is in the top quick bin. */
@@ -2239,7 +2498,7 @@ static size_t largest_free(const struct talc *t)
 		if (!t->quick[b])
 			continue;
 		budget = TALC_STATS_SCAN;
-		for (c = t->quick[b]; c && budget; c = c->next, budget--)
+		for (c = t->quick[b]; c && budget; c = walk_next(t, c), budget--)
 			largest = max(largest, hdr_size(c->hdr));
 		break;
 	}
@@ -2282,6 +2541,7 @@ void talc_get_stats(const struct talc *t, struct talc_stats *st)
 	st->failed_allocations = t->failed_allocations;
 	st->bad_frees = t->bad_frees;
 	st->poison_errors = t->poison_errors;
+	st->link_errors = t->link_errors;
 	st->quick_chunks = quick;
 	st->quick_bytes = t->quick_bytes;
 }
@@ -2306,7 +2566,7 @@ bool talc_bin_stats(const struct talc *t, unsigned int bin, size_t *chunks,
 	*bytes = 0;
 	if (bin >= TALC_BIN_COUNT)
 		return true;
-	for (c = t->bins[bin]; c; c = c->next) {
+	for (c = t->bins[bin]; c; c = walk_next(t, c)) {
 		if (!budget--)
 			return false;
 		(*chunks)++;
@@ -2481,6 +2741,8 @@ static int check_broken(const struct talc *t, const void *c)
 /* The region (index @i) whose chunk span holds chunk @c. */
 static long check_region_of(const struct talc *t, const void *c)
 {
+	if (!IS_ALIGNED((uintptr_t)c, TALC_ALIGN))
+		return -1;
 	return index_of_payload(t, (const char *)c + TALC_OVERHEAD);
 }
 
@@ -2521,6 +2783,7 @@ static int check_chunk(void *data, const struct talc_chunk_info *ci)
 	unsigned long hdr = *(const unsigned long *)c;
 	unsigned long nhdr = *hdr_at(c, ci->size);
 	const struct talc_chunk *fc = ci->chunk;
+	struct talc_chunk *fprev, *fnext;
 	long i = check_region_of(t, c);
 	int ret;
 
@@ -2552,13 +2815,15 @@ static int check_chunk(void *data, const struct talc_chunk_info *ci)
 		return check_fail(t, c, "free chunk footer disagrees with its header");
 	if (!bin_bit(t, bin_of(ci->size)))
 		return check_fail(t, c, "bitmap bit of a free chunk's bin is clear");
-	if (!fc->prev && t->bins[bin_of(ci->size)] != fc)
+	fprev = link_get(t, &fc->prev);
+	fnext = link_get(t, &fc->next);
+	if (!fprev && t->bins[bin_of(ci->size)] != fc)
 		return check_fail(t, c, "free list back link broken");
-	if (fc->prev && (check_region_of(t, fc->prev) < 0 ||
-			 fc->prev->next != fc))
+	if (fprev && (check_region_of(t, fprev) < 0 ||
+		      link_get(t, &fprev->next) != fc))
 		return check_fail(t, c, "free list back link broken");
-	if (fc->next && (check_region_of(t, fc->next) < 0 ||
-			 fc->next->prev != fc))
+	if (fnext && (check_region_of(t, fnext) < 0 ||
+		      link_get(t, &fnext->prev) != fc))
 		return check_fail(t, c, "free list link broken");
 	if (!!(hdr & HDR_IDLE) !=
 	    (i >= 0 && t->index_lo[i] == (unsigned long)c &&
@@ -2584,7 +2849,7 @@ static int check_lists(const struct talc *t, size_t *quick)
 		if (bin_bit(t, b) != !!c)
 			return check_fail(t, &t->bins[b], "bitmap bit disagrees with its bin");
 		if (c && (check_region_of(t, c) < 0 || !hdr_valid(t, c->hdr) ||
-			  c->hdr & HDR_USED || c->prev ||
+			  c->hdr & HDR_USED || link_get(t, &c->prev) ||
 			  bin_of(hdr_size(c->hdr)) != b))
 			return check_fail(t, c, "bin head is not a free chunk of its bin");
 	}
@@ -2593,7 +2858,7 @@ static int check_lists(const struct talc *t, size_t *quick)
 		struct talc_chunk *c;
 		size_t n = 0;
 
-		for (c = t->quick[b]; c; c = c->next, n++) {
+		for (c = t->quick[b]; c; c = link_get(t, &c->next), n++) {
 			if (n >= quick_count(t, b))
 				return check_fail(t, c,
 						  "more chunks on a quick list than its count (list loop?)");
@@ -2677,7 +2942,7 @@ static int check_bin_lists(const struct talc *t, const struct check_sums *s)
 	for (b = 0; b < TALC_BIN_COUNT; b++) {
 		struct talc_chunk *c;
 
-		for (c = t->bins[b]; c; c = c->next) {
+		for (c = t->bins[b]; c; c = link_get(t, &c->next)) {
 			if (chunks++ >= s->free_chunks)
 				return check_fail(t, c,
 						  "more chunks in bins than free chunks (list loop?)");

@@ -17,8 +17,9 @@
  * its lock, in the manner of xas_nomem().
  *
  * A struct talc must not be copied or moved after talc_init() (other than
- * restored to the same address): the header tag and the built-in region
- * index are derived from its address.
+ * restored to the same address): the header tag (unless hardened, see
+ * talc_set_hardened()) and the built-in region index are derived from its
+ * address.
  *
  * The fields of struct talc are private to talc.c: use the functions.
  * See talc.c for the chunk layout, the header word and the binning.
@@ -145,6 +146,8 @@ typedef void (*talc_report_fn)(void *data, enum talc_event ev,
  * @poison_errors: write-after-free detections
  * @quick_chunks: chunks parked on quick lists
  * @quick_bytes: their bytes
+ * @link_errors: corrupt free-list links found in hardened mode (each list
+ *	met with one is quarantined)
  */
 struct talc_stats {
 	size_t claimed_bytes;
@@ -165,6 +168,7 @@ struct talc_stats {
 	u64 poison_errors;
 	size_t quick_chunks;
 	size_t quick_bytes;
+	u64 link_errors;
 };
 
 /* Chunks of the top bin that talc_get_stats() looks at for the largest. */
@@ -257,8 +261,10 @@ struct talc {
 	u64 failed_allocations;
 	u64 bad_frees;
 	u64 poison_errors;
+	u64 link_errors;
 
 	/* policy (talc_set_*()) */
+	unsigned long link_key;
 	unsigned int scan_limit;
 	unsigned int quick_depth;
 	bool poison;
@@ -271,6 +277,8 @@ void talc_set_report(struct talc *t, talc_report_fn fn, void *data);
 void talc_set_poison(struct talc *t, bool on);
 int talc_set_quick_depth(struct talc *t, unsigned int depth);
 void talc_set_scan_limit(struct talc *t, unsigned int limit);
+int talc_set_hardened(struct talc *t, unsigned long secret);
+bool talc_hardened(const struct talc *t);
 
 int talc_claim(struct talc *t, void *base, size_t size);
 size_t talc_index_bytes(const struct talc *t);

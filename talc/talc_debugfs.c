@@ -168,6 +168,7 @@ static int talc_stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "peak_allocated_bytes: %zu\n", st.peak_allocated_bytes);
 	seq_printf(m, "bad_frees: %llu\n", st.bad_frees);
 	seq_printf(m, "poison_errors: %llu\n", st.poison_errors);
+	seq_printf(m, "link_errors: %llu\n", st.link_errors);
 	seq_printf(m, "quick_chunks: %zu\n", st.quick_chunks);
 	seq_printf(m, "quick_bytes: %zu\n", st.quick_bytes);
 	for (i = 0; i < TALC_HEAP_NR_STATS; i++)
