@@ -3336,6 +3336,268 @@ static void core_random_stress(struct kunit *test)
 	expect_consistent(test);
 }
 
+/* ---- hardened mode ---- */
+
+#define HARD_SECRET	0x5eed5eedcafef00dUL
+/* The header tag (talc.c: bits 51-63 of the header word). */
+#define TAG_MASK	(~0UL << 51)
+
+/* The header tag a heap overflow would forge knowing where the talc is. */
+static unsigned long address_tag(const struct talc *t)
+{
+	return (((unsigned long)t * 0x9e3779b97f4a7c15UL) & TAG_MASK) |
+	       (1UL << 51);
+}
+
+static unsigned long tag_of_block(const void *p)
+{
+	return ((const unsigned long *)p)[-1] & TAG_MASK;
+}
+
+static void core_hardened_setter(struct kunit *test)
+{
+	KUNIT_EXPECT_FALSE(test, talc_hardened(T(test)));
+	KUNIT_EXPECT_EQ(test, talc_set_hardened(T(test), HARD_SECRET), 0);
+	KUNIT_EXPECT_TRUE(test, talc_hardened(T(test)));
+	KUNIT_EXPECT_EQ(test, talc_set_hardened(T(test), 0), 0);
+	KUNIT_EXPECT_FALSE(test, talc_hardened(T(test)));
+	KUNIT_EXPECT_EQ(test, talc_set_hardened(T(test), HARD_SECRET), 0);
+	claim_arena(test, ARENA_SIZE);
+	/* after the first claim: too late, either way */
+	KUNIT_EXPECT_EQ(test, talc_set_hardened(T(test), 0), -EBUSY);
+	KUNIT_EXPECT_EQ(test, talc_set_hardened(T(test), 1), -EBUSY);
+	KUNIT_EXPECT_TRUE(test, talc_hardened(T(test)));
+	expect_consistent(test);
+}
+
+/*
+ * Hardened, the tag comes from the secret: two talcs at one address (the
+ * fixture's, initialised twice) get different tags, and neither is the one
+ * the address gives.
+ */
+static void core_hardened_tag_secret(struct kunit *test)
+{
+	struct talc *t = T(test);
+	unsigned long plain, tag1, tag2;
+	void *mem = kunit_kzalloc(test, ARENA_SIZE, GFP_KERNEL);
+	void *p;
+
+	KUNIT_ASSERT_NOT_NULL(test, mem);
+	KUNIT_ASSERT_EQ(test, talc_claim(t, mem, ARENA_SIZE), 0);
+	p = talc_malloc(t, 40);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	plain = tag_of_block(p);
+	KUNIT_EXPECT_EQ(test, plain, address_tag(t));
+
+	talc_init(t);
+	talc_set_report(t, record_report, F(test));
+	KUNIT_ASSERT_EQ(test, talc_set_hardened(t, HARD_SECRET), 0);
+	memset(mem, 0, ARENA_SIZE);
+	KUNIT_ASSERT_EQ(test, talc_claim(t, mem, ARENA_SIZE), 0);
+	p = talc_malloc(t, 40);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	tag1 = tag_of_block(p);
+	KUNIT_EXPECT_NE(test, tag1, plain);
+	KUNIT_EXPECT_EQ(test, talc_check(t), 0);
+
+	talc_init(t);
+	talc_set_report(t, record_report, F(test));
+	KUNIT_ASSERT_EQ(test, talc_set_hardened(t, ~HARD_SECRET), 0);
+	memset(mem, 0, ARENA_SIZE);
+	KUNIT_ASSERT_EQ(test, talc_claim(t, mem, ARENA_SIZE), 0);
+	p = talc_malloc(t, 40);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	tag2 = tag_of_block(p);
+	KUNIT_EXPECT_NE(test, tag2, plain);
+	KUNIT_EXPECT_NE(test, tag2, tag1);
+	KUNIT_EXPECT_EQ(test, talc_free(t, p), 0);
+	expect_consistent(test);
+}
+
+/*
+ * Links are stored obfuscated: a free chunk's next/prev words do not hold
+ * the plain addresses, and the heap still works (the random stress below
+ * covers the paths).
+ */
+static void core_hardened_links_hidden(struct kunit *test)
+{
+	unsigned long *w;
+	void *a, *b, *c, *d;
+
+	KUNIT_ASSERT_EQ(test, talc_set_hardened(T(test), HARD_SECRET), 0);
+	claim_arena(test, ARENA_SIZE);
+	a = talc_malloc(T(test), 100);
+	b = talc_malloc(T(test), 16);
+	c = talc_malloc(T(test), 100);
+	d = talc_malloc(T(test), 16);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	/* a and c: two free chunks of one bin, linked to each other */
+	talc_free(T(test), a);
+	talc_free(T(test), c);
+	w = (unsigned long *)c - 1;	/* c is the head: next is a */
+	KUNIT_EXPECT_NE(test, w[1], (unsigned long)a - TALC_OVERHEAD);
+	KUNIT_EXPECT_NE(test, w[2], 0);
+	w = (unsigned long *)a - 1;	/* a: next is NULL, prev is c */
+	KUNIT_EXPECT_NE(test, w[1], 0);
+	KUNIT_EXPECT_NE(test, w[2], (unsigned long)c - TALC_OVERHEAD);
+	expect_consistent(test);
+	/* good fit takes them back, head first */
+	KUNIT_EXPECT_PTR_EQ(test, talc_malloc(T(test), 100), c);
+	KUNIT_EXPECT_PTR_EQ(test, talc_malloc(T(test), 100), a);
+	expect_consistent(test);
+	KUNIT_EXPECT_EQ(test, stats(test).link_errors, 0);
+}
+
+/*
+ * A heap overflow out of live block a into the free chunk above it, which
+ * forges the chunk's header with the tag the talc's address gives (all an
+ * attacker who knows where the struct talc lives could do without the
+ * secret): free(a) sees a header that is not the heap's and refuses.
+ */
+static void core_hardened_forged_header(struct kunit *test)
+{
+	struct talc_stats st0;
+	unsigned long *over;
+	void *a, *b, *guard;
+
+	KUNIT_ASSERT_EQ(test, talc_set_hardened(T(test), HARD_SECRET), 0);
+	claim_arena(test, ARENA_SIZE);
+	a = talc_malloc(T(test), 64);
+	b = talc_malloc(T(test), 200);
+	guard = talc_malloc(T(test), 16);
+	KUNIT_ASSERT_NOT_NULL(test, guard);
+	talc_free(T(test), b);	/* free chunk right above a */
+	st0 = stats(test);
+	/* 64 bytes of a, then b's header: a "free" chunk spanning 64 KiB */
+	over = (unsigned long *)((char *)a + talc_usable_size(T(test), a));
+	KUNIT_ASSERT_PTR_EQ(test, (void *)(over + 1), b);
+	*over = address_tag(T(test)) | SZ_64K;
+	KUNIT_EXPECT_EQ(test, talc_free(T(test), a), -EINVAL);
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_FREE_INVALID), 1);
+	KUNIT_EXPECT_EQ(test, stats(test).bad_frees, st0.bad_frees + 1);
+	/* nothing merged with the forged chunk; a stays allocated */
+	KUNIT_EXPECT_EQ(test, stats(test).available_bytes, st0.available_bytes);
+	KUNIT_EXPECT_EQ(test, stats(test).allocation_count, st0.allocation_count);
+	/* the check sees the forged header */
+	KUNIT_EXPECT_NE(test, talc_check(T(test)), 0);
+	KUNIT_EXPECT_GE(test, events(test, TALC_EV_CORRUPT), 1);
+}
+
+/*
+ * A heap overflow out of live block a into the next and prev words of the
+ * free chunk above it (its header rewritten as it was, as an overflow that
+ * knew it would): the links point at a "target" the attacker wants
+ * malloc() to return (next), and that an unlink would write to (prev).
+ * The first malloc() that takes the chunk off its bin decodes the links,
+ * finds them bad, reports and counts it, and quarantines the bin; no
+ * malloc() ever returns the target, nothing is written there, and the heap
+ * keeps working.  The chunk that the forged one linked to (b2) is leaked
+ * until a merge meets it: its back link then leads to reused memory, so
+ * that is reported too, and the heap is whole again.
+ */
+static void core_hardened_forged_link(struct kunit *test)
+{
+	unsigned long *over, hdr;
+	char *arena, *target;
+	void *a, *b, *b2, *guard, *q[16];
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, talc_set_hardened(T(test), HARD_SECRET), 0);
+	arena = claim_arena(test, ARENA_SIZE);
+	/* somewhere inside the region, 8-byte aligned: the attacker's pick */
+	target = arena + ARENA_SIZE / 2 + 8;
+	a = talc_malloc(T(test), 64);
+	b = talc_malloc(T(test), 200);
+	guard = talc_malloc(T(test), 16);
+	b2 = talc_malloc(T(test), 200);
+	KUNIT_ASSERT_NOT_NULL(test, talc_malloc(T(test), 16));
+	talc_free(T(test), b2);
+	talc_free(T(test), b);	/* b heads the bin, b2 is next */
+	over = (unsigned long *)((char *)a + talc_usable_size(T(test), a));
+	hdr = over[0];
+	over[0] = hdr;				/* header kept as it was */
+	over[1] = (unsigned long)target;	/* next */
+	over[2] = (unsigned long)target;	/* prev */
+	memset(target - 8, 0x3c, 32);
+	/* the bin's chunk is taken: the links are checked and found bad */
+	b = talc_malloc(T(test), 200);
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_CORRUPT), 1);
+	KUNIT_EXPECT_EQ(test, stats(test).link_errors, 1);
+	KUNIT_EXPECT_PTR_NE(test, b, (void *)(target + 8));
+	/* later allocations never return the target, and the heap works */
+	for (i = 0; i < ARRAY_SIZE(q); i++) {
+		q[i] = talc_malloc(T(test), 200);
+		KUNIT_ASSERT_NOT_NULL(test, q[i]);
+		KUNIT_EXPECT_PTR_NE(test, q[i], (void *)(target + 8));
+		memset(q[i], 0x5a, 200);
+	}
+	/* b2 is out of the bins: leaked, so the check reports it */
+	KUNIT_EXPECT_NE(test, talc_check(T(test)), 0);
+	F(test)->events[TALC_EV_CORRUPT] = 0;
+	for (i = 0; i < ARRAY_SIZE(q); i++)
+		KUNIT_EXPECT_EQ(test, talc_free(T(test), q[i]), 0);
+	KUNIT_EXPECT_EQ(test, talc_free(T(test), a), 0);
+	/* guard's free merges b2: its stale back link is reported */
+	KUNIT_EXPECT_EQ(test, talc_free(T(test), guard), 0);
+	KUNIT_EXPECT_EQ(test, stats(test).link_errors, 2);
+	/* nothing was written at the target */
+	for (i = 0; i < 32; i++)
+		KUNIT_EXPECT_EQ(test, (u8)(target - 8)[i], 0x3c);
+	KUNIT_EXPECT_EQ(test, stats(test).bad_frees, 0);
+	F(test)->events[TALC_EV_CORRUPT] = 0;
+	expect_consistent(test);
+}
+
+/*
+ * The same overflow into a parked chunk's link (quick lists): the pop that
+ * would follow it finds it bad, reports, counts and quarantines the list.
+ */
+static void core_hardened_forged_quick_link(struct kunit *test)
+{
+	unsigned long *over;
+	char *arena, *target;
+	void *a, *b, *b2, *p, *q;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, talc_set_hardened(T(test), HARD_SECRET), 0);
+	talc_set_quick_depth(T(test), TALC_DEFAULT_QUICK_DEPTH);
+	arena = claim_arena(test, ARENA_SIZE);
+	target = arena + ARENA_SIZE / 2 + 8;
+	b2 = talc_malloc(T(test), 48);
+	a = talc_malloc(T(test), 48);
+	b = talc_malloc(T(test), 48);
+	KUNIT_ASSERT_NOT_NULL(test, talc_malloc(T(test), 16));
+	talc_free(T(test), b2);
+	talc_free(T(test), b);	/* parked: b, then b2 */
+	KUNIT_EXPECT_EQ(test, stats(test).quick_chunks, 2);
+	over = (unsigned long *)((char *)a + talc_usable_size(T(test), a));
+	over[1] = (unsigned long)target;	/* b's next */
+	p = talc_malloc(T(test), 48);
+	KUNIT_EXPECT_PTR_EQ(test, p, b);	/* b itself is sound */
+	KUNIT_EXPECT_EQ(test, events(test, TALC_EV_CORRUPT), 1);
+	KUNIT_EXPECT_EQ(test, stats(test).link_errors, 1);
+	for (i = 0; i < 32; i++) {
+		q = talc_malloc(T(test), 48);
+		KUNIT_ASSERT_NOT_NULL(test, q);
+		KUNIT_EXPECT_PTR_NE(test, q, (void *)(target + 8));
+		KUNIT_EXPECT_PTR_NE(test, q, b2);	/* quarantined */
+		talc_free(T(test), q);
+	}
+	talc_flush(T(test));
+	KUNIT_EXPECT_EQ(test, stats(test).link_errors, 1);
+	KUNIT_EXPECT_NE(test, talc_check(T(test)), 0);
+}
+
+/* The random stress with hardened mode and quick lists on. */
+static void core_hardened_stress(struct kunit *test)
+{
+	KUNIT_ASSERT_EQ(test, talc_set_hardened(T(test), HARD_SECRET), 0);
+	talc_set_quick_depth(T(test), TALC_DEFAULT_QUICK_DEPTH);
+	core_random_stress(test);
+	KUNIT_EXPECT_EQ(test, stats(test).link_errors, 0);
+}
+
 static struct kunit_case talc_core_cases[] = {
 	KUNIT_CASE(core_init_empty),
 	KUNIT_CASE(core_defaults),
@@ -3402,6 +3664,13 @@ static struct kunit_case talc_core_cases[] = {
 	KUNIT_CASE_PARAM(core_walk_steps_mutating, ws_gen_params),
 	KUNIT_CASE(core_generation),
 	KUNIT_CASE_SLOW(core_random_stress),
+	KUNIT_CASE(core_hardened_setter),
+	KUNIT_CASE(core_hardened_tag_secret),
+	KUNIT_CASE(core_hardened_links_hidden),
+	KUNIT_CASE(core_hardened_forged_header),
+	KUNIT_CASE(core_hardened_forged_link),
+	KUNIT_CASE(core_hardened_forged_quick_link),
+	KUNIT_CASE_SLOW(core_hardened_stress),
 	{}
 };
 
