@@ -2210,6 +2210,16 @@ static void talc_heap_free_memory(struct talc_heap *heap)
 }
 
 /*
+ * Hardened mode (talc_set_hardened()) for heaps created from now on: the
+ * header tag from a per-heap random secret, free-list links obfuscated and
+ * checked.  On by default, like SLAB_FREELIST_HARDENED in Debian's
+ * kernels: it costs a few percent of the core's time.
+ */
+static bool hardened = true;
+module_param(hardened, bool, 0644);
+MODULE_PARM_DESC(hardened, "heaps created from now on are hardened: secret header tag, obfuscated and checked free-list links (default Y)");
+
+/*
  * Create a heap: everything is allocated before talc_heaps_mutex is taken,
  * with __GFP_NOWARN, and only when the memory is available, so a large
  * create neither stalls the other heaps nor calls the OOM killer.
@@ -2264,6 +2274,8 @@ static struct talc_heap *talc_heap_new(const char *name, size_t size,
 	}
 	talc_init(&heap->core);
 	talc_set_report(&heap->core, talc_heap_report, heap);
+	if (READ_ONCE(hardened))
+		talc_set_hardened(&heap->core, get_random_long() ?: 1);
 	ret = talc_claim(&heap->core, base, size);
 	if (!ret)
 		ret = cpuhp_state_add_instance_nocalls(talc_cpuhp_state,
