@@ -15,6 +15,10 @@
  * operations, as the module's debugfs readers do with its lock dropped.
  * At the end everything is freed, every region released, and all counters
  * must be back to zero.  Any report from the core is a finding.
+ *
+ * Inputs of odd length run in hardened mode (talc_set_hardened(), with a
+ * secret that depends on the length), so the corpus covers both modes
+ * without a byte that would shift its programs.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +34,7 @@
 static unsigned char arena[ARENA_SIZE] __aligned(4096);
 static struct talc t;
 static unsigned long long ops_done, index_grows, walks_done, steps_done;
+static unsigned long long hardened_runs;
 
 struct region {
 	char *base;
@@ -538,6 +543,10 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 
 	talc_init(&t);
 	talc_set_report(&t, on_report, NULL);
+	if ((size & 1) &&
+	    talc_set_hardened(&t, 0x7a1c5ec2e7UL * (size | 1)))
+		die("set_hardened failed");
+	hardened_runs += size & 1;
 	memset(regions, 0, sizeof(regions));
 	memset(blocks, 0, sizeof(blocks));
 	index_mem = NULL;
@@ -652,6 +661,6 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 static void __attribute__((destructor)) print_ops(void)
 {
 	fprintf(stderr,
-		"talc_fuzz: %llu operations executed, %llu index growths, %llu walks ended in %llu steps\n",
-		ops_done, index_grows, walks_done, steps_done);
+		"talc_fuzz: %llu operations executed, %llu index growths, %llu walks ended in %llu steps, %llu inputs hardened\n",
+		ops_done, index_grows, walks_done, steps_done, hardened_runs);
 }
