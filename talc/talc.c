@@ -112,9 +112,10 @@
  * (next/prev of binned chunks, next of parked ones; the heads in struct
  * talc stay plain) are stored as ptr ^ key ^ swab(&link), as SLUB's
  * CONFIG_SLAB_FREELIST_HARDENED does, and checked when followed: a decoded
- * link is 0 or an aligned address inside the claimed span whose chunk
- * carries the tag, is free (or parked) and, in a bin, links back (the
- * dlmalloc unlink check).  A bad link is reported as TALC_EV_CORRUPT,
+ * link is 0 or an aligned address inside the claimed span (two compares
+ * against a cached span) whose chunk, in a bin, links back (the dlmalloc
+ * unlink check, on the obfuscated back link) or, on a quick list, carries
+ * the tag and is parked.  A bad link is reported as TALC_EV_CORRUPT,
  * counted in link_errors, never followed, and its list is quarantined:
  * cut at the last sound chunk before the bad link (the whole bin is
  * emptied when a back link is bad, as then who links to the chunk is
@@ -336,13 +337,19 @@ static __always_inline void link_set(const struct talc *t,
 static __always_inline bool link_plausible(const struct talc *t,
 					   const struct talc_chunk *c)
 {
-	unsigned long a = (unsigned long)c, lo, hi;
+	unsigned long a = (unsigned long)c;
 
-	if (unlikely(!t->region_count || !IS_ALIGNED(a, TALC_ALIGN)))
-		return false;
-	lo = t->index_lo[0];
-	hi = t->index_hi[t->region_count - 1];
-	return a >= lo && a + TALC_MIN_CHUNK <= hi;
+	return a - t->span_lo <= t->span_len && IS_ALIGNED(a, TALC_ALIGN);
+}
+
+/* Set the span link_plausible() checks after the index changed. */
+static void span_update(struct talc *t)
+{
+	size_t n = t->region_count;
+
+	/* no region: only the misaligned address 1 is in the span */
+	t->span_lo = n ? t->index_lo[0] : 1;
+	t->span_len = n ? t->index_hi[n - 1] - TALC_MIN_CHUNK - t->span_lo : 0;
 }
 
 /* The next link of a chunk met by a walk: NULL where it cannot be followed. */
@@ -541,16 +548,17 @@ static __always_inline void bin_bit_update(struct talc *t, unsigned int b)
 }
 
 /*
- * Hardened: binned chunk @n (decoded) is a free chunk whose link at offset
- * @back (of next or prev) leads to @c.  Nothing of @n is read, nor its
- * address taken, before it is known to be plausible.
+ * Hardened: binned chunk @n (decoded) is plausible and its link at offset
+ * @back (of next or prev) leads to @c: the back link, obfuscated with the
+ * secret and its own address, is what a forger cannot make (the tag is
+ * not read: it would cost a compare for no more certainty).  Nothing of
+ * @n is read, nor its address taken, before it is known to be plausible.
  */
 static __always_inline bool bin_link_ok(const struct talc *t,
 					const struct talc_chunk *n,
 					size_t back, const struct talc_chunk *c)
 {
-	return link_plausible(t, n) && hdr_valid(t, n->hdr) &&
-	       !(n->hdr & HDR_USED) &&
+	return link_plausible(t, n) &&
 	       link_get(t, (struct talc_chunk *const *)((const char *)n + back)) == c;
 }
 
@@ -563,8 +571,9 @@ static __always_inline bool bin_link_ok(const struct talc *t,
  * no bin head reaches (the rest of a quarantined list) is just unlinked
  * from its orphaned neighbours.
  */
-static noinline void bin_remove_hardened(struct talc *t, struct talc_chunk *c,
-					 size_t size)
+static __always_inline void bin_remove_hardened(struct talc *t,
+						struct talc_chunk *c,
+						size_t size)
 {
 	struct talc_chunk *next = link_get(t, &c->next);
 	struct talc_chunk *prev = link_get(t, &c->prev);
@@ -982,6 +991,7 @@ static void write_sentinel(struct talc *t, size_t i, unsigned long *end,
 {
 	t->index_hi[i] = (unsigned long)end;
 	*end = make_hdr(t, 0, HDR_USED | prev_flags);
+	span_update(t);
 }
 
 /* A header tag spread from @seed; never 0. */
@@ -1006,6 +1016,7 @@ void talc_init(struct talc *t)
 	memset(t, 0, sizeof(*t));
 	t->tag = tag_of((unsigned long)t);
 	index_layout(t, t->index_inline, TALC_INDEX_INLINE);
+	span_update(t);
 	hot_forget(t);
 	t->scan_limit = TALC_DEFAULT_SCAN_LIMIT;
 	t->quick_depth = TALC_DEFAULT_QUICK_DEPTH;
@@ -1483,6 +1494,7 @@ int talc_release(struct talc *t, void *base)
 	memmove(t->index_hi + i, t->index_hi + i + 1, n * sizeof(long));
 	t->region_count--;
 	index_fence(t, i);
+	span_update(t);
 	t->claimed_bytes -= r->size;
 	quick_cap_update(t);
 	t->gen++;

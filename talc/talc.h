@@ -265,6 +265,9 @@ struct talc {
 
 	/* policy (talc_set_*()) */
 	unsigned long link_key;
+	/* hardened: the span a followed link must point into */
+	unsigned long span_lo;
+	unsigned long span_len;
 	unsigned int scan_limit;
 	unsigned int quick_depth;
 	bool poison;
