@@ -83,14 +83,18 @@ static void *arena_get(void)
 
 /*
  * BENCH_TALC_QUICK=N overrides talc's quick_depth (0: quick lists off),
- * BENCH_TALC_SCAN=N its scan_limit: policy probes, off by default.
+ * BENCH_TALC_SCAN=N its scan_limit, BENCH_TALC_HARDENED=1 turns hardened
+ * mode on: policy probes, off by default.
  */
 static void talc_reset(void)
 {
 	const char *q = getenv("BENCH_TALC_QUICK");
 	const char *sl = getenv("BENCH_TALC_SCAN");
+	const char *h = getenv("BENCH_TALC_HARDENED");
 
 	talc_init(&the_talc);
+	if (h && atoi(h))
+		talc_set_hardened(&the_talc, 0x5eed5eedcafef00dUL);
 	if (q && *q && talc_set_quick_depth(&the_talc, atoi(q))) {
 		fprintf(stderr, "BENCH_TALC_QUICK=%s: out of range\n", q);
 		exit(1);

@@ -8,7 +8,8 @@
  * run-user.sh runs it twice per case (N1 < N2) and divides the difference
  * of the totals by N2 - N1, so start-up and teardown cancel out.  "null"
  * calls out-of-line stubs that do nothing: its count is the loop and call
- * overhead, subtracted from the others as "net".
+ * overhead, subtracted from the others as "net".  BENCH_TALC_HARDENED=1
+ * turns talc's hardened mode on.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +71,8 @@ int main(int argc, char **argv)
 	if (arena == MAP_FAILED)
 		return 1;
 	talc_init(&t);
+	if (getenv("BENCH_TALC_HARDENED") && atoi(getenv("BENCH_TALC_HARDENED")))
+		talc_set_hardened(&t, 0x5eed5eedcafef00dUL);
 	if (talc_claim(&t, arena, ARENA_SIZE))
 		return 1;
 
