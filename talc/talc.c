@@ -1771,8 +1771,11 @@ static struct talc_chunk *quick_find_aligned(struct talc *t, unsigned int b,
  * head, or for an aligned request the first of the first few whose payload
  * is @align-aligned; else NULL.
  */
+/* quick_pop()'s callers: the allocation paths, or talc_malloc()'s leaves */
+enum pop_mode { POP_ANY, POP_LEAF_PLAIN, POP_LEAF_HARD };
+
 static __always_inline void *quick_pop(struct talc *t, size_t need, size_t req,
-				       size_t align)
+				       size_t align, enum pop_mode mode)
 {
 	unsigned int b = bin_of(need);
 	struct talc_chunk *c, *prev = NULL, *next;
@@ -1785,7 +1788,18 @@ static __always_inline void *quick_pop(struct talc *t, size_t need, size_t req,
 	if (!c || hdr_size(c->hdr) != need)
 		return NULL;
 	/* hardened: a head came from a checked link, or from quick_push() */
-	next = quick_next(t, b, c);
+	if (mode == POP_LEAF_PLAIN) {
+		/* talc_malloc()'s leaf, links in the clear: no call, few registers */
+		next = c->next;
+	} else if (mode == POP_LEAF_HARD) {
+		/* no call either: alloc() meets a bad link again and reports it */
+		next = (struct talc_chunk *)((unsigned long)c->next ^
+					     link_mix(t, &c->next));
+		if (next && !quick_chunk_ok(t, b, next))
+			return NULL;
+	} else {
+		next = quick_next(t, b, c);
+	}
 	if (prev)
 		link_set(t, &prev->next, next);
 	else
@@ -1812,7 +1826,7 @@ static __always_inline void *try_alloc_plain(struct talc *t, size_t req,
 	unsigned int b = bin_of(need);
 	void *p;
 
-	p = quick_pop(t, need, req, TALC_ALIGN);
+	p = quick_pop(t, need, req, TALC_ALIGN, POP_ANY);
 	if (p)
 		return p;
 	/*
@@ -1853,7 +1867,7 @@ static void *try_alloc_aligned(struct talc *t, size_t req, size_t need,
 	size_t search;
 	char *p;
 
-	p = quick_pop(t, need, req, align);
+	p = quick_pop(t, need, req, align, POP_ANY);
 	if (p)
 		return p;
 	b = find_bin(t, bin_ceil(need));
@@ -1900,6 +1914,21 @@ static void *alloc(struct talc *t, size_t size, size_t align)
 	return p;
 }
 
+/* talc_malloc()'s leaf in hardened mode. */
+static noinline void *malloc_hardened(struct talc *t, size_t size)
+{
+	void *p;
+
+	if (likely(size < TALC_QUICK_LIMIT - TALC_OVERHEAD - TALC_ALIGN)) {
+		p = quick_pop(t, max(ALIGN(size + TALC_OVERHEAD, TALC_ALIGN),
+				     TALC_MIN_CHUNK), size, TALC_ALIGN,
+			      POP_LEAF_HARD);
+		if (likely(p))
+			return p;
+	}
+	return alloc(t, size, TALC_ALIGN);
+}
+
 /**
  * talc_malloc - allocate memory
  * @t: the allocator
@@ -1915,10 +1944,13 @@ void *talc_malloc(struct talc *t, size_t size)
 {
 	void *p;
 
+	if (unlikely(t->link_key))
+		return malloc_hardened(t, size);
 	/* The quick-list hit stays in this small leaf (need < QUICK_LIMIT). */
 	if (likely(size < TALC_QUICK_LIMIT - TALC_OVERHEAD - TALC_ALIGN)) {
 		p = quick_pop(t, max(ALIGN(size + TALC_OVERHEAD, TALC_ALIGN),
-				     TALC_MIN_CHUNK), size, TALC_ALIGN);
+				     TALC_MIN_CHUNK), size, TALC_ALIGN,
+			      POP_LEAF_PLAIN);
 		if (likely(p))
 			return p;
 	}
