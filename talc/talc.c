@@ -506,6 +506,35 @@ static __always_inline unsigned int find_bin(const struct talc *t,
 	return w * BITS_PER_LONG + __ffs(t->avail[w]);
 }
 
+/*
+ * Hardened mode's list operations are out of line (noinline), so that the
+ * plain ones inline as they would without it: one test of link_key each.
+ */
+static __always_inline void bin_insert_links(struct talc *t,
+					     struct talc_chunk *c,
+					     struct talc_chunk *head,
+					     bool hard)
+{
+	if (hard) {
+		link_set(t, &c->next, head);
+		link_set(t, &c->prev, NULL);
+		if (head)
+			link_set(t, &head->prev, c);
+	} else {
+		c->next = head;
+		c->prev = NULL;
+		if (head)
+			head->prev = c;
+	}
+}
+
+static noinline void bin_insert_links_hardened(struct talc *t,
+					       struct talc_chunk *c,
+					       struct talc_chunk *head)
+{
+	bin_insert_links(t, c, head, true);
+}
+
 static __always_inline void bin_insert(struct talc *t, struct talc_chunk *c,
 				       size_t size)
 {
@@ -514,11 +543,11 @@ static __always_inline void bin_insert(struct talc *t, struct talc_chunk *c,
 
 	TALC_ASSERT(t, size >= TALC_MIN_CHUNK && IS_ALIGNED(size, TALC_ALIGN),
 		    c, "free chunk size");
-	link_set(t, &c->next, head);
-	link_set(t, &c->prev, NULL);
-	if (head) {
-		link_set(t, &head->prev, c);
-	} else {
+	if (unlikely(t->link_key))
+		bin_insert_links_hardened(t, c, head);
+	else
+		bin_insert_links(t, c, head, false);
+	if (!head) {
 		t->avail[b / BITS_PER_LONG] |= BIT(b % BITS_PER_LONG);
 		t->avail_l1 |= BIT(b / BITS_PER_LONG);
 	}
@@ -571,7 +600,7 @@ static __always_inline bool bin_link_ok(const struct talc *t,
  * no bin head reaches (the rest of a quarantined list) is just unlinked
  * from its orphaned neighbours.
  */
-static __always_inline void bin_remove_hardened(struct talc *t,
+static noinline void bin_remove_hardened(struct talc *t,
 						struct talc_chunk *c,
 						size_t size)
 {
@@ -932,7 +961,25 @@ static __always_inline unsigned int quick_count(const struct talc *t,
  */
 static void quick_cap_update(struct talc *t)
 {
-	t->quick_cap = t->poison ? 0 : t->claimed_bytes / 64;
+	size_t cap = t->poison ? 0 : t->claimed_bytes / 64;
+
+	t->quick_cap = t->link_key ? 0 : cap;
+	t->quick_cap_hard = t->link_key ? cap : 0;
+}
+
+/*
+ * The head of quick list @b.  Hardened lists (obfuscated links) live in
+ * quick_h[], apart: quick[] then stays empty and quick_cap 0, so the leaves
+ * of talc_malloc() and talc_free(), which take links in the clear, never
+ * meet one and cost nothing more for hardened mode.  Hardened chunks are
+ * parked by free_chunk() and popped by alloc(), the calls the leaves make
+ * when they cannot serve.
+ */
+static __always_inline struct talc_chunk **quick_head(const struct talc *t,
+						      unsigned int b)
+{
+	return (struct talc_chunk **)(t->link_key ? &t->quick_h[b] :
+					&t->quick[b]);
 }
 
 /* ---- the hot region: free()'s shortcut past the index search ---- */
@@ -1044,11 +1091,13 @@ int talc_set_hardened(struct talc *t, unsigned long secret)
 	if (!secret) {
 		t->tag = tag_of((unsigned long)t);
 		t->link_key = 0;
-		return 0;
+	} else {
+		t->tag = tag_of(secret);
+		/* another mix of the secret, never 0 (0 means off) */
+		t->link_key = ((swab64(secret) ^ TALC_HASH_MUL) *
+			       TALC_HASH_MUL) | 1;
 	}
-	t->tag = tag_of(secret);
-	/* another mix of the secret, never 0 (0 means off) */
-	t->link_key = ((swab64(secret) ^ TALC_HASH_MUL) * TALC_HASH_MUL) | 1;
+	quick_cap_update(t);
 	return 0;
 }
 
@@ -1613,19 +1662,28 @@ static __always_inline char *fit_in(struct talc_chunk *c, size_t need,
  * The chunk after @c in bin @b.  Hardened, the link is checked first; a
  * bad one is cut off (what lay beyond it is leaked) and ends the walk.
  */
-static __always_inline struct talc_chunk *bin_next(struct talc *t,
-						   unsigned int b,
-						   struct talc_chunk *c)
+static noinline struct talc_chunk *bin_next_hardened(struct talc *t,
+						      unsigned int b,
+						      struct talc_chunk *c)
 {
 	struct talc_chunk *n = link_get(t, &c->next);
 
-	if (unlikely(t->link_key) && n && !bin_link_ok(t, n, LINK_PREV, c)) {
+	if (n && !bin_link_ok(t, n, LINK_PREV, c)) {
 		/* quarantine: the list ends at @c */
 		link_corrupt(t, c, "corrupt free-list link: list cut");
 		link_set(t, &c->next, NULL);
 		return NULL;
 	}
 	return n;
+}
+
+static __always_inline struct talc_chunk *bin_next(struct talc *t,
+						   unsigned int b,
+						   struct talc_chunk *c)
+{
+	if (unlikely(t->link_key))
+		return bin_next_hardened(t, b, c);
+	return c->next;
 }
 
 /*
@@ -1649,7 +1707,7 @@ static struct talc_chunk *scan_fit(struct talc *t, unsigned int b,
 }
 
 /* The smallest of the first scan_limit chunks of bin @b that hold @need. */
-static struct talc_chunk *floor_fit(struct talc *t, unsigned int b,
+static __always_inline struct talc_chunk *floor_fit(struct talc *t, unsigned int b,
 				    size_t need)
 {
 	struct talc_chunk *c, *best = NULL;
@@ -1730,18 +1788,27 @@ static __always_inline bool quick_chunk_ok(const struct talc *t,
  * first; a bad one is cut off (what lay beyond it is leaked) and ends the
  * walk.
  */
-static __always_inline struct talc_chunk *quick_next(struct talc *t,
-						     unsigned int b,
-						     struct talc_chunk *c)
+static noinline struct talc_chunk *quick_next_hardened(struct talc *t,
+							unsigned int b,
+							struct talc_chunk *c)
 {
 	struct talc_chunk *n = link_get(t, &c->next);
 
-	if (unlikely(t->link_key) && n && !quick_chunk_ok(t, b, n)) {
+	if (n && !quick_chunk_ok(t, b, n)) {
 		link_corrupt(t, c, "corrupt quick-list link: list cut");
 		link_set(t, &c->next, NULL);
 		return NULL;
 	}
 	return n;
+}
+
+static __always_inline struct talc_chunk *quick_next(struct talc *t,
+						     unsigned int b,
+						     struct talc_chunk *c)
+{
+	if (unlikely(t->link_key))
+		return quick_next_hardened(t, b, c);
+	return c->next;
 }
 
 /*
@@ -1753,7 +1820,7 @@ static struct talc_chunk *quick_find_aligned(struct talc *t, unsigned int b,
 					     struct talc_chunk **prev,
 					     size_t align)
 {
-	struct talc_chunk *c = t->quick[b];
+	struct talc_chunk *c = *quick_head(t, b);
 	unsigned int n;
 
 	*prev = NULL;
@@ -1772,24 +1839,30 @@ static struct talc_chunk *quick_find_aligned(struct talc *t, unsigned int b,
  * is @align-aligned; else NULL.
  */
 /* quick_pop()'s callers: the allocation paths, or talc_malloc()'s leaves */
-enum pop_mode { POP_ANY, POP_LEAF_PLAIN, POP_LEAF_HARD };
+enum pop_mode { POP_ANY, POP_LEAF, POP_LEAF_HARD };
 
 static __always_inline void *quick_pop(struct talc *t, size_t need, size_t req,
 				       size_t align, enum pop_mode mode)
 {
 	unsigned int b = bin_of(need);
-	struct talc_chunk *c, *prev = NULL, *next;
+	struct talc_chunk *c, *prev = NULL, *next, **head;
 
 	if (need >= TALC_QUICK_LIMIT)
 		return NULL;
-	c = t->quick[b];
+	if (mode == POP_LEAF)
+		head = &t->quick[b];
+	else if (mode == POP_LEAF_HARD)
+		head = &t->quick_h[b];
+	else
+		head = quick_head(t, b);
+	c = *head;
 	if (align > TALC_ALIGN)
 		c = quick_find_aligned(t, b, &prev, align);
 	if (!c || hdr_size(c->hdr) != need)
 		return NULL;
 	/* hardened: a head came from a checked link, or from quick_push() */
-	if (mode == POP_LEAF_PLAIN) {
-		/* talc_malloc()'s leaf, links in the clear: no call, few registers */
+	if (mode == POP_LEAF) {
+		/* links in the clear: no call, few registers */
 		next = c->next;
 	} else if (mode == POP_LEAF_HARD) {
 		/* no call either: alloc() meets a bad link again and reports it */
@@ -1803,7 +1876,7 @@ static __always_inline void *quick_pop(struct talc *t, size_t need, size_t req,
 	if (prev)
 		link_set(t, &prev->next, next);
 	else
-		t->quick[b] = next;
+		*head = next;
 	t->quick_room[b]++;
 	t->quick_bytes -= need;
 	if (align <= TALC_ALIGN)
@@ -1914,19 +1987,17 @@ static void *alloc(struct talc *t, size_t size, size_t align)
 	return p;
 }
 
+/* The chunk size of a talc_malloc() of @size below the quick limit. */
+#define MALLOC_NEED(size) \
+	max(ALIGN((size) + TALC_OVERHEAD, TALC_ALIGN), TALC_MIN_CHUNK)
+
 /* talc_malloc()'s leaf in hardened mode. */
 static noinline void *malloc_hardened(struct talc *t, size_t size)
 {
-	void *p;
+	void *p = quick_pop(t, MALLOC_NEED(size), size, TALC_ALIGN,
+			    POP_LEAF_HARD);
 
-	if (likely(size < TALC_QUICK_LIMIT - TALC_OVERHEAD - TALC_ALIGN)) {
-		p = quick_pop(t, max(ALIGN(size + TALC_OVERHEAD, TALC_ALIGN),
-				     TALC_MIN_CHUNK), size, TALC_ALIGN,
-			      POP_LEAF_HARD);
-		if (likely(p))
-			return p;
-	}
-	return alloc(t, size, TALC_ALIGN);
+	return likely(p) ? p : alloc(t, size, TALC_ALIGN);
 }
 
 /**
@@ -1944,15 +2015,14 @@ void *talc_malloc(struct talc *t, size_t size)
 {
 	void *p;
 
-	if (unlikely(t->link_key))
-		return malloc_hardened(t, size);
 	/* The quick-list hit stays in this small leaf (need < QUICK_LIMIT). */
 	if (likely(size < TALC_QUICK_LIMIT - TALC_OVERHEAD - TALC_ALIGN)) {
-		p = quick_pop(t, max(ALIGN(size + TALC_OVERHEAD, TALC_ALIGN),
-				     TALC_MIN_CHUNK), size, TALC_ALIGN,
-			      POP_LEAF_PLAIN);
+		p = quick_pop(t, MALLOC_NEED(size), size, TALC_ALIGN, POP_LEAF);
 		if (likely(p))
 			return p;
+		/* hardened lists are apart (quick_head()), with their leaf */
+		if (t->link_key)
+			return malloc_hardened(t, size);
 	}
 	return alloc(t, size, TALC_ALIGN);
 }
@@ -2086,24 +2156,32 @@ static __always_inline size_t used_align(unsigned long hdr)
 /* ---- free ---- */
 
 /*
- * Park used chunk @c on the quick list of its bin.
+ * Park used chunk @c on the quick list of its bin: a plain list (@hard
+ * false: talc_free()'s leaf, which quick_cap keeps off the plain lists in
+ * hardened mode) or a hardened one (see quick_head()).
  * Return: false if it must be coalesced instead.
  */
 static __always_inline bool quick_push(struct talc *t, unsigned long *c,
-				       unsigned long hdr)
+				       unsigned long hdr, bool hard)
 {
 	size_t size = hdr_size(hdr);
 	unsigned int b = bin_of(size);
+	struct talc_chunk **head;
 	unsigned int n;
 
-	if (size >= TALC_QUICK_LIMIT || t->quick_bytes >= t->quick_cap)
+	if (size >= TALC_QUICK_LIMIT ||
+	    t->quick_bytes >= (hard ? t->quick_cap_hard : t->quick_cap))
 		return false;
 	n = t->quick_room[b];
 	if (!n)
 		return false;
 	t->quick_room[b] = n - 1;
-	link_set(t, &((struct talc_chunk *)c)->next, t->quick[b]);
-	t->quick[b] = (struct talc_chunk *)c;
+	head = hard ? &t->quick_h[b] : &t->quick[b];
+	if (hard)
+		link_set(t, &((struct talc_chunk *)c)->next, *head);
+	else
+		((struct talc_chunk *)c)->next = *head;
+	*head = (struct talc_chunk *)c;
 	t->quick_bytes += size;
 	*c = hdr | HDR_PARKED;
 	return true;
@@ -2114,22 +2192,23 @@ static __always_inline bool quick_push(struct talc *t, unsigned long *c,
  * walked for the link that points at it.  Return: false if it is on no
  * list (only if the lists are corrupt).
  */
-static bool quick_unlink(struct talc *t, struct talc_chunk *c)
+static __always_inline bool quick_unlink(struct talc *t, struct talc_chunk *c)
 {
 	size_t size = hdr_size(c->hdr);
 	unsigned int b = bin_of(size), n = 0;
-	struct talc_chunk *p = NULL, *q;
+	struct talc_chunk *p = NULL, *q, **head;
 
 	if (size >= TALC_QUICK_LIMIT)
 		return false;
-	for (q = t->quick[b]; q != c; p = q, q = quick_next(t, b, q))
+	head = quick_head(t, b);
+	for (q = *head; q != c; p = q, q = quick_next(t, b, q))
 		if (!q || ++n > quick_count(t, b))
 			return false;
 	q = quick_next(t, b, c);
 	if (p)
 		link_set(t, &p->next, q);
 	else
-		t->quick[b] = q;
+		*head = q;
 	t->quick_room[b]++;
 	t->quick_bytes -= size;
 	return true;
@@ -2137,10 +2216,10 @@ static bool quick_unlink(struct talc *t, struct talc_chunk *c)
 
 /*
  * Return a used or parked chunk to the bins, merging it with free
- * neighbours and with parked chunks above it.  The caller has done the allocation accounting.
- * Return: 0, for talc_free() to pass on (a tail call).
+ * neighbours and with parked chunks above it.  The caller has done the
+ * allocation accounting.
  */
-static noinline int free_chunk(struct talc *t, unsigned long *uc)
+static __always_inline void merge_chunk(struct talc *t, unsigned long *uc)
 {
 	unsigned long hdr = *uc;
 	struct talc_chunk *c = (struct talc_chunk *)uc, *n;
@@ -2189,7 +2268,21 @@ static noinline int free_chunk(struct talc *t, unsigned long *uc)
 		size += nsize;
 	}
 	make_free(t, c, size, poisoned | idle_bits(t, c, size));
+}
+
+/* talc_free() of used chunk @uc that it cannot park.  Return: 0. */
+static noinline int free_chunk(struct talc *t, unsigned long *uc)
+{
+	merge_chunk(t, uc);
 	return 0;
+}
+
+/* talc_free()'s leaf in hardened mode (see quick_head()).  Return: 0. */
+static noinline int free_hardened(struct talc *t, unsigned long *uc)
+{
+	if (quick_push(t, uc, *uc, true))
+		return 0;
+	return free_chunk(t, uc);
 }
 
 /* Free used chunk @c, validated under the same serialisation.  Return: 0. */
@@ -2199,8 +2292,11 @@ static __always_inline int free_valid(struct talc *t, unsigned long *c)
 
 	t->allocated_bytes -= used_req(hdr);
 	t->total_free_count++;
-	if (likely(quick_push(t, c, hdr)))
+	if (likely(quick_push(t, c, hdr, false)))
 		return 0;
+	/* hardened lists are apart (quick_head()), with their leaf */
+	if (unlikely(t->link_key))
+		return free_hardened(t, c);
 	return free_chunk(t, c);
 }
 
@@ -2256,13 +2352,13 @@ void talc_flush(struct talc *t)
 	if (!t->quick_bytes)
 		return;
 	for (b = 0; b < TALC_QUICK_BINS; b++) {
-		struct talc_chunk *c;
+		struct talc_chunk *c, **head = quick_head(t, b);
 
-		while ((c = t->quick[b])) {
-			t->quick[b] = quick_next(t, b, c);
+		while ((c = *head)) {
+			*head = quick_next(t, b, c);
 			t->quick_room[b]++;
 			t->quick_bytes -= hdr_size(c->hdr);
-			free_chunk(t, &c->hdr);
+			merge_chunk(t, &c->hdr);
 		}
 	}
 	t->gen++;
@@ -2539,10 +2635,10 @@ static size_t largest_free(const struct talc *t)
 	}
 	/* Parked chunks count as free: the largest is in the top quick bin. */
 	for (b = TALC_QUICK_BINS - 1; b >= 0; b--) {
-		if (!t->quick[b])
+		if (!*quick_head(t, b))
 			continue;
 		budget = TALC_STATS_SCAN;
-		for (c = t->quick[b]; c && budget; c = walk_next(t, c), budget--)
+		for (c = *quick_head(t, b); c && budget; c = walk_next(t, c), budget--)
 			largest = max(largest, hdr_size(c->hdr));
 		break;
 	}
@@ -2902,7 +2998,7 @@ static int check_lists(const struct talc *t, size_t *quick)
 		struct talc_chunk *c;
 		size_t n = 0;
 
-		for (c = t->quick[b]; c; c = link_get(t, &c->next), n++) {
+		for (c = *quick_head(t, b); c; c = link_get(t, &c->next), n++) {
 			if (n >= quick_count(t, b))
 				return check_fail(t, c,
 						  "more chunks on a quick list than its count (list loop?)");
@@ -2919,6 +3015,11 @@ static int check_lists(const struct talc *t, size_t *quick)
 					  "quick list length disagrees with its count");
 		*quick += n;
 	}
+	/* quick_head(): the other mode's lists stay empty */
+	for (b = 0; b < TALC_QUICK_BINS; b++)
+		if (t->link_key ? t->quick[b] : t->quick_h[b])
+			return check_fail(t, &t->quick[b],
+					  "a quick list of the other mode is not empty");
 	if (bytes != t->quick_bytes)
 		return check_fail(t, t, "quick lists do not hold exactly the parked bytes");
 	return 0;

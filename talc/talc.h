@@ -273,6 +273,10 @@ struct talc {
 	bool poison;
 	talc_report_fn report;
 	void *report_data;
+
+	/* hardened mode: its quick lists, apart from quick[] (see talc.c) */
+	struct talc_chunk *quick_h[TALC_QUICK_BINS];
+	size_t quick_cap_hard;
 };
 
 void talc_init(struct talc *t);
