@@ -192,7 +192,7 @@ static int talc_stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "poison: %d\n", info.poison);
 	seq_printf(m, "quick_depth: %u\n", info.quick_depth);
 	seq_printf(m, "natural_align: %d\n", info.natural_align);
-	seq_printf(m, "hardened: %d\n", talc_hardened(&heap->core));
+	seq_printf(m, "hardened: %d\n", info.hardened);
 	seq_printf(m, "references: %u\n", info.refs);
 	seq_printf(m, "owner: %s\n", info.owned ? "module" : "api");
 	seq_printf(m, "owned_ranges: %u\n", info.mem_ranges);

@@ -529,7 +529,14 @@ bool talc_heap_mem_region(struct talc_heap *heap, const void *base,
  * sets it with cmpxchg, so a second free of the same chunk, on any CPU and
  * at any time while it is cached, finds the mark and is counted as a double
  * free and ignored.  An allocation clears it.  The first word links the
- * class list.  With poisoning on, the caches are drained and bypassed:
+ * class list, XORed with the same per-chunk key (as SLUB's
+ * CONFIG_SLAB_FREELIST_HARDENED stores its free pointers): an overflow
+ * that writes a pointer there blindly decodes to garbage, not to its
+ * target.  In a hardened heap a decoded link is also checked, before
+ * anything is read through it, to lie inside the heap's region span; a
+ * bad one leaks the class's chunks (talc_cache_corrupt()).  This guards
+ * against blind overwrites, not against a reader of freed memory, which
+ * can recover the key from a mark.  With poisoning on, the caches are drained and bypassed:
  * every free chunk is then a poisoned chunk of the core.
  *
  * Cached chunks count as free memory in the heap's statistics.  The caches
@@ -647,13 +654,15 @@ static __always_inline bool talc_cache_marked(struct talc_heap *heap,
 	return !((w ^ talc_cache_key(heap, p)) >> TALC_MARK_BITS);
 }
 
-static __always_inline void talc_cache_push(struct talc_pcp *pcp,
+static __always_inline void talc_cache_push(struct talc_heap *heap,
+					    struct talc_pcp *pcp,
 					    unsigned int k, void *p,
 					    size_t csize, size_t req)
 {
 	struct talc_cache_class *cc = &pcp->cls[k];
 
-	TALC_CACHE_LINK(p) = cc->head;
+	TALC_CACHE_LINK(p) = (void *)((unsigned long)cc->head ^
+				      talc_cache_key(heap, p));
 	cc->head = p;
 	cc->count++;
 	cc->bytes += csize;
@@ -676,22 +685,46 @@ static void talc_pcp_sum(struct talc_pcp *pcp, size_t *chunks, size_t *req)
 }
 
 /*
- * A cached chunk was overwritten (a write after free): leave the class's
- * chunks to leak, allocated as far as the core knows, rather than follow a
- * link that cannot be trusted.
+ * A cached chunk was overwritten (a write after free, or an overflow into
+ * it): leave the class's chunks to leak, allocated as far as the core
+ * knows, rather than follow a link that cannot be trusted.
  */
 static noinline void talc_cache_corrupt(struct talc_heap *heap,
 					struct talc_pcp *pcp, unsigned int k,
-					const void *p)
+					const void *p, const char *what)
 {
 	struct talc_cache_class *cc = &pcp->cls[k];
 
 	pcp->stat[TALC_CACHE_CORRUPT] += cc->count;
 	pcp->bytes -= cc->bytes;
 	memset(cc, 0, sizeof(*cc));
+	trace_talc_bad_free(heap, p, TALC_EV_CORRUPT);
 	if (!test_and_set_bit(TALC_EV_POISON, &heap->warned))
-		WARN(1, "talc: heap %s: cached chunk overwritten after free: %p\n",
-		     heap->name, p);
+		WARN(1, "talc: heap %s: cached chunk %p: %s\n", heap->name, p,
+		     what);
+	else
+		pr_warn_ratelimited("heap %s: cached chunk %p: %s\n",
+				    heap->name, p, what);
+}
+
+/*
+ * Hardened heaps: may the decoded cache link @n be followed?  It must lie
+ * in the span of the heap's regions, read from the region table: the
+ * caller holds this CPU's local lock (irqs off, or on PREEMPT_RT a
+ * spinlock_t, which holds rcu_read_lock()) or the heap's lock, so this is
+ * an RCU read-side section.  Every cached chunk is in a region of the
+ * table: it was allocated from one, and a region with an allocation is not
+ * released.  O(1); nothing is read at @n.
+ */
+static __always_inline bool talc_cache_link_ok(struct talc_heap *heap,
+					       const void *n)
+{
+	const struct talc_rtab *rt =
+		rcu_dereference_check(heap->rtab, rcu_read_lock_sched_held());
+	unsigned long a = (unsigned long)n;
+
+	return a - rt->r[0].lo < rt->r[rt->n - 1].hi - rt->r[0].lo &&
+	       IS_ALIGNED(a, TALC_ALIGN);
 }
 
 /*
@@ -705,7 +738,7 @@ static __always_inline void *talc_cache_pop(struct talc_heap *heap,
 					    size_t *reqp)
 {
 	struct talc_cache_class *cc = &pcp->cls[k];
-	void *p = cc->head;
+	void *p = cc->head, *next;
 	unsigned long code;
 	size_t csize, req;
 
@@ -713,12 +746,21 @@ static __always_inline void *talc_cache_pop(struct talc_heap *heap,
 	csize = (code & (BIT(TALC_MARK_SLACK_SHIFT) - 1)) * TALC_ALIGN;
 	if (unlikely(code >> TALC_MARK_BITS || csize - TALC_OVERHEAD <
 		     talc_cache_size[k])) {
-		talc_cache_corrupt(heap, pcp, k, p);
+		talc_cache_corrupt(heap, pcp, k, p,
+				   "overwritten after free (mark)");
+		return NULL;
+	}
+	next = (void *)((unsigned long)TALC_CACHE_LINK(p) ^
+			talc_cache_key(heap, p));
+	if (unlikely(heap->hardened) && next &&
+	    unlikely(!talc_cache_link_ok(heap, next))) {
+		talc_cache_corrupt(heap, pcp, k, p,
+				   "corrupt link (overwritten after free)");
 		return NULL;
 	}
 	req = csize - TALC_OVERHEAD -
 	      (code >> TALC_MARK_SLACK_SHIFT & (BIT(5) - 1));
-	cc->head = TALC_CACHE_LINK(p);
+	cc->head = next;
 	cc->count--;
 	cc->bytes -= csize;
 	cc->req -= req;
@@ -795,7 +837,7 @@ static unsigned int talc_cache_refill(struct talc_heap *heap,
 			break;
 		}
 		TALC_CACHE_MARK(p) = talc_cache_mark(heap, p, &b);
-		talc_cache_push(pcp, k, p, b.usable + TALC_OVERHEAD,
+		talc_cache_push(heap, pcp, k, p, b.usable + TALC_OVERHEAD,
 				b.requested);
 		pcp->refilled_req += b.requested;
 	}
@@ -893,7 +935,7 @@ static __always_inline bool talc_cache_free(struct talc_heap *heap, void *ptr,
 		reclaim |= talc_cache_drain_class(heap, pcp, k, UINT_MAX);
 	ok = pcp->bytes + csize <= limit;
 	if (ok) {
-		talc_cache_push(pcp, k, ptr, csize, b.requested);
+		talc_cache_push(heap, pcp, k, ptr, csize, b.requested);
 		pcp->stat[TALC_CACHE_FREES]++;
 		/* before another allocation on this CPU can take it */
 		trace_talc_free(heap, caller, ptr);
@@ -1989,6 +2031,7 @@ void talc_heap_get_info(struct talc_heap *heap, struct talc_heap_info *info)
 	info->quick_depth = heap->quick_depth;
 	info->poison = heap->poison;
 	info->natural_align = heap->natural_align;
+	info->hardened = heap->hardened;
 	info->owned = heap->owned;
 	info->growing = heap->growing;
 	info->max_hold_ns = heap->max_hold_ns;
@@ -2274,7 +2317,8 @@ static struct talc_heap *talc_heap_new(const char *name, size_t size,
 	}
 	talc_init(&heap->core);
 	talc_set_report(&heap->core, talc_heap_report, heap);
-	if (READ_ONCE(hardened))
+	heap->hardened = READ_ONCE(hardened);
+	if (heap->hardened)
 		talc_set_hardened(&heap->core, get_random_long() ?: 1);
 	ret = talc_claim(&heap->core, base, size);
 	if (!ret)

@@ -197,6 +197,8 @@ struct talc_fault {
  * @quick_depth: the core's quick-list depth
  * @poison: the core poisons freed memory
  * @natural_align: power-of-two sizes up to PAGE_SIZE aligned to their size
+ * @hardened: hardened mode (secret header tag, obfuscated and checked
+ *	free-list and cache links), chosen at creation
  * @owned: created by heaps= or debugfs control
  * @refs: references held
  * @growing: bytes a grower is allocating right now, outside the lock
@@ -219,6 +221,7 @@ struct talc_heap_info {
 	unsigned int quick_depth;
 	bool poison;
 	bool natural_align;
+	bool hardened;
 	bool owned;
 	unsigned int refs;
 	size_t growing;
@@ -269,6 +272,10 @@ struct talc_heap_info {
  * @cache_cpu_limit: one CPU's share of it; 0 while the caches are off or
  *	poisoning is on (read without a lock by the fast paths)
  * @secret: random; marks the chunks held by a cache (double free check)
+ *	and obfuscates their links
+ * @hardened: the core is hardened (talc_set_hardened()), and so are the
+ *	caches: a cache link is checked before it is followed (set at
+ *	creation)
  * @rtab: the regions with their physical addresses, read without @lock
  *	(RCU; written under @grow_lock and @lock)
  * @cache_bad_frees: double frees the caches caught outside a CPU's cache
@@ -314,6 +321,7 @@ struct talc_heap {
 	size_t cache_limit;
 	size_t cache_cpu_limit;
 	unsigned long secret;
+	bool hardened;
 	struct talc_rtab __rcu *rtab;
 	atomic_long_t cache_bad_frees;
 	struct hlist_node cpuhp;
