@@ -2422,6 +2422,113 @@ static void talc_heap_cache_double_free_test(struct kunit *test)
 	kt_destroy(test, h);
 }
 
+/* talc_heap.c's per-chunk cache key, as one who knows the secret forges */
+#define KT_MARK_MUL	0x9e3779b97f4a7c15UL
+#define KT_MARK_LOW	(BIT(21) - 1)
+
+static unsigned long kt_cache_key(struct talc_heap *h, const void *p)
+{
+	return (h->secret ^ (unsigned long)p) * KT_MARK_MUL;
+}
+
+/*
+ * A hardened heap's cache links: an overflow into a cached chunk rewrites
+ * its link (payload word 0) to point at a target outside the heap.
+ * Written by one who knows the secret (round 0: link and the target's
+ * mark both valid), it decodes to the target; written blindly (round 1),
+ * as a plain pointer, it decodes to garbage.  Either way the pop checks the link
+ * against the heap's span before anything is read through it: the class's
+ * chunks are leaked (counted in the cache's corrupt count, allocated as
+ * far as the core knows), a WARN, the target is never handed out, and the
+ * heap stays consistent.  Without the check, round 0 hands out the target
+ * (planted once: this test then fails on "forged link handed out").  The
+ * test then frees the leaked chunks itself, from the list it decoded
+ * before the forgery.
+ */
+static void talc_heap_cache_forged_link_test(struct kunit *test)
+{
+	struct talc_heap *h = kt_create(test, "kt_cforge", KT_SIZE, KT_SIZE);
+	unsigned long *evil = kunit_kzalloc(test, 2 * KT_CSIZE, GFP_KERNEL);
+	void **list = kunit_kcalloc(test, 64, sizeof(*list), GFP_KERNEL);
+	unsigned int round, k, i, n;
+
+	KUNIT_ASSERT_NOT_NULL(test, evil);
+	KUNIT_ASSERT_NOT_NULL(test, list);
+	KUNIT_ASSERT_TRUE(test, kt_info(h).hardened);
+	kt_pin_cpu(test);
+	for (round = 0; round < 2; round++) {
+		struct talc_pcp *pcp = raw_cpu_ptr(h->pcp);
+		u64 corrupt = kt_cache(h).stat[TALC_CACHE_CORRUPT];
+		unsigned long *b;
+		void *a, *c, *x, *y, *z;
+
+		a = talc_heap_alloc(h, KT_CSIZE, GFP_KERNEL);
+		b = talc_heap_alloc(h, KT_CSIZE, GFP_KERNEL);
+		c = talc_heap_alloc(h, KT_CSIZE, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, a);
+		KUNIT_ASSERT_NOT_NULL(test, b);
+		KUNIT_ASSERT_NOT_NULL(test, c);
+		talc_heap_free(h, c);
+		talc_heap_free(h, b);
+		talc_heap_free(h, a);
+		/* the class a heads, decoded: a, b, c, ... */
+		for (k = 0; k < TALC_CACHE_CLASSES && pcp->cls[k].head != a; k++)
+			;
+		KUNIT_ASSERT_LT(test, k, (unsigned int)TALC_CACHE_CLASSES);
+		n = pcp->cls[k].count;
+		KUNIT_ASSERT_LE(test, n, 64U);
+		for (i = 0, list[0] = a; i + 1 < n; i++)
+			list[i + 1] = (void *)(*(unsigned long *)list[i] ^
+					       kt_cache_key(h, list[i]));
+		KUNIT_ASSERT_PTR_EQ(test, list[1], (void *)b);
+		KUNIT_ASSERT_PTR_EQ(test, list[2], c);
+
+		if (round) {
+			b[0] = (unsigned long)evil;
+		} else {
+			b[0] = (unsigned long)evil ^ kt_cache_key(h, b);
+			evil[1] = kt_cache_key(h, evil) ^
+				  ((b[1] ^ kt_cache_key(h, b)) & KT_MARK_LOW);
+		}
+		x = talc_heap_alloc(h, KT_CSIZE, GFP_KERNEL);
+		KUNIT_EXPECT_PTR_EQ(test, x, a);
+		y = talc_heap_alloc(h, KT_CSIZE, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, y);
+		KUNIT_EXPECT_EQ(test, kt_cache(h).stat[TALC_CACHE_CORRUPT],
+				corrupt + n - 1);
+		KUNIT_EXPECT_EQ(test, pcp->cls[k].count, 0U);
+		z = talc_heap_alloc(h, KT_CSIZE, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, z);
+		KUNIT_EXPECT_TRUE_MSG(test, y != (void *)evil &&
+				      y != (void *)(evil + 1) &&
+				      z != (void *)evil &&
+				      z != (void *)(evil + 1),
+				      "forged link handed out");
+		KUNIT_EXPECT_PTR_NE(test, y, (void *)b);
+		KUNIT_EXPECT_GE(test, talc_heap_usable_size(h, y),
+				(size_t)KT_CSIZE);
+		KUNIT_EXPECT_TRUE(test, kt_warned(h) & BIT(TALC_EV_POISON));
+		talc_heap_free(h, x);
+		talc_heap_free(h, y);
+		talc_heap_free(h, z);
+		kt_check(test, h);
+		/* the leaked chunks are live allocations to the core */
+		KUNIT_EXPECT_GE(test, kt_stats(test, h).allocation_count,
+				(size_t)n - 1);
+		for (i = 1; i < n; i++) {
+			((unsigned long *)list[i])[0] = 0;
+			((unsigned long *)list[i])[1] = 0;	/* the mark */
+			talc_heap_free(h, list[i]);
+		}
+	}
+	/* a write to the target would have shown */
+	KUNIT_EXPECT_EQ(test, evil[0], 0UL);
+	talc_heap_cache_drain(h);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)0);
+	kt_check(test, h);
+	kt_destroy(test, h);
+}
+
 /*
  * Exact statistics: cached chunks are free memory.  With chunks cached,
  * allocation_count and allocated_bytes count only the user's blocks, and
@@ -2937,6 +3044,7 @@ static struct kunit_case talc_heap_test_cases[] = {
 	KUNIT_CASE(talc_heap_cache_drain_test),
 	KUNIT_CASE(talc_heap_cache_bound_test),
 	KUNIT_CASE(talc_heap_cache_double_free_test),
+	KUNIT_CASE(talc_heap_cache_forged_link_test),
 	KUNIT_CASE(talc_heap_cache_stats_test),
 	KUNIT_CASE(talc_heap_cache_off_test),
 	KUNIT_CASE(talc_heap_cache_fail_drain_test),

@@ -700,11 +700,11 @@ static noinline void talc_cache_corrupt(struct talc_heap *heap,
 	memset(cc, 0, sizeof(*cc));
 	trace_talc_bad_free(heap, p, TALC_EV_CORRUPT);
 	if (!test_and_set_bit(TALC_EV_POISON, &heap->warned))
-		WARN(1, "talc: heap %s: cached chunk %p: %s\n", heap->name, p,
-		     what);
+		WARN(1, "talc: heap %s: cached chunk overwritten after free (%s): %p\n",
+		     heap->name, what, p);
 	else
-		pr_warn_ratelimited("heap %s: cached chunk %p: %s\n",
-				    heap->name, p, what);
+		pr_warn_ratelimited("heap %s: cached chunk overwritten after free (%s): %p\n",
+				    heap->name, what, p);
 }
 
 /*
@@ -746,16 +746,14 @@ static __always_inline void *talc_cache_pop(struct talc_heap *heap,
 	csize = (code & (BIT(TALC_MARK_SLACK_SHIFT) - 1)) * TALC_ALIGN;
 	if (unlikely(code >> TALC_MARK_BITS || csize - TALC_OVERHEAD <
 		     talc_cache_size[k])) {
-		talc_cache_corrupt(heap, pcp, k, p,
-				   "overwritten after free (mark)");
+		talc_cache_corrupt(heap, pcp, k, p, "its mark");
 		return NULL;
 	}
 	next = (void *)((unsigned long)TALC_CACHE_LINK(p) ^
 			talc_cache_key(heap, p));
 	if (unlikely(heap->hardened) && next &&
 	    unlikely(!talc_cache_link_ok(heap, next))) {
-		talc_cache_corrupt(heap, pcp, k, p,
-				   "corrupt link (overwritten after free)");
+		talc_cache_corrupt(heap, pcp, k, p, "its link");
 		return NULL;
 	}
 	req = csize - TALC_OVERHEAD -
