@@ -129,6 +129,15 @@ run_plant cache-bound talc/talc_heap.c \
 run_plant cache-stats talc/talc_heap.c \
 	's|\tst->allocation_count -= chunks;\n||' \
 	default
+# Hardened mode (issue 12): a cache link followed unchecked.
+# shellcheck disable=SC2016
+run_plant hard-link talc/talc.c \
+	's|(\treturn link_plausible\(t, n\) &&\n)|\treturn true;\n$1|' \
+	default
+# shellcheck disable=SC2016
+run_plant cache-link talc/talc_heap.c \
+	's|(\treturn a - rt->r\[0\]\.lo < )|\treturn true;\n$1|' \
+	default
 # shellcheck disable=SC2016
 run_plant sleep talc/talc_heap.c \
 	's|(\ttalc_heap_lock\(heap, &hold\);\n)(\ttalc_get_stats\(&heap->core, st\);\n)|$1\tkfree(kmalloc(8, GFP_KERNEL));\n$2|' \
