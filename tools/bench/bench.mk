@@ -11,6 +11,10 @@
 #   make bench-trace   what the tracepoints cost while disabled: talc.ko
 #                      built with and without them (-DNOTRACE), ABBA in one
 #                      QEMU boot, ratios against kmalloc's noise floor
+#   make bench-hardened  what a heap's hardened mode costs: talc_bench.ko
+#                      under UML with hardened=0 and =1 in turn (ABBA, one
+#                      boot, kmalloc as the noise floor), and the core alone
+#                      in userspace (callgrind instructions, random actions)
 #   make bench-build   only compile the userspace programs
 #
 # Knobs (environment or make variables): BENCH_TRIALS (random actions
@@ -50,6 +54,11 @@ bench-trace:
 	@$(TOP)/scripts/deps.sh bench
 	@$(TOP)/tools/bench/run-trace.sh $(BENCH_RESULTS)
 
+bench-hardened: bench-build
+	@$(TOP)/scripts/deps.sh bench
+	@$(TOP)/tools/bench/run-hardened.sh $(BENCH_RESULTS)
+	@BENCH_OUT=$(BENCH_OUT) $(TOP)/tools/bench/hardened.sh $(BENCH_RESULTS)
+
 bench-report:
 	@$(TOP)/tools/bench/report.sh $(BENCH_RESULTS)
 
@@ -59,4 +68,5 @@ bench:
 		echo "bench: bench-kernel failed (see above); userspace results kept"
 	@$(MAKE) --no-print-directory -f $(TOP)/Makefile bench-report
 
-.PHONY: bench bench-user bench-kernel bench-trace bench-build bench-report
+.PHONY: bench bench-user bench-kernel bench-trace bench-hardened bench-build \
+	bench-report

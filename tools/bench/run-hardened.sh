@@ -1,0 +1,138 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run-hardened.sh RESULTS_DIR - what a heap's hardened mode costs
+# (make bench-hardened).
+#
+# One build of talc.ko and talc_bench.ko, one boot of make bench-kernel's
+# UML kernel (kernel code natively on the CPU, so timings are real), and
+# talc.ko loaded once.  Its hardened parameter is read when a heap is
+# created, so the guest sets it (it reads back Y or N) before each load of talc_bench.ko, whose
+# heaps are created by that load: plain (hardened=0) and hardened
+# (hardened=1) in ABBA order over ROUNDS pairs, so that a linear drift of
+# the host hits both alike.  Each load runs random actions (5 max sizes)
+# and the microbench for talc (per-CPU caches on, as shipped), talc-nocache
+# (every call to the core under the heap's lock) and kmalloc.  kmalloc is
+# the same code in both: its ratio is the run's noise floor.
+# Writes RESULTS_DIR/hardcost.csv, hardcost-uml.log and
+# summary-hardcost.md: per workload and allocator, the hardened loads'
+# throughput over the plain loads' (1.0 = no cost; micro: 1/p50 cycles).
+# Environment: TALC_CACHE, BENCH_HARD_ROUNDS (pairs, default 6),
+# BENCH_QUICK=1.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd -P)
+out=${1:-$top/bench/results}
+cache=${TALC_CACHE:-/var/cache/talc}
+rounds=${BENCH_HARD_ROUNDS:-6}
+params="trials=1 duration_ms=300 micro_steps=100000 run_mask=3 allocs=25"
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+	rounds=1
+	params="trials=1 duration_ms=50 micro_steps=5000 run_mask=3 allocs=25"
+fi
+kb=$cache/build-bench
+kmod_out=$top/build/bench/kmod-uml
+mkdir -p "$out" "$cache"
+rm -f "$out"/hardcost* "$out/summary-hardcost.md"
+
+die() { echo "run-hardened.sh: $*" >&2; exit 1; }
+
+"$top/scripts/deps.sh" kunit kmod || die "cannot install dependencies"
+# shellcheck source=scripts/uml-kernel.sh
+. "$top/scripts/uml-kernel.sh"
+uml_kernel "$kb" "$out/hardcost-uml-build.log" || die "UML kernel failed"
+"$top/scripts/kmod-build.sh" "$kb" "$kmod_out" ARCH=um TALC_TEST_MODULES=1 \
+	> "$out/hardcost-modules.log" 2>&1 ||
+	{ tail -20 "$out/hardcost-modules.log"; die "module build for UML failed"; }
+
+# ABBA: plain hardened hardened plain plain hardened ...
+order=
+for r in $(seq 1 "$rounds"); do
+	if [ $((r % 2)) -eq 1 ]; then order="$order 0 1"; else order="$order 1 0"; fi
+done
+
+init=$top/build/bench/uml-hardened.sh
+cat > "$init" <<EOF
+#!/bin/sh
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+mount -t proc proc /proc; mount -t sysfs sysfs /sys
+echo "HARD-BENCH-START"
+insmod $kmod_out/talc.ko || { echo "FAIL: insmod talc.ko"; exit 1; }
+slot=0
+for v in $order; do
+	slot=\$((slot + 1))
+	echo \$v > /sys/module/talc/parameters/hardened
+	echo "talc-hard: slot \$slot hardened \$(cat /sys/module/talc/parameters/hardened)" > /dev/kmsg
+	insmod $kmod_out/talc_bench.ko $params || { echo "FAIL: talc_bench"; exit 1; }
+	rmmod talc_bench || { echo "FAIL: rmmod"; exit 1; }
+done
+echo "HARD-BENCH-DONE"
+exec /bin/busybox poweroff -f
+EOF
+chmod +x "$init"
+log=$out/hardcost-uml.log
+echo "run-hardened.sh: UML (native), $rounds ABBA rounds (hardened=):$order; host load $(cut -d' ' -f1-3 /proc/loadavg)"
+uml_boot 1800 "$kb" "$init" "$log"
+grep -aq '^HARD-BENCH-DONE' "$log" || { tail -30 "$log"; die "the guest did not finish (log: $log)"; }
+if sed -n '/^HARD-BENCH-START/,$p' "$log" |
+	grep -aE 'BUG:|Oops|Call Trace|WARNING:|talc_bench: talc heap'; then
+	die "kernel warnings (log: $log)"
+fi
+# CSV rows: variant,slot,workload,allocator,value
+echo "variant,slot,workload,allocator,value" > "$out/hardcost.csv"
+sed 's/\r//g' "$log" | awk '
+	/talc-hard: slot / { n = split($0, f, " "); for (i = 1; i < n; i++) {
+		if (f[i] == "slot") slot = f[i + 1]; if (f[i] == "hardened") v = f[i + 1] } }
+	/talc_bench: csv,kernel-random,/ {
+		# csv,kernel-random,alloc,max_size,trial,ops,duration_ms
+		split(substr($0, index($0, "csv,")), c, ",")
+		print (v == "Y" ? "hardened" : "plain") "," slot ",random-" c[4] "," c[3] "," c[6]
+	}
+	/talc_bench: csv,kernel-micro,/ {
+		# csv,kernel-micro,alloc,op,samples,p1,p25,p50,p75,p99
+		split(substr($0, index($0, "csv,")), c, ",")
+		if (c[4] != "timer")
+			print (v == "Y" ? "hardened" : "plain") "," slot ",micro-" c[4] "-p50," c[3] "," c[8]
+	}' >> "$out/hardcost.csv"
+[ "$(grep -c '^hardened,' "$out/hardcost.csv")" -gt 0 ] &&
+	[ "$(grep -c '^plain,' "$out/hardcost.csv")" -gt 0 ] ||
+	die "no rows for one of the variants (log: $log)"
+echo "uml: $ksrc_name, UP; params: $params; order (hardened=):$order" \
+	> "$out/machine-hardcost.txt"
+
+# Per workload and allocator: the geometric mean over the rounds of each
+# variant's throughput (random: ops; micro: 1/p50 cycles), then
+# hardened / plain.
+python3 - "$out/hardcost.csv" <<'EOF' | tee "$out/summary-hardcost.md"
+import csv, math, sys
+from collections import defaultdict
+val = defaultdict(list)
+for r in csv.DictReader(open(sys.argv[1])):
+    x = float(r["value"])
+    if r["workload"].startswith("micro"):
+        x = 1.0 / x if x > 0 else 0.0
+    val[(r["workload"], r["allocator"], r["variant"])].append(x)
+def gm(xs):
+    return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs and min(xs) > 0 else float("nan")
+print("| workload | allocator | hardened / plain | rounds |")
+print("|---|---|---|---|")
+agg = defaultdict(list)
+for w, a in sorted({k[:2] for k in val}):
+    h, p = val[(w, a, "hardened")], val[(w, a, "plain")]
+    if not h or not p:
+        continue
+    q = gm(h) / gm(p)
+    agg[a].append(q)
+    print(f"| {w} | {a} | {q:.4f} | {len(h)} |")
+for a, qs in sorted(agg.items()):
+    print(f"| all ({len(qs)} workloads) | {a} | {gm(qs):.4f} (geometric mean) | |")
+print()
+if "kmalloc" in agg:
+    floor = max(abs(1 - q) for q in agg["kmalloc"])
+    for a in sorted(agg):
+        if a != "kmalloc":
+            qs = agg[a]
+            print(f"{a}: hardened mode costs {100 * (1 - gm(qs)):+.2f} % "
+                  f"(geometric mean; workloads {100 * (1 - max(qs)):+.2f} .. {100 * (1 - min(qs)):+.2f} %); "
+                  f"kmalloc, the same code in both, moved up to {100 * floor:.2f} % (the noise floor)")
+EOF
+echo "bench-hardened: results in $out/hardcost.csv, $out/summary-hardcost.md"
