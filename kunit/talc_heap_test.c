@@ -1424,7 +1424,8 @@ static void talc_heap_regress_4_reserved_names(struct kunit *test)
 		}
 		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR(h), -EINVAL, "%s",
 				    reserved[i]);
-		h = talc_heap_create_owned(reserved[i], KT_SIZE, KT_SIZE);
+		h = talc_heap_create_owned(reserved[i], KT_SIZE, KT_SIZE,
+					   TALC_SPEC_HARDENED_DEFAULT);
 		KUNIT_EXPECT_TRUE_MSG(test, IS_ERR(h), "%s", reserved[i]);
 		if (!IS_ERR_OR_NULL(h)) {
 			talc_heap_destroy_owned(reserved[i]);
@@ -1434,7 +1435,8 @@ static void talc_heap_regress_4_reserved_names(struct kunit *test)
 		KUNIT_EXPECT_NULL(test, talc_heap_get(reserved[i]));
 	}
 
-	h = talc_heap_create_owned("kt_r4own", KT_SIZE, 4 * KT_SIZE);
+	h = talc_heap_create_owned("kt_r4own", KT_SIZE, 4 * KT_SIZE,
+				   TALC_SPEC_HARDENED_OFF);
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(h));
 	KUNIT_EXPECT_TRUE(test, kt_info(h).owned);
 	KUNIT_EXPECT_EQ(test, kt_info(h).refs, 1U);

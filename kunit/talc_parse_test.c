@@ -179,6 +179,10 @@ static const struct tp_heaps_case tp_heaps_cases[] = {
 	{ "a:1M:natural_align", 1, { { "a", M, M, true } } },
 	{ "a:1M:4M:natural_align,b:64K", 2,
 	  { { "a", M, 4 * M, true }, { "b", 64 * K, 64 * K, false } } },
+	{ "a:1M:hardened,b:1M:2M:nohardened:natural_align,c:1M:natural_align:hardened", 3,
+	  { { "a", M, M, false, TALC_SPEC_HARDENED_ON },
+	    { "b", M, 2 * M, true, TALC_SPEC_HARDENED_OFF },
+	    { "c", M, M, true, TALC_SPEC_HARDENED_ON } } },
 	/* malformed: the bad token is reported */
 	{ "a", -EINVAL, {}, 0, 1 },
 	{ "a:", -EINVAL, {}, 0, 2 },
@@ -210,6 +214,11 @@ static const struct tp_heaps_case tp_heaps_cases[] = {
 	{ "a:1M:natural", -EINVAL, {}, 0, 12 },
 	{ "a:1M:natural_align:4M", -EINVAL, {}, 0, 21 },
 	{ "a:1M:4M:natural_align:natural_align", -EINVAL, {}, 0, 35 },
+	{ "a:1M:hardened:nohardened", -EINVAL, {}, 0, 24 },
+	{ "a:1M:hardened:hardened", -EINVAL, {}, 0, 22 },
+	{ "a:1M:hardened:4M", -EINVAL, {}, 0, 16 },
+	{ "a:hardened", -EINVAL, {}, 0, 10 },
+	{ "a:1M:harden", -EINVAL, {}, 0, 11 },
 };
 
 static void tp_heaps_desc(const struct tp_heaps_case *c, char *desc)
@@ -242,6 +251,7 @@ static void talc_parse_heaps_test(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, specs[i].max_size, c->want[i].max_size);
 		KUNIT_EXPECT_EQ(test, specs[i].natural_align,
 				c->want[i].natural_align);
+		KUNIT_EXPECT_EQ(test, specs[i].hardened, c->want[i].hardened);
 	}
 }
 
@@ -298,6 +308,10 @@ static const struct tp_ctl_case tp_ctl_cases[] = {
 	  { "a", M, M, true } },
 	{ "create a 1M 2M natural_align\n", 0, 0, TALC_CTL_CREATE,
 	  { "a", M, 2 * M, true } },
+	{ "create a 1M nohardened", 0, 0, TALC_CTL_CREATE,
+	  { "a", M, M, false, TALC_SPEC_HARDENED_OFF } },
+	{ "create a 1M 2M hardened natural_align\n", 0, 0, TALC_CTL_CREATE,
+	  { "a", M, 2 * M, true, TALC_SPEC_HARDENED_ON } },
 	{ "destroy a", 0, 0, TALC_CTL_DESTROY, { "a" } },
 	{ "destroy x-y_Z\n", 0, 0, TALC_CTL_DESTROY, { "x-y_Z" } },
 	{ "destroy a\nGARBAGE", 10, 0, TALC_CTL_DESTROY, { "a" } },
@@ -330,6 +344,9 @@ static const struct tp_ctl_case tp_ctl_cases[] = {
 	{ "create a 1M natural_align 2M", 0, -EINVAL },
 	{ "create a 1M 2M natural", 0, -EINVAL },
 	{ "destroy a natural_align", 0, -EINVAL },
+	{ "create a 1M hardened nohardened", 0, -EINVAL },
+	{ "create a 1M nohardened 2M", 0, -EINVAL },
+	{ "destroy a hardened", 0, -EINVAL },
 };
 
 static size_t tp_ctl_len(const struct tp_ctl_case *c)
@@ -365,6 +382,7 @@ static void talc_parse_control_test(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, cmd.spec.max_size, c->want.max_size);
 		KUNIT_EXPECT_EQ(test, cmd.spec.natural_align,
 				c->want.natural_align);
+		KUNIT_EXPECT_EQ(test, cmd.spec.hardened, c->want.hardened);
 	}
 }
 

@@ -4,7 +4,7 @@
  *
  *   heaps              one row per heap (like /proc/slabinfo), after one
  *                      header line starting with "# name"
- *   control            write "create NAME SIZE [MAX] [natural_align]" or
+ *   control            write "create NAME SIZE [MAX] [OPTION...]" or
  *                      "destroy NAME"
  *   NAME/stats         "key: value" lines: every core counter, the
  *                      heap's own counters and its policy fields
@@ -120,7 +120,8 @@ static ssize_t talc_control_write(struct file *file, const char __user *ubuf,
 
 	if (cmd.op == TALC_CTL_CREATE) {
 		heap = talc_heap_create_owned(cmd.spec.name, cmd.spec.size,
-					      cmd.spec.max_size);
+					      cmd.spec.max_size,
+					      cmd.spec.hardened);
 		ret = PTR_ERR_OR_ZERO(heap);
 		if (!ret)
 			talc_heap_set_natural_align(heap, cmd.spec.natural_align);

@@ -2251,14 +2251,18 @@ static void talc_heap_free_memory(struct talc_heap *heap)
 }
 
 /*
- * Hardened mode (talc_set_hardened()) for heaps created from now on: the
- * header tag from a per-heap random secret, free-list links obfuscated and
- * checked.  On by default, like SLAB_FREELIST_HARDENED in Debian's
- * kernels: it costs a few percent of the core's time.
+ * Hardened mode, chosen per heap when it is created: the core's
+ * (talc_set_hardened(): the header tag from a per-heap random secret, the
+ * free-list links obfuscated and checked) and the per-CPU caches' (their
+ * links checked, see "per-CPU caches").  This is the default for heaps
+ * whose creator does not choose (the heaps= and control options hardened
+ * and nohardened choose).  On by default, as Debian's kernels enable
+ * SLAB_FREELIST_HARDENED: with the per-CPU caches on it costs 2-5 % of a
+ * heap's throughput (make bench-hardened).
  */
 static bool hardened = true;
 module_param(hardened, bool, 0644);
-MODULE_PARM_DESC(hardened, "heaps created from now on are hardened: secret header tag, obfuscated and checked free-list links (default Y)");
+MODULE_PARM_DESC(hardened, "heaps created from now on without a choice of their own are hardened: secret header tag, obfuscated and checked free-list and cache links (default Y)");
 
 /*
  * Create a heap: everything is allocated before talc_heaps_mutex is taken,
@@ -2267,7 +2271,8 @@ MODULE_PARM_DESC(hardened, "heaps created from now on are hardened: secret heade
  */
 static struct talc_heap *talc_heap_new(const char *name, size_t size,
 				       size_t max_size, bool owned, void *mem,
-				       phys_addr_t phys)
+				       phys_addr_t phys,
+				       enum talc_spec_hardened hard)
 {
 	struct talc_heap *heap;
 	struct talc_rtab *rt = NULL;
@@ -2315,7 +2320,8 @@ static struct talc_heap *talc_heap_new(const char *name, size_t size,
 	}
 	talc_init(&heap->core);
 	talc_set_report(&heap->core, talc_heap_report, heap);
-	heap->hardened = READ_ONCE(hardened);
+	heap->hardened = hard == TALC_SPEC_HARDENED_DEFAULT ?
+			 READ_ONCE(hardened) : hard == TALC_SPEC_HARDENED_ON;
 	if (heap->hardened)
 		talc_set_hardened(&heap->core, get_random_long() ?: 1);
 	ret = talc_claim(&heap->core, base, size);
@@ -2371,10 +2377,11 @@ static struct talc_heap *talc_heap_new(const char *name, size_t size,
 static struct talc_heap *talc_heap_create_common(const char *name,
 						 size_t size, size_t max_size,
 						 bool owned, void *mem,
-						 phys_addr_t phys)
+						 phys_addr_t phys,
+						 enum talc_spec_hardened hard)
 {
 	struct talc_heap *heap = talc_heap_new(name, size, max_size, owned,
-					       mem, phys);
+					       mem, phys, hard);
 
 	if (IS_ERR(heap))
 		return heap;
@@ -2412,16 +2419,21 @@ struct talc_heap *talc_heap_create(const char *name, size_t size,
 				   size_t max_size)
 {
 	return talc_heap_create_common(name, size, max_size, false, NULL,
-				       TALC_PHYS_NONE);
+				       TALC_PHYS_NONE,
+				       TALC_SPEC_HARDENED_DEFAULT);
 }
 EXPORT_SYMBOL_GPL(talc_heap_create);
 
-/* For heaps= and debugfs control: the module owns the heap. */
+/*
+ * For heaps= and debugfs control: the module owns the heap.  @hard: its
+ * hardened mode, or the hardened parameter's default.
+ */
 struct talc_heap *talc_heap_create_owned(const char *name, size_t size,
-					 size_t max_size)
+					 size_t max_size,
+					 enum talc_spec_hardened hard)
 {
 	return talc_heap_create_common(name, size, max_size, true, NULL,
-				       TALC_PHYS_NONE);
+				       TALC_PHYS_NONE, hard);
 }
 
 /**
@@ -2458,7 +2470,8 @@ struct talc_heap *talc_heap_create_mem(const char *name, void *virt,
 {
 	if (!talc_mem_args_ok(virt, phys, size))
 		return ERR_PTR(-EINVAL);
-	return talc_heap_create_common(name, size, size, false, virt, phys);
+	return talc_heap_create_common(name, size, size, false, virt, phys,
+				       TALC_SPEC_HARDENED_DEFAULT);
 }
 EXPORT_SYMBOL_GPL(talc_heap_create_mem);
 
@@ -2667,7 +2680,7 @@ EXPORT_SYMBOL_GPL(talc_heap_put);
 static char *heaps;
 module_param(heaps, charp, 0444);
 MODULE_PARM_DESC(heaps,
-		 "Heaps to create: NAME:SIZE[:MAX][:natural_align][,...], sizes in bytes with optional K/M/G");
+		 "Heaps to create: NAME:SIZE[:MAX][:natural_align][:hardened|:nohardened][,...], sizes in bytes with optional K/M/G");
 
 /* Module exit or failed init: destroy every heap, busy or not. */
 static void talc_heaps_destroy_all(void)
@@ -2712,7 +2725,8 @@ static int __init talc_heaps_from_param(void)
 	}
 	for (i = 0; i < n; i++) {
 		heap = talc_heap_create_owned(specs[i].name, specs[i].size,
-					      specs[i].max_size);
+					      specs[i].max_size,
+					      specs[i].hardened);
 		if (!IS_ERR(heap))
 			talc_heap_set_natural_align(heap,
 						    specs[i].natural_align);
@@ -2722,9 +2736,10 @@ static int __init talc_heaps_from_param(void)
 			       specs[i].max_size, PTR_ERR(heap));
 			return PTR_ERR(heap);
 		}
-		pr_info("heap %s: %zu bytes, up to %zu%s\n", heap->name,
+		pr_info("heap %s: %zu bytes, up to %zu%s%s\n", heap->name,
 			heap->size, heap->max_size,
-			heap->natural_align ? ", natural alignment" : "");
+			heap->natural_align ? ", natural alignment" : "",
+			heap->hardened ? ", hardened" : "");
 	}
 	return 0;
 }

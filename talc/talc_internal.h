@@ -18,6 +18,7 @@
 #include <linux/workqueue.h>
 #include "talc.h"
 #include "talc_heap.h"
+#include "talc_parse.h"
 
 /* Length of the message talc_heap_check() keeps from the first report. */
 #define TALC_CHECK_MSG_LEN	128
@@ -338,7 +339,8 @@ extern struct mutex talc_heaps_mutex;
 extern struct list_head talc_heaps;
 
 struct talc_heap *talc_heap_create_owned(const char *name, size_t size,
-					 size_t max_size);
+					 size_t max_size,
+					 enum talc_spec_hardened hard);
 int talc_heap_destroy_owned(const char *name);
 int talc_heap_check(struct talc_heap *heap, char *msg, size_t len);
 void talc_heap_get_info(struct talc_heap *heap, struct talc_heap_info *info);

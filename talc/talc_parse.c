@@ -5,9 +5,11 @@
  *
  * Grammar:
  *	heaps   := "" | spec { "," spec } [ "\n" ]
- *	spec    := NAME ":" SIZE [ ":" SIZE ] [ ":" "natural_align" ]
- *	control := ( "create" WS NAME WS SIZE [ WS SIZE ] [ WS "natural_align" ]
+ *	spec    := NAME ":" SIZE [ ":" SIZE ] { ":" OPTION }
+ *	control := ( "create" WS NAME WS SIZE [ WS SIZE ] { WS OPTION }
  *		   | "destroy" WS NAME ) [ WS ] [ "\n" ]
+ *	OPTION  := "natural_align" | "hardened" | "nohardened"
+ *		   (each at most once; not both hardened and nohardened)
  *	NAME    := [A-Za-z0-9_-]{1,31}
  *	SIZE    := [0-9]+ [ "K" | "M" | "G" | "k" | "m" | "g" ]
  *	WS      := one or more spaces or tabs
@@ -134,31 +136,55 @@ static int talc_parse_fields(const char *name, size_t name_len,
 	return 0;
 }
 
+/* The OPTION words, by bit in talc_parse_words()'s set. */
+static const char *const talc_parse_options[] = {
+	TALC_PARSE_NATURAL_ALIGN, TALC_PARSE_HARDENED, TALC_PARSE_NOHARDENED,
+};
+
+/* The bit of option word @w (@len bytes), or -1 if it is none. */
+static int talc_parse_option(const char *w, size_t len)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(talc_parse_options); i++)
+		if (len == strlen(talc_parse_options[i]) &&
+		    !memcmp(w, talc_parse_options[i], len))
+			return i;
+	return -1;
+}
+
 /*
- * Fill @spec from the words NAME SIZE [MAX] [natural_align] (@n of them,
- * at @w with lengths @wl).
+ * Fill @spec from the words NAME SIZE [MAX] {OPTION} (@n of them, at @w
+ * with lengths @wl).
  */
 static int talc_parse_words(const char *const *w, const size_t *wl, int n,
 			    struct talc_heap_spec *spec)
 {
-	size_t olen = strlen(TALC_PARSE_NATURAL_ALIGN);
-	bool natural = n > 2 && wl[n - 1] == olen &&
-		       !memcmp(w[n - 1], TALC_PARSE_NATURAL_ALIGN, olen);
-	int ret;
+	unsigned int opts = 0;
+	int ret, bit;
 
-	if (natural)
+	/* options from the end: a size word ends them */
+	while (n > 2 && (bit = talc_parse_option(w[n - 1], wl[n - 1])) >= 0) {
+		if (opts & BIT(bit))
+			return -EINVAL;
+		opts |= BIT(bit);
 		n--;
-	if (n < 2 || n > 3)
+	}
+	if (n < 2 || n > 3 || (opts & BIT(1) && opts & BIT(2)))
 		return -EINVAL;
 	ret = talc_parse_fields(w[0], wl[0], w[1], wl[1],
 				n == 3 ? w[2] : NULL, n == 3 ? wl[2] : 0, spec);
-	if (!ret)
-		spec->natural_align = natural;
-	return ret;
+	if (ret)
+		return ret;
+	spec->natural_align = opts & BIT(0);
+	spec->hardened = opts & BIT(1) ? TALC_SPEC_HARDENED_ON :
+			 opts & BIT(2) ? TALC_SPEC_HARDENED_OFF :
+			 TALC_SPEC_HARDENED_DEFAULT;
+	return 0;
 }
 
 /**
- * talc_parse_heap_spec() - parse one NAME:SIZE[:MAX][:natural_align] token
+ * talc_parse_heap_spec() - parse one NAME:SIZE[:MAX]{:OPTION} token
  * @tok: the token (need not be NUL-terminated)
  * @len: its length
  * @spec: the result; untouched on error
@@ -170,8 +196,8 @@ static int talc_parse_words(const char *const *w, const size_t *wl, int n,
 int talc_parse_heap_spec(const char *tok, size_t len,
 			 struct talc_heap_spec *spec)
 {
-	const char *w[4], *p, *end, *colon;
-	size_t wl[4];
+	const char *w[6], *p, *end, *colon;
+	size_t wl[6];
 	int n = 0;
 
 	if (!tok || !spec || len == 0)
@@ -195,7 +221,7 @@ EXPORT_SYMBOL_GPL(talc_parse_heap_spec);
 
 /**
  * talc_parse_heaps() - parse the heaps= module parameter
- * @param: comma-separated NAME:SIZE[:MAX][:natural_align], NUL-terminated; one
+ * @param: comma-separated NAME:SIZE[:MAX]{:OPTION}, NUL-terminated; one
  *	trailing newline is ignored; an empty string means no heaps
  * @specs: array receiving the parsed specs
  * @max_specs: its capacity
@@ -268,8 +294,8 @@ static bool talc_ws(char c)
  * @len: its length; one trailing newline is ignored
  * @cmd: the result; untouched on error
  *
- * ``create NAME SIZE [MAX] [natural_align]`` or ``destroy NAME``, words
- * separated by spaces or tabs.
+ * ``create NAME SIZE [MAX] {OPTION}`` or ``destroy NAME``, words separated
+ * by spaces or tabs; OPTION is natural_align, hardened or nohardened.
  *
  * Context: Any context.
  * Return: 0 on success, -EINVAL for an empty or unknown command, a wrong
@@ -277,8 +303,8 @@ static bool talc_ws(char c)
  */
 int talc_parse_control(const char *buf, size_t len, struct talc_ctl_cmd *cmd)
 {
-	const char *w[5];
-	size_t wl[5];
+	const char *w[7];
+	size_t wl[7];
 	size_t i = 0;
 	int nw = 0;
 	struct talc_ctl_cmd c = { };

@@ -11,25 +11,38 @@
 
 #define TALC_PARSE_NAME_MAX	31	/* same as TALC_NAME_MAX */
 
-/* The option word that asks for kmalloc's alignment of power-of-two sizes. */
+/* The option words: kmalloc's alignment of power-of-two sizes, and the
+ * heap's hardened mode on or off (else the talc.hardened default). */
 #define TALC_PARSE_NATURAL_ALIGN	"natural_align"
+#define TALC_PARSE_HARDENED		"hardened"
+#define TALC_PARSE_NOHARDENED		"nohardened"
+
+/* A heap's hardened mode: the talc.hardened default, or chosen. */
+enum talc_spec_hardened {
+	TALC_SPEC_HARDENED_DEFAULT,
+	TALC_SPEC_HARDENED_ON,
+	TALC_SPEC_HARDENED_OFF,
+};
 
 /**
- * struct talc_heap_spec - a parsed NAME:SIZE[:MAX][:natural_align]
+ * struct talc_heap_spec - a parsed NAME:SIZE[:MAX]{:OPTION}
  * @name: NUL-terminated, [A-Za-z0-9_-]{1,31}
  * @size: initial size in bytes, > 0
  * @max_size: growth limit in bytes, >= @size (equals @size when omitted)
  * @natural_align: the natural_align option was given
+ * @hardened: enum talc_spec_hardened: which of hardened and nohardened
+ *	was given, if either
  */
 struct talc_heap_spec {
 	char name[TALC_PARSE_NAME_MAX + 1];
 	size_t size;
 	size_t max_size;
 	bool natural_align;
+	u8 hardened;
 };
 
 enum talc_ctl_op {
-	TALC_CTL_CREATE,	/* create NAME SIZE [MAX] [natural_align] */
+	TALC_CTL_CREATE,	/* create NAME SIZE [MAX] {OPTION} */
 	TALC_CTL_DESTROY,	/* destroy NAME */
 };
 

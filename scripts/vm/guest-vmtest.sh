@@ -38,8 +38,8 @@ heap_ok() {
 	v=$(cat $D/$1/check)
 	[ "$v" = ok ] || { echo "$1/check: $v"; return 1; }
 }
-# load SPEC - insmod talc.ko heaps=SPEC
-load() { insmod $M/talc.ko "heaps=$1"; }
+# load SPEC [PARAM...] - insmod talc.ko heaps=SPEC PARAM...
+load() { h=$1; shift; insmod $M/talc.ko "heaps=$h" "$@"; }
 # write FILE TEXT - write TEXT + newline; error text in /tmp/werr (the
 # echo builtin reports errno: "sh: write error: Invalid argument")
 write() { echo "$2" 2>/tmp/werr > "$1"; }
@@ -189,12 +189,22 @@ check "control: create na 64K natural_align" write $D/control "create na 64K nat
 ok $([ "$(stat na natural_align)" = 1 ] && [ "$(cat $D/na/natural_align)" = 1 ]; echo $?) \
 	"na was created with natural_align"
 check "control: destroy na" write $D/control "destroy na"
+check "control: create nh 64K nohardened" write $D/control "create nh 64K nohardened"
+ok $([ "$(stat nh hardened)" = 0 ] && [ "$(stat c1 hardened)" = 1 ]; echo $?) \
+	"nh was created not hardened, c1 hardened (the default)"
+check_not "control: create nx 64K hardened nohardened rejected" write $D/control "create nx 64K hardened nohardened"
+check "control: destroy nh" write $D/control "destroy nh"
 rmmod talc
 no_talc "control/tunables rmmod"
-load "nb:64K:128K:natural_align,nc:64K"
-ok $? "heaps=nb:64K:128K:natural_align,nc:64K loads"
+load "nb:64K:128K:natural_align:nohardened,nc:64K:hardened" hardened=0
+ok $? "heaps=nb:64K:128K:natural_align:nohardened,nc:64K:hardened hardened=0 loads"
 ok $([ "$(stat nb natural_align)" = 1 ] && [ "$(stat nc natural_align)" = 0 ] &&
      [ "$(stat nb max_size)" = 131072 ]; echo $?) "heaps=: natural_align on nb only"
+ok $([ "$(stat nb hardened)" = 0 ] && [ "$(stat nc hardened)" = 1 ]; echo $?) \
+	"heaps=: hardened on nc only (the option, against the hardened=0 default)"
+check "control: create nd 64K takes hardened=0" write $D/control "create nd 64K"
+ok $([ "$(stat nd hardened)" = 0 ]; echo $?) "nd, created without an option, follows hardened=0"
+check "control: destroy nd" write $D/control "destroy nd"
 rmmod talc
 no_talc "natural_align rmmod"
 
