@@ -1439,6 +1439,7 @@ static void talc_heap_regress_4_reserved_names(struct kunit *test)
 				   TALC_SPEC_HARDENED_OFF);
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(h));
 	KUNIT_EXPECT_TRUE(test, kt_info(h).owned);
+	KUNIT_EXPECT_FALSE(test, kt_info(h).hardened);
 	KUNIT_EXPECT_EQ(test, kt_info(h).refs, 1U);
 	p = talc_heap_alloc(h, KT_SIZE, GFP_KERNEL);	/* grows */
 	KUNIT_ASSERT_NOT_NULL(test, p);

@@ -122,7 +122,13 @@
  * unknown).  What lay beyond is leaked, never handed out: talc_check()
  * reports the missing bytes, and a leaked chunk that a merge meets later
  * is unlinked from its sound neighbours or, if its own links lead to
- * reused memory, reported once more.
+ * reused memory, reported once more.  Off costs nothing on the hot paths:
+ * hardened quick lists live in quick_h[], apart from the plain quick[]
+ * (see quick_head()), so the leaves of talc_malloc() and talc_free() are
+ * the same instructions either way, and the list operations of hardened
+ * mode are out of line behind one test of link_key each.  Threat model:
+ * an overflow that writes blindly; a reader of freed memory can learn the
+ * key (as with SLUB).
  *
  * Walks.  talc_walk_step() and talc_check_step() visit a bounded number of
  * chunks per call and resume where they stopped, so an owner can drop its
