@@ -607,8 +607,7 @@ static __always_inline bool bin_link_ok(const struct talc *t,
  * from its orphaned neighbours.
  */
 static noinline void bin_remove_hardened(struct talc *t,
-						struct talc_chunk *c,
-						size_t size)
+					 struct talc_chunk *c, size_t size)
 {
 	struct talc_chunk *next = link_get(t, &c->next);
 	struct talc_chunk *prev = link_get(t, &c->prev);
@@ -1669,8 +1668,8 @@ static __always_inline char *fit_in(struct talc_chunk *c, size_t need,
  * bad one is cut off (what lay beyond it is leaked) and ends the walk.
  */
 static noinline struct talc_chunk *bin_next_hardened(struct talc *t,
-						      unsigned int b,
-						      struct talc_chunk *c)
+						     unsigned int b,
+						     struct talc_chunk *c)
 {
 	struct talc_chunk *n = link_get(t, &c->next);
 
@@ -1713,8 +1712,8 @@ static struct talc_chunk *scan_fit(struct talc *t, unsigned int b,
 }
 
 /* The smallest of the first scan_limit chunks of bin @b that hold @need. */
-static __always_inline struct talc_chunk *floor_fit(struct talc *t, unsigned int b,
-				    size_t need)
+static __always_inline struct talc_chunk *floor_fit(struct talc *t,
+						    unsigned int b, size_t need)
 {
 	struct talc_chunk *c, *best = NULL;
 	unsigned int budget = t->scan_limit;
@@ -1795,8 +1794,8 @@ static __always_inline bool quick_chunk_ok(const struct talc *t,
  * walk.
  */
 static noinline struct talc_chunk *quick_next_hardened(struct talc *t,
-							unsigned int b,
-							struct talc_chunk *c)
+						       unsigned int b,
+						       struct talc_chunk *c)
 {
 	struct talc_chunk *n = link_get(t, &c->next);
 
@@ -2198,7 +2197,8 @@ static __always_inline bool quick_push(struct talc *t, unsigned long *c,
  * walked for the link that points at it.  Return: false if it is on no
  * list (only if the lists are corrupt).
  */
-static __always_inline bool quick_unlink(struct talc *t, struct talc_chunk *c)
+static __always_inline bool quick_unlink(struct talc *t,
+					 struct talc_chunk *c)
 {
 	size_t size = hdr_size(c->hdr);
 	unsigned int b = bin_of(size), n = 0;

@@ -11,8 +11,10 @@
 
 #define TALC_PARSE_NAME_MAX	31	/* same as TALC_NAME_MAX */
 
-/* The option words: kmalloc's alignment of power-of-two sizes, and the
- * heap's hardened mode on or off (else the talc.hardened default). */
+/*
+ * The option words: kmalloc's alignment of power-of-two sizes, and the
+ * heap's hardened mode on or off (else the talc.hardened default).
+ */
 #define TALC_PARSE_NATURAL_ALIGN	"natural_align"
 #define TALC_PARSE_HARDENED		"hardened"
 #define TALC_PARSE_NOHARDENED		"nohardened"
