@@ -12,6 +12,9 @@
 #                       fail 10 % of the torture threads' allocations: no
 #                       leak, no warning, failures counted
 #                       (scripts/faults-test.sh)
+#   make torture-long   not in make check: talc_torture.ko, 1e8 operations
+#                       on a hardened heap, per-CPU caches included
+#                       (scripts/torture-long.sh; minutes)
 #
 # Each ends "N passed, M failed".
 
@@ -23,4 +26,7 @@ kmemleak-test:
 faults-test:
 	@$(TOP)/scripts/faults-test.sh
 
-.PHONY: kmemleak-test faults-test
+torture-long:
+	@$(TOP)/scripts/torture-long.sh
+
+.PHONY: kmemleak-test faults-test torture-long
