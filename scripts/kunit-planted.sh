@@ -18,6 +18,11 @@
 #   cache-bound       frees cached past cache_limit;
 #   cache-stats       cached chunks counted as allocations:
 #           (talc_heap.c) variant default must fail each;
+#   hard-link   hardened mode: the core's bin link check skipped (talc.c,
+#           bin_link_ok());
+#   cache-link  a hardened heap's cache link followed unchecked
+#           (talc_heap.c, talc_cache_link_ok()): variant default must fail
+#           each;
 #   sleep   a GFP_KERNEL kmalloc() under the heap's lock (talc_heap.c,
 #           talc_heap_stats()): variant atomic (DEBUG_ATOMIC_SLEEP) must
 #           fail.
@@ -106,7 +111,7 @@ run_plant unlock talc/talc_heap.c \
 	default lockdep
 # shellcheck disable=SC2016
 run_plant uaf talc/talc_heap.c \
-	's|(\tkfree\(heap\);\n)(\}\n\n/\*\n \* Create a heap)|$1\tWRITE_ONCE(heap->size, 0);\n$2|' \
+	's|(\tkfree\(rcu_dereference_protected\(heap->rtab, true\)\);\n\tkfree\(heap\);\n)(\}\n)|$1\tWRITE_ONCE(heap->size, 0);\n$2|' \
 	kasan
 # shellcheck disable=SC2016
 run_plant shift talc/talc.c \
