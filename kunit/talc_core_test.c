@@ -3370,6 +3370,23 @@ static void core_hardened_setter(struct kunit *test)
 	expect_consistent(test);
 }
 
+/* The tag of a block of @t, re-initialised hardened with @secret over @mem. */
+static unsigned long tag_with_secret(struct kunit *test, struct talc *t,
+				     void *mem, unsigned long secret)
+{
+	void *p;
+
+	talc_init(t);
+	talc_set_report(t, record_report, F(test));
+	KUNIT_EXPECT_EQ(test, talc_set_hardened(t, secret), 0);
+	memset(mem, 0, ARENA_SIZE);
+	KUNIT_EXPECT_EQ(test, talc_claim(t, mem, ARENA_SIZE), 0);
+	p = talc_malloc(t, 40);
+	KUNIT_EXPECT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, talc_check(t), 0);
+	return p ? tag_of_block(p) : 0;
+}
+
 /*
  * Hardened, the tag comes from the secret: two talcs at one address (the
  * fixture's, initialised twice) get different tags, and neither is the one
@@ -3389,28 +3406,11 @@ static void core_hardened_tag_secret(struct kunit *test)
 	plain = tag_of_block(p);
 	KUNIT_EXPECT_EQ(test, plain, address_tag(t));
 
-	talc_init(t);
-	talc_set_report(t, record_report, F(test));
-	KUNIT_ASSERT_EQ(test, talc_set_hardened(t, HARD_SECRET), 0);
-	memset(mem, 0, ARENA_SIZE);
-	KUNIT_ASSERT_EQ(test, talc_claim(t, mem, ARENA_SIZE), 0);
-	p = talc_malloc(t, 40);
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	tag1 = tag_of_block(p);
+	tag1 = tag_with_secret(test, t, mem, HARD_SECRET);
 	KUNIT_EXPECT_NE(test, tag1, plain);
-	KUNIT_EXPECT_EQ(test, talc_check(t), 0);
-
-	talc_init(t);
-	talc_set_report(t, record_report, F(test));
-	KUNIT_ASSERT_EQ(test, talc_set_hardened(t, ~HARD_SECRET), 0);
-	memset(mem, 0, ARENA_SIZE);
-	KUNIT_ASSERT_EQ(test, talc_claim(t, mem, ARENA_SIZE), 0);
-	p = talc_malloc(t, 40);
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	tag2 = tag_of_block(p);
+	tag2 = tag_with_secret(test, t, mem, ~HARD_SECRET);
 	KUNIT_EXPECT_NE(test, tag2, plain);
 	KUNIT_EXPECT_NE(test, tag2, tag1);
-	KUNIT_EXPECT_EQ(test, talc_free(t, p), 0);
 	expect_consistent(test);
 }
 

@@ -600,6 +600,56 @@ static __always_inline bool bin_link_ok(const struct talc *t,
 #define LINK_NEXT	offsetof(struct talc_chunk, next)
 #define LINK_PREV	offsetof(struct talc_chunk, prev)
 
+/* Hardened: a chunk met on quick list @b is a parked chunk of that list. */
+static __always_inline bool quick_chunk_ok(const struct talc *t,
+					   unsigned int b,
+					   const struct talc_chunk *c)
+{
+	return link_plausible(t, c) && hdr_valid(t, c->hdr) &&
+	       hdr_is_quick(c->hdr) && bin_of(hdr_size(c->hdr)) == b;
+}
+
+/*
+ * The chunk after @c on bin @b's list (@quick false) or on quick list @b.
+ * Hardened, the link is checked first; a bad one is cut off (what lay
+ * beyond it is leaked) and ends the walk.
+ */
+static noinline struct talc_chunk *list_next_hardened(struct talc *t,
+						      unsigned int b,
+						      struct talc_chunk *c,
+						      bool quick)
+{
+	struct talc_chunk *n = link_get(t, &c->next);
+
+	if (n && !(quick ? quick_chunk_ok(t, b, n) :
+		   bin_link_ok(t, n, LINK_PREV, c))) {
+		/* quarantine: the list ends at @c */
+		link_corrupt(t, c, quick ? "corrupt quick-list link: list cut" :
+					   "corrupt free-list link: list cut");
+		link_set(t, &c->next, NULL);
+		return NULL;
+	}
+	return n;
+}
+
+static __always_inline struct talc_chunk *bin_next(struct talc *t,
+						   unsigned int b,
+						   struct talc_chunk *c)
+{
+	if (unlikely(t->link_key))
+		return list_next_hardened(t, b, c, false);
+	return c->next;
+}
+
+static __always_inline struct talc_chunk *quick_next(struct talc *t,
+						     unsigned int b,
+						     struct talc_chunk *c)
+{
+	if (unlikely(t->link_key))
+		return list_next_hardened(t, b, c, true);
+	return c->next;
+}
+
 /*
  * bin_remove() in hardened mode: both links decoded and checked before
  * either is written through.  A chunk whose links are consistent but that
@@ -1664,34 +1714,6 @@ static __always_inline char *fit_in(struct talc_chunk *c, size_t need,
 }
 
 /*
- * The chunk after @c in bin @b.  Hardened, the link is checked first; a
- * bad one is cut off (what lay beyond it is leaked) and ends the walk.
- */
-static noinline struct talc_chunk *bin_next_hardened(struct talc *t,
-						     unsigned int b,
-						     struct talc_chunk *c)
-{
-	struct talc_chunk *n = link_get(t, &c->next);
-
-	if (n && !bin_link_ok(t, n, LINK_PREV, c)) {
-		/* quarantine: the list ends at @c */
-		link_corrupt(t, c, "corrupt free-list link: list cut");
-		link_set(t, &c->next, NULL);
-		return NULL;
-	}
-	return n;
-}
-
-static __always_inline struct talc_chunk *bin_next(struct talc *t,
-						   unsigned int b,
-						   struct talc_chunk *c)
-{
-	if (unlikely(t->link_key))
-		return bin_next_hardened(t, b, c);
-	return c->next;
-}
-
-/*
  * Bounded first-fit: look at up to scan_limit free chunks in the bins from
  * @b upward for one that holds @need bytes at alignment @align.
  */
@@ -1778,43 +1800,6 @@ static __always_inline void *carve(struct talc *t, struct talc_chunk *c,
 
 /* Parked chunks an aligned request looks at for an aligned payload. */
 #define QUICK_ALIGN_SCAN	4
-
-/* Hardened: a chunk met on quick list @b is a parked chunk of that list. */
-static __always_inline bool quick_chunk_ok(const struct talc *t,
-					   unsigned int b,
-					   const struct talc_chunk *c)
-{
-	return link_plausible(t, c) && hdr_valid(t, c->hdr) &&
-	       hdr_is_quick(c->hdr) && bin_of(hdr_size(c->hdr)) == b;
-}
-
-/*
- * The chunk after @c on quick list @b.  Hardened, the link is checked
- * first; a bad one is cut off (what lay beyond it is leaked) and ends the
- * walk.
- */
-static noinline struct talc_chunk *quick_next_hardened(struct talc *t,
-						       unsigned int b,
-						       struct talc_chunk *c)
-{
-	struct talc_chunk *n = link_get(t, &c->next);
-
-	if (n && !quick_chunk_ok(t, b, n)) {
-		link_corrupt(t, c, "corrupt quick-list link: list cut");
-		link_set(t, &c->next, NULL);
-		return NULL;
-	}
-	return n;
-}
-
-static __always_inline struct talc_chunk *quick_next(struct talc *t,
-						     unsigned int b,
-						     struct talc_chunk *c)
-{
-	if (unlikely(t->link_key))
-		return quick_next_hardened(t, b, c);
-	return c->next;
-}
 
 /*
  * The first of the first QUICK_ALIGN_SCAN chunks on quick list @b whose
