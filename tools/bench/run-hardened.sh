@@ -15,8 +15,9 @@
 # (every call to the core under the heap's lock) and kmalloc.  kmalloc is
 # the same code in both: its ratio is the run's noise floor.
 # Writes RESULTS_DIR/hardcost.csv, hardcost-uml.log and
-# summary-hardcost.md: per workload and allocator, the hardened loads'
-# throughput over the plain loads' (1.0 = no cost; micro: 1/p50 cycles).
+# summary-hardcost.md (tools/bench/abba-summary.py): per workload and
+# allocator, the hardened loads' throughput over the plain loads' (1.0 =
+# no cost; micro: 1/p50 cycles).
 # Environment: TALC_CACHE, BENCH_HARD_ROUNDS (pairs, default 6),
 # BENCH_QUICK=1.
 set -u
@@ -77,62 +78,28 @@ if sed -n '/^HARD-BENCH-START/,$p' "$log" |
 	grep -aE 'BUG:|Oops|Call Trace|WARNING:|talc_bench: talc heap'; then
 	die "kernel warnings (log: $log)"
 fi
-# CSV rows: variant,slot,workload,allocator,value
-echo "variant,slot,workload,allocator,value" > "$out/hardcost.csv"
+# CSV rows: platform,variant,slot,workload,allocator,value
+echo "platform,variant,slot,workload,allocator,value" > "$out/hardcost.csv"
 sed 's/\r//g' "$log" | awk '
 	/talc-hard: slot / { n = split($0, f, " "); for (i = 1; i < n; i++) {
 		if (f[i] == "slot") slot = f[i + 1]; if (f[i] == "hardened") v = f[i + 1] } }
 	/talc_bench: csv,kernel-random,/ {
 		# csv,kernel-random,alloc,max_size,trial,ops,duration_ms
 		split(substr($0, index($0, "csv,")), c, ",")
-		print (v == "Y" ? "hardened" : "plain") "," slot ",random-" c[4] "," c[3] "," c[6]
+		print "uml," (v == "Y" ? "hardened" : "plain") "," slot ",random-" c[4] "," c[3] "," c[6]
 	}
 	/talc_bench: csv,kernel-micro,/ {
 		# csv,kernel-micro,alloc,op,samples,p1,p25,p50,p75,p99
 		split(substr($0, index($0, "csv,")), c, ",")
 		if (c[4] != "timer")
-			print (v == "Y" ? "hardened" : "plain") "," slot ",micro-" c[4] "-p50," c[3] "," c[8]
+			print "uml," (v == "Y" ? "hardened" : "plain") "," slot ",micro-" c[4] "-p50," c[3] "," c[8]
 	}' >> "$out/hardcost.csv"
-[ "$(grep -c '^hardened,' "$out/hardcost.csv")" -gt 0 ] &&
-	[ "$(grep -c '^plain,' "$out/hardcost.csv")" -gt 0 ] ||
+[ "$(grep -c '^uml,hardened,' "$out/hardcost.csv")" -gt 0 ] &&
+	[ "$(grep -c '^uml,plain,' "$out/hardcost.csv")" -gt 0 ] ||
 	die "no rows for one of the variants (log: $log)"
 echo "uml: $ksrc_name, UP; params: $params; order (hardened=):$order" \
 	> "$out/machine-hardcost.txt"
 
-# Per workload and allocator: the geometric mean over the rounds of each
-# variant's throughput (random: ops; micro: 1/p50 cycles), then
-# hardened / plain.
-python3 - "$out/hardcost.csv" <<'EOF' | tee "$out/summary-hardcost.md"
-import csv, math, sys
-from collections import defaultdict
-val = defaultdict(list)
-for r in csv.DictReader(open(sys.argv[1])):
-    x = float(r["value"])
-    if r["workload"].startswith("micro"):
-        x = 1.0 / x if x > 0 else 0.0
-    val[(r["workload"], r["allocator"], r["variant"])].append(x)
-def gm(xs):
-    return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs and min(xs) > 0 else float("nan")
-print("| workload | allocator | hardened / plain | rounds |")
-print("|---|---|---|---|")
-agg = defaultdict(list)
-for w, a in sorted({k[:2] for k in val}):
-    h, p = val[(w, a, "hardened")], val[(w, a, "plain")]
-    if not h or not p:
-        continue
-    q = gm(h) / gm(p)
-    agg[a].append(q)
-    print(f"| {w} | {a} | {q:.4f} | {len(h)} |")
-for a, qs in sorted(agg.items()):
-    print(f"| all ({len(qs)} workloads) | {a} | {gm(qs):.4f} (geometric mean) | |")
-print()
-if "kmalloc" in agg:
-    floor = max(abs(1 - q) for q in agg["kmalloc"])
-    for a in sorted(agg):
-        if a != "kmalloc":
-            qs = agg[a]
-            print(f"{a}: hardened mode costs {100 * (1 - gm(qs)):+.2f} % "
-                  f"(geometric mean; workloads {100 * (1 - max(qs)):+.2f} .. {100 * (1 - min(qs)):+.2f} %); "
-                  f"kmalloc, the same code in both, moved up to {100 * floor:.2f} % (the noise floor)")
-EOF
+"$top/tools/bench/abba-summary.py" "$out/hardcost.csv" hardened plain "hardened mode" |
+	tee "$out/summary-hardcost.md"
 echo "bench-hardened: results in $out/hardcost.csv, $out/summary-hardcost.md"

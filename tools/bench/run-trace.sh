@@ -172,39 +172,6 @@ if [ "${BENCH_QEMU:-1}" = 1 ]; then
 		>> "$out/machine-tracecost.txt"
 fi
 
-# Per platform, workload and allocator: the geometric mean over the rounds
-# of each variant's throughput (random: ops; micro: 1/p50 cycles), then
-# trace / notrace.
-python3 - "$out/tracecost.csv" <<'EOF' | tee "$out/summary-tracecost.md"
-import csv, math, sys
-from collections import defaultdict
-val = defaultdict(list)
-for r in csv.DictReader(open(sys.argv[1])):
-    x = float(r["value"])
-    if r["workload"].startswith("micro"):
-        x = 1.0 / x if x > 0 else 0.0
-    val[(r["platform"], r["workload"], r["allocator"], r["variant"])].append(x)
-def gm(xs):
-    return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs and min(xs) > 0 else float("nan")
-print("| platform | workload | allocator | trace / notrace | rounds |")
-print("|---|---|---|---|---|")
-agg = defaultdict(list)
-for p, w, a in sorted({k[:3] for k in val}):
-    t, n = val[(p, w, a, "trace")], val[(p, w, a, "notrace")]
-    if not t or not n:
-        continue
-    q = gm(t) / gm(n)
-    agg[(p, a)].append(q)
-    print(f"| {p} | {w} | {a} | {q:.4f} | {len(t)} |")
-for (p, a), qs in sorted(agg.items()):
-    print(f"| {p} | all ({len(qs)} workloads) | {a} | {gm(qs):.4f} (geometric mean) | |")
-print()
-for p in sorted({p for p, a in agg}):
-    if (p, "talc") in agg and (p, "kmalloc") in agg:
-        t, k = agg[(p, "talc")], agg[(p, "kmalloc")]
-        floor = max(abs(1 - q) for q in k)
-        print(f"{p}: talc's disabled tracepoints cost {100 * (1 - gm(t)):+.2f} % "
-              f"(geometric mean; workloads {100 * (1 - max(t)):+.2f} .. {100 * (1 - min(t)):+.2f} %); "
-              f"kmalloc, the same code in both, moved up to {100 * floor:.2f} % (the noise floor)")
-EOF
+"$top/tools/bench/abba-summary.py" "$out/tracecost.csv" trace notrace \
+	"disabled tracepoints" | tee "$out/summary-tracecost.md"
 echo "bench-trace: results in $out/tracecost.csv, $out/summary-tracecost.md"
