@@ -77,12 +77,7 @@ echo KFI-END
 EOF
 log=$out/uml.log
 
-grep -q '^KFI-END' "$log"
-ok $? "the UML guest ran to its end" "log: build/faults/uml.log"
-for s in insmod-talc torture rmmod-talc; do
-	grep -q "^KFI-STEP $s ok" "$log"
-	ok $? "guest step $s"
-done
+uml_guest_ran KFI "$log" insmod-talc torture rmmod-talc
 marked=$(sed -n 's/^KFI-MARKED //p' "$log")
 ok $([ "${marked:-0}" -eq 2 ]; echo $?) "both torture threads got make-it-fail (${marked:-none})"
 line=$(grep -a 'talc_torture: heap=fi threads=' "$log" | tail -n 1)

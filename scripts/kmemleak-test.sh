@@ -66,12 +66,7 @@ echo KML-END
 EOF
 log=$out/uml.log
 
-grep -q '^KML-END' "$log"
-ok $? "the UML guest ran to its end" "log: build/kmemleak/uml.log"
-for s in insmod-talc vmtest rmmod-vmtest rmmod-talc; do
-	grep -q "^KML-STEP $s ok" "$log"
-	ok $? "guest step $s"
-done
+uml_guest_ran KML "$log" insmod-talc vmtest rmmod-vmtest rmmod-talc
 n=$(grep -c 'talc_vmtest: PASS' "$log")
 grep -q 'talc_vmtest: FAIL' "$log"
 ok $(( $? == 0 || n != 7 )) "talc_vmtest case=leak: 7 PASS, no FAIL ($n PASS)"

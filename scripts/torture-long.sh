@@ -64,12 +64,7 @@ uml_boot 7200 "$cache/build-uml-debug" "$out/init.sh" "$out/uml.log" kmemleak=of
 sed -i 's/\r//g' "$out/uml.log"
 log=$out/uml.log
 
-grep -q '^TL-END' "$log"
-ok $? "the guest ran to the end" "log: build/torture-long/uml.log"
-for s in insmod-talc torture rmmod-talc; do
-	grep -q "^TL-STEP $s ok" "$log"
-	ok $? "step $s"
-done
+uml_guest_ran TL "$log" insmod-talc torture rmmod-talc
 summary=$(grep -a 'talc_torture: heap=tl ' "$log" | tail -n 1)
 echo "  $summary"
 errs=$(echo "$summary" | sed -n 's/.*errors=\([0-9]*\).*/\1/p')

@@ -140,6 +140,20 @@ uml_debug_modules() {
 	ok 0 "talc.ko and the test modules built for it"
 }
 
+# uml_guest_ran PREFIX LOG STEP... - PASS/FAIL lines (tally.sh): the guest
+# printed PREFIX-END, and "PREFIX-STEP STEP ok" for each STEP.
+uml_guest_ran() {
+	local pre=$1 log=$2 s
+
+	shift 2
+	grep -q "^$pre-END" "$log"
+	ok $? "the UML guest ran to its end" "log: ${log#"$top"/}"
+	for s in "$@"; do
+		grep -q "^$pre-STEP $s ok" "$log"
+		ok $? "guest step $s"
+	done
+}
+
 # uml_boot SECS KB INIT LOG [KERNEL_ARGS...] - boot the UML kernel KB/linux
 # (1 GiB) with INIT as init from a read-only hostfs root (the host's /),
 # its console to LOG; SECS at most.
