@@ -2233,8 +2233,8 @@ static void core_quick_byte_bound(struct kunit *test)
 			talc_free(T(test), p[i][j]);
 	}
 	st = stats(test);
-	/* 100 B: 18 of 20; 600 B: 3; 1000 B: 2; the others 1 each */
-	KUNIT_EXPECT_EQ(test, want, 18 + 3 + 2 + 1 + 1 + 1);
+	/* 100 B: 13 of 20; 600 B: 2; the others 1 each */
+	KUNIT_EXPECT_EQ(test, want, 13 + 2 + 1 + 1 + 1 + 1);
 	KUNIT_EXPECT_EQ(test, st.quick_chunks, want);
 	KUNIT_EXPECT_EQ(test, st.fragment_count,
 			want + ARRAY_SIZE(sizes) * N - want + 1);

@@ -73,7 +73,13 @@
 #define TALC_QUICK_BINS		112
 #define TALC_DEFAULT_QUICK_DEPTH 8
 #define TALC_QUICK_DEPTH_MAX	255
-#define TALC_QUICK_BIN_BYTES	2048UL
+/*
+ * Parked chunks pin fragments, large ones most: bench heapeff (300 rounds,
+ * U[1, 10000) sizes) gives 98.51 % density at 1536, 98.50 % at 2048 and
+ * 98.48 % at 3072; 1024 gains nothing more and costs 3 % more instructions
+ * per random action (1536: 1 %).
+ */
+#define TALC_QUICK_BIN_BYTES	1536UL
 /* Byte written over freed payloads when poisoning is enabled. */
 #define TALC_POISON_BYTE	0x6b
 
