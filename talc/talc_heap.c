@@ -536,8 +536,9 @@ bool talc_heap_mem_region(struct talc_heap *heap, const void *base,
  * anything is read through it, to lie inside the heap's region span; a
  * bad one leaks the class's chunks (talc_cache_corrupt()).  This guards
  * against blind overwrites, not against a reader of freed memory, which
- * can recover the key from a mark.  With poisoning on, the caches are drained and bypassed:
- * every free chunk is then a poisoned chunk of the core.
+ * can recover the key from a mark.  With poisoning on, the caches are
+ * drained and bypassed: every free chunk is then a poisoned chunk of the
+ * core.
  *
  * Cached chunks count as free memory in the heap's statistics.  The caches
  * are drained before an allocation fails (this CPU's; every CPU's when the
@@ -698,7 +699,6 @@ static noinline void talc_cache_corrupt(struct talc_heap *heap,
 	pcp->stat[TALC_CACHE_CORRUPT] += cc->count;
 	pcp->bytes -= cc->bytes;
 	memset(cc, 0, sizeof(*cc));
-	trace_talc_bad_free(heap, p, TALC_EV_CORRUPT);
 	if (!test_and_set_bit(TALC_EV_POISON, &heap->warned))
 		WARN(1, "talc: heap %s: cached chunk overwritten after free (%s): %p\n",
 		     heap->name, what, p);
