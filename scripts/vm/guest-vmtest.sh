@@ -481,9 +481,12 @@ vmtest_results memexit
 ok $(since memexit | grep -q 'talc_vmtest: PASS mem: buffer intact'; echo $?) \
 	"mem: the buffer outlived the heap"
 ok $(! has_heap om; echo $?) "mem: om gone"
+# the buffer is 256K: a leak of it shows; kthread stacks (16K each, vmap'd)
+# started meanwhile make noise (80K seen once), as at the final rmmod
+sleep 1
 vmm2=$(vmalloc_kb)
-ok $([ $((vmm2 - vmm0)) -le 64 ]; echo $?) \
-	"mem: VmallocUsed back: $vmm0 -> $vmm2 kB (tolerance 64 kB)"
+ok $([ $((vmm2 - vmm0)) -le 128 ]; echo $?) \
+	"mem: VmallocUsed back: $vmm0 -> $vmm2 kB (tolerance 128 kB, the buffer 256 kB)"
 
 echo "== talctop: the live view (tools/talctop, busybox sh) during a torture run"
 # heap tt under talc_torture, heap gr (above) idle
