@@ -4,11 +4,9 @@
 # shims of tools/include/ standing in for <linux/...> and <kunit/test.h>.
 #   make unit      the KUnit suites that run in userspace, under ASan+UBSan
 #   make fuzz      libFuzzer target: FUZZ_RUNS inputs (default 4000) from a
-#                  fixed seed (FUZZ_SEED), FUZZ_SECONDS (default 300) at most
-#   make fuzz-build  only build it (build/user/talc_fuzz), for a long run:
-#                  build/user/talc_fuzz -seed=S -max_total_time=T
-#                  -max_len=4096 -print_final_stats=1 DIR tools/fuzz/corpus
-#                  (its exit line counts operations and hardened inputs)
+#                  fixed seed (FUZZ_SEED), FUZZ_SECONDS (default 300) at most;
+#                  a long run: FUZZ_SEED=S FUZZ_RUNS=-1 FUZZ_SECONDS=T (its
+#                  last lines count operations and hardened inputs)
 #   make libtalc   build/user/libtalc.a (-O2) for programs using the core;
 #                  built without auto-vectorisation, like the kernel build
 
@@ -50,8 +48,6 @@ $(UBUILD)/talc_fuzz: $(TOP)/tools/fuzz/talc_fuzz.c $(CORE_SRC) $(CORE_HDR)
 fuzz: $(UBUILD)/talc_fuzz
 	@$(TOP)/tools/fuzz/run.sh $(UBUILD)/talc_fuzz $(FUZZ_SECONDS)
 
-fuzz-build: $(UBUILD)/talc_fuzz
-
 CHECK_SUITES += unit fuzz
 
-.PHONY: unit libtalc fuzz fuzz-build
+.PHONY: unit libtalc fuzz

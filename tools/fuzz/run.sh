@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # run.sh FUZZER SECONDS - fuzz from the committed seed corpus alone, with a
 # fixed seed and a fixed number of runs (FUZZ_SEED, default 1; FUZZ_RUNS,
-# default 4000; SECONDS only caps the time), so that a failing run - in CI
-# or anywhere - fails the same way again with `make fuzz`.  New inputs go
-# to build/fuzz/corpus, emptied first.  Ends with "N passed, M failed".
+# default 4000, -1 for none: a long run; SECONDS caps the time), so that a
+# failing run - in CI or anywhere - fails the same way again with
+# `make fuzz`.  New inputs go to build/fuzz/corpus, emptied first.  Ends
+# with "N passed, M failed".
 set -u
 fuzzer=$1
 secs=$2
@@ -14,7 +15,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=$(dirname "$fuzzer")/../fuzz
 rm -rf "$work/corpus"
 mkdir -p "$work/corpus" "$work/artifacts"
-echo "fuzz: seed $seed, $runs runs at most, $secs s at most"
+if [ "$runs" -lt 0 ]; then
+	echo "fuzz: seed $seed, no run limit, $secs s"
+else
+	echo "fuzz: seed $seed, $runs runs at most, $secs s at most"
+fi
 # Address-space randomisation off: region and tag addresses steer the
 # allocator, and through coverage the fuzzer's choices.
 setarch "$(uname -m)" -R "$fuzzer" -seed="$seed" -runs="$runs" -max_total_time="$secs" \
