@@ -54,6 +54,17 @@ tobytes() {
 	esac
 }
 vmalloc_kb() { sed -n 's/^VmallocUsed: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
+# vmalloc_back START WHAT: VmallocUsed is back near START kB.  It is
+# system-wide: kthread stacks (16K each, vmap'd) started meanwhile make noise
+# (80K seen once), so a leak shows from 128K on (the mem case's buffer is
+# 256K).
+vmalloc_back() {
+	sleep 1
+	local now
+	now=$(vmalloc_kb)
+	ok $([ $((now - $1)) -le 128 ]; echo $?) \
+		"$2: VmallocUsed back: $1 -> $now kB (tolerance 128 kB)"
+}
 vm0=$(vmalloc_kb)
 echo "== heaps= module parameter"
 for spec in "one:64K" "a:1M:4M,b:128K" "Heap_1-x:64K:64K" "big:64K:1G" \
@@ -481,12 +492,7 @@ vmtest_results memexit
 ok $(since memexit | grep -q 'talc_vmtest: PASS mem: buffer intact'; echo $?) \
 	"mem: the buffer outlived the heap"
 ok $(! has_heap om; echo $?) "mem: om gone"
-# the buffer is 256K: a leak of it shows; kthread stacks (16K each, vmap'd)
-# started meanwhile make noise (80K seen once), as at the final rmmod
-sleep 1
-vmm2=$(vmalloc_kb)
-ok $([ $((vmm2 - vmm0)) -le 128 ]; echo $?) \
-	"mem: VmallocUsed back: $vmm0 -> $vmm2 kB (tolerance 128 kB, the buffer 256 kB)"
+vmalloc_back "$vmm0" "mem"
 
 echo "== talctop: the live view (tools/talctop, busybox sh) during a torture run"
 # heap tt under talc_torture, heap gr (above) idle
@@ -633,12 +639,8 @@ rmmod talc
 ok $? "rmmod talc"
 no_talc "final rmmod"
 ok $([ ! -e /sys/module/talc ]; echo $?) "/sys/module/talc gone"
-# every heap region and module image is vmalloc'd; kthread stacks make a
-# little noise, a leaked region (>= 64K here, most far bigger) shows
-sleep 1
-vm1=$(vmalloc_kb)
-ok $([ $((vm1 - vm0)) -le 128 ]; echo $?) \
-	"VmallocUsed back to the start: $vm0 -> $vm1 kB (tolerance 128 kB)"
+# every heap region and module image is vmalloc'd
+vmalloc_back "$vm0" "final rmmod"
 exp=$(dmesg | grep -c 'talc-vm: expect-warn end')
 w=$(dmesg | grep -c 'WARNING:')
 ok $([ "$w" -eq 8 ]; echo $?) "kernel log: exactly the 8 expected warnings ($w)"
