@@ -614,11 +614,23 @@ static void core_bin_boundaries(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, talc_bin_of(lo - TALC_ALIGN), b - 1);
 	}
 	KUNIT_EXPECT_EQ(test, talc_bin_of(TALC_MAX_CHUNK), TALC_BIN_COUNT - 1);
-	/* Linear bins are exact, then 16 bins per power of two. */
+	/* Linear bins are exact, then 16 bins per power of two ... */
 	KUNIT_EXPECT_EQ(test, talc_bin_min_size(TALC_LINEAR_BINS),
 			TALC_LINEAR_LIMIT);
 	KUNIT_EXPECT_EQ(test, talc_bin_min_size(TALC_LINEAR_BINS + 16),
 			2 * TALC_LINEAR_LIMIT);
+	/* ... but 256 from 16 KiB to 256 KiB, then 16 again. */
+	KUNIT_EXPECT_EQ(test, talc_bin_min_size(TALC_FINE_BASE), SZ_16K);
+	KUNIT_EXPECT_EQ(test, talc_bin_min_size(TALC_FINE_BASE - 1),
+			SZ_16K - SZ_512);
+	KUNIT_EXPECT_EQ(test, talc_bin_min_size(TALC_FINE_BASE + 1),
+			SZ_16K + 64);
+	KUNIT_EXPECT_EQ(test, talc_bin_min_size(TALC_FINE_BASE + 256), SZ_32K);
+	KUNIT_EXPECT_EQ(test, talc_bin_min_size(TALC_TOP_BASE), SZ_256K);
+	KUNIT_EXPECT_EQ(test, talc_bin_min_size(TALC_TOP_BASE - 1),
+			SZ_256K - SZ_512);
+	KUNIT_EXPECT_EQ(test, talc_bin_min_size(TALC_TOP_BASE + 1),
+			SZ_256K + SZ_16K);
 }
 
 /* talc_bin_stats() counts one bin, and says when its budget ran out. */
@@ -766,6 +778,41 @@ static void core_scan_limit(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, p, hole[12]);
 	for (i = 0; i < 16; i++)
 		talc_free(T(test), hold[i]);
+	expect_consistent(test);
+}
+
+/*
+ * Between 16 KiB and 256 KiB a bin spans 0.4 % of sizes: a large request
+ * takes the tightest hole even when more holes than scan_limit, all a
+ * little too small, share its 16-per-power-of-two size class.  With the
+ * coarse classes the 21016-byte hole sits behind the ten 20608-byte ones
+ * and the next class's 22008-byte hole is split instead.
+ */
+static void core_fine_bins_best_fit(struct kunit *test)
+{
+	void *hold[12], *decoy[10], *tight, *loose, *p;
+	int i, n = 0;
+
+	claim_arena(test, 512 * 1024);
+	tight = talc_malloc(T(test), 21008);
+	hold[n++] = talc_malloc(T(test), 8);
+	for (i = 0; i < 10; i++) {
+		decoy[i] = talc_malloc(T(test), 20600);
+		hold[n++] = talc_malloc(T(test), 8);
+	}
+	loose = talc_malloc(T(test), 22000);
+	hold[n++] = talc_malloc(T(test), 8);
+	KUNIT_ASSERT_TRUE(test, tight && loose && hold[n - 1]);
+	/* LIFO bins: the decoys end up in front of the tight hole */
+	talc_free(T(test), tight);
+	for (i = 0; i < 10; i++)
+		talc_free(T(test), decoy[i]);
+	talc_free(T(test), loose);
+	KUNIT_ASSERT_GT(test, 10, TALC_DEFAULT_SCAN_LIMIT);
+	p = talc_malloc(T(test), 21000);
+	KUNIT_EXPECT_PTR_EQ(test, p, tight);
+	/* and the loose hole is still whole */
+	KUNIT_EXPECT_PTR_EQ(test, talc_malloc(T(test), 22000), loose);
 	expect_consistent(test);
 }
 
@@ -3614,6 +3661,7 @@ static struct kunit_case talc_core_cases[] = {
 	KUNIT_CASE(core_bin_of_table),
 	KUNIT_CASE(core_bin_boundaries),
 	KUNIT_CASE(core_bin_stats),
+	KUNIT_CASE(core_fine_bins_best_fit),
 	KUNIT_CASE_PARAM(core_malloc_size, boundary_gen_params),
 	KUNIT_CASE(core_exact_fit),
 	KUNIT_CASE(core_scan_limit),

@@ -47,15 +47,27 @@
 
 /*
  * Bins: one per 8-byte size class below TALC_LINEAR_LIMIT, then
- * TALC_SUBBINS per power of two up to TALC_MAX_CHUNK.
+ * TALC_SUBBINS per power of two, but TALC_FINE_SUBBINS per power of two
+ * from 2^TALC_FINE_LOG2 (16 KiB) to 2^TALC_FINE_END (256 KiB): large
+ * requests there split the tightest hole (size classes 0.4 % apart, as a
+ * TLSF second level), which is what keeps a heap of large blocks dense.
  */
 #define TALC_LINEAR_LIMIT	512UL
 #define TALC_LINEAR_BINS	((TALC_LINEAR_LIMIT - TALC_MIN_CHUNK) / TALC_ALIGN)
 #define TALC_SUBBIN_SHIFT	4
 #define TALC_SUBBINS		BIT(TALC_SUBBIN_SHIFT)
 #define TALC_LINEAR_LOG2	9	/* ilog2(TALC_LINEAR_LIMIT) */
-#define TALC_BIN_COUNT		(TALC_LINEAR_BINS + \
-				 (TALC_SIZE_BITS - TALC_LINEAR_LOG2) * TALC_SUBBINS)
+#define TALC_FINE_LOG2		14
+#define TALC_FINE_END		18
+#define TALC_FINE_SHIFT		8
+#define TALC_FINE_SUBBINS	BIT(TALC_FINE_SHIFT)
+/* the first bin of the fine tier, and the first above it */
+#define TALC_FINE_BASE		(TALC_LINEAR_BINS + \
+				 (TALC_FINE_LOG2 - TALC_LINEAR_LOG2) * TALC_SUBBINS)
+#define TALC_TOP_BASE		(TALC_FINE_BASE + \
+				 (TALC_FINE_END - TALC_FINE_LOG2) * TALC_FINE_SUBBINS)
+#define TALC_BIN_COUNT		(TALC_TOP_BASE + \
+				 (TALC_SIZE_BITS - TALC_FINE_END) * TALC_SUBBINS)
 #define TALC_BITMAP_WORDS	DIV_ROUND_UP(TALC_BIN_COUNT, BITS_PER_LONG)
 
 /* Default bound on the first-fit scan used when no good-fit bin exists. */

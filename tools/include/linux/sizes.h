@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 #ifndef _TOOLS_LINUX_SIZES_H
 #define _TOOLS_LINUX_SIZES_H
+#define SZ_512	0x00000200
 #define SZ_1K	0x00000400
 #define SZ_4K	0x00001000
+#define SZ_16K	0x00004000
+#define SZ_32K	0x00008000
 #define SZ_64K	0x00010000
 #define SZ_256K	0x00040000
 #define SZ_512K	0x00080000
