@@ -816,6 +816,92 @@ static void core_fine_bins_best_fit(struct kunit *test)
 	expect_consistent(test);
 }
 
+/*
+ * talc_malloc_bulk() cuts its blocks one after another from one free chunk,
+ * past the quick list that holds chunks of their size (talc_malloc() would
+ * hand those out first), and each block is an allocation of its own.
+ */
+static void core_malloc_bulk_run(struct kunit *test)
+{
+	const size_t need = 104;	/* the chunk of a 96-byte request */
+	struct talc_stats st0, st;
+	void *park[4], *run[16];
+	unsigned int i;
+
+	claim_arena(test, ARENA_SIZE);
+	talc_set_quick_depth(T(test), TALC_DEFAULT_QUICK_DEPTH);
+	for (i = 0; i < 4; i++) {
+		park[i] = talc_malloc(T(test), 96);
+		KUNIT_ASSERT_NOT_NULL(test, park[i]);
+	}
+	KUNIT_ASSERT_NOT_NULL(test, talc_malloc(T(test), 8));
+	for (i = 0; i < 4; i++)
+		talc_free(T(test), park[i]);
+	st0 = stats(test);
+	KUNIT_ASSERT_EQ(test, st0.quick_chunks, 4);
+	KUNIT_ASSERT_EQ(test, talc_malloc_bulk(T(test), 96, 16, run), 16U);
+	for (i = 0; i < 16; i++) {
+		KUNIT_EXPECT_EQ(test, talc_usable_size(T(test), run[i]), 96);
+		if (i)
+			KUNIT_EXPECT_PTR_EQ(test, run[i],
+					    (char *)run[i - 1] + need);
+		memset(run[i], i, 96);
+	}
+	st = stats(test);
+	KUNIT_EXPECT_EQ(test, st.quick_chunks, 4);
+	KUNIT_EXPECT_EQ(test, st.allocation_count, st0.allocation_count + 16);
+	KUNIT_EXPECT_EQ(test, st.allocated_bytes, st0.allocated_bytes + 16 * 96);
+	KUNIT_EXPECT_EQ(test, st.total_allocation_count,
+			st0.total_allocation_count + 16);
+	expect_consistent(test);
+	for (i = 0; i < 16; i++) {
+		KUNIT_EXPECT_EQ(test, ((u8 *)run[i])[95], (u8)i);
+		KUNIT_EXPECT_EQ(test, talc_free(T(test), run[i]), 0);
+	}
+	KUNIT_EXPECT_EQ(test, talc_malloc_bulk(T(test), 96, 0, run), 0U);
+	KUNIT_EXPECT_EQ(test, stats(test).failed_allocations, 0);
+	expect_consistent(test);
+}
+
+/*
+ * No free chunk holds the whole run: the blocks come one by one from the
+ * holes that fit, until memory runs out, with one failure counted.
+ */
+static void core_malloc_bulk_fallback(struct kunit *test)
+{
+	void *hole[8], *run[12];
+	unsigned int i, j, got;
+	u64 failed;
+
+	claim_arena(test, 64 * 1024);
+	for (i = 0; i < 8; i++) {
+		hole[i] = talc_malloc(T(test), 5000);
+		KUNIT_ASSERT_NOT_NULL(test, hole[i]);
+		KUNIT_ASSERT_NOT_NULL(test, talc_malloc(T(test), 8));
+	}
+	while (talc_malloc(T(test), 8))
+		;
+	for (i = 0; i < 8; i++)
+		talc_free(T(test), hole[i]);
+	failed = stats(test).failed_allocations;
+	got = talc_malloc_bulk(T(test), 5000, 12, run);
+	KUNIT_EXPECT_EQ(test, got, 8U);
+	KUNIT_EXPECT_EQ(test, stats(test).failed_allocations, failed + 1);
+	for (i = 0; i < got; i++) {
+		for (j = 0; j < 8 && run[i] != hole[j]; j++)
+			;
+		KUNIT_EXPECT_LT(test, j, 8U);	/* one of the holes */
+		memset(run[i], 0xa5, 5000);
+	}
+	expect_consistent(test);
+	for (i = 0; i < got; i++)
+		KUNIT_EXPECT_EQ(test, talc_free(T(test), run[i]), 0);
+	/* a size that can never fit: nothing, and one failure */
+	KUNIT_EXPECT_EQ(test, talc_malloc_bulk(T(test), SIZE_MAX, 2, run), 0U);
+	KUNIT_EXPECT_EQ(test, stats(test).failed_allocations, failed + 2);
+	expect_consistent(test);
+}
+
 /* ---- aligned allocation ---- */
 
 static const size_t alignments[] = {
@@ -3662,6 +3748,8 @@ static struct kunit_case talc_core_cases[] = {
 	KUNIT_CASE(core_bin_boundaries),
 	KUNIT_CASE(core_bin_stats),
 	KUNIT_CASE(core_fine_bins_best_fit),
+	KUNIT_CASE(core_malloc_bulk_run),
+	KUNIT_CASE(core_malloc_bulk_fallback),
 	KUNIT_CASE_PARAM(core_malloc_size, boundary_gen_params),
 	KUNIT_CASE(core_exact_fit),
 	KUNIT_CASE(core_scan_limit),

@@ -2065,6 +2065,65 @@ void *talc_malloc_aligned(struct talc *t, size_t size, size_t align)
 	return alloc(t, size, max(align, TALC_ALIGN));
 }
 
+/**
+ * talc_malloc_bulk - allocate blocks of one size side by side
+ * @t: the allocator
+ * @size: bytes wanted in each block
+ * @n: how many blocks
+ * @out: filled with the payloads, 8-byte aligned
+ *
+ * Each block is an allocation of its own, as talc_malloc(@size) makes it:
+ * freed, resized and inspected one by one.  When a free chunk holds all @n
+ * (the head of the first bin whose every chunk does, found as talc_malloc()
+ * finds a good fit), they are cut from it one after another in address
+ * order, and the quick lists are left alone: an owner that keeps a batch
+ * of blocks per CPU gets blocks that share a cache line with no other
+ * CPU's but at the two ends of the run.  Otherwise they are allocated one
+ * by one, as talc_malloc() would.
+ *
+ * Context: Serialised with every other call on @t.
+ * Return: how many blocks were allocated, in @out[0] onwards: fewer than @n
+ * only when memory ran out (counted once in failed_allocations).
+ */
+unsigned int talc_malloc_bulk(struct talc *t, size_t size, unsigned int n,
+			      void **out)
+{
+	size_t need = chunk_size(size), total;
+	struct talc_chunk *c = NULL;
+	unsigned int i, b;
+	char *p;
+
+	if (unlikely(!need)) {
+		t->failed_allocations += !!n;
+		return 0;
+	}
+	if (n && !check_mul_overflow(need, (size_t)n, &total) &&
+	    total <= TALC_MAX_CHUNK) {
+		b = find_bin(t, bin_ceil(total));
+		if (b != NO_BIN)
+			c = t->bins[b];
+	}
+	if (c) {
+		for (i = 0; i < n; i++) {
+			/* the rest of the run: the free chunk above the last cut */
+			TALC_ASSERT(t, !(c->hdr & HDR_USED) &&
+				    hdr_size(c->hdr) >= (n - i) * need, c,
+				    "the rest of a bulk run is one free chunk");
+			p = carve(t, c, (char *)c + TALC_OVERHEAD, need, size,
+				  HDR_ALIGN_WORD);
+			out[i] = p;
+			c = chunk_at(p, need - TALC_OVERHEAD);
+		}
+		return n;
+	}
+	for (i = 0; i < n; i++) {
+		out[i] = alloc(t, size, TALC_ALIGN);
+		if (!out[i])
+			break;
+	}
+	return i;
+}
+
 /* ---- pointer validation: one for free, realloc and usable_size ---- */
 
 static noinline unsigned long *bad_pointer(struct talc *t, const void *p,

@@ -252,6 +252,53 @@ static void op_alloc(struct input *in, bool aligned)
 	}
 }
 
+/* talc_malloc_bulk() of up to 8 blocks into consecutive slots */
+static void op_alloc_bulk(struct input *in)
+{
+	unsigned int first = take(in, 1), n = take(in, 1) % 8 + 1, got, k;
+	size_t size = take(in, 2) & 0x7ff;
+	void *out[8];
+	u64 gen;
+
+	for (k = 0; k < n; k++) {
+		struct block *b = &blocks[(first + k) % NR_PTRS];
+
+		if (b->p) {
+			verify(b, b->len);
+			if (talc_free(&t, b->p))
+				die("free of a live block failed");
+			b->p = NULL;
+		}
+	}
+	gen = talc_generation(&t);
+	got = talc_malloc_bulk(&t, size, n, out);
+	if (got > n || (got && talc_generation(&t) == gen))
+		die("bulk allocation miscounted");
+	for (k = 0; k < got; k++) {
+		struct block *b = &blocks[(first + k) % NR_PTRS];
+
+		if (!out[k] || (uintptr_t)out[k] % TALC_ALIGN ||
+		    talc_usable_size(&t, out[k]) < size)
+			die("bad block from a bulk allocation");
+		if (!region_of(out[k]) ||
+		    (char *)out[k] + size > region_of(out[k])->base +
+					    region_of(out[k])->size)
+			die("bulk allocation outside every region");
+		b->p = out[k];
+		b->len = size;
+		b->align = TALC_ALIGN;
+		b->seed = (unsigned char)(first + k * 31 + ops_done);
+		fill(b);
+	}
+	/* it stops short only when no block of the size fits any more */
+	if (got < n) {
+		void *p = talc_malloc(&t, size);
+
+		if (p)
+			die("bulk allocation stopped with room left");
+	}
+}
+
 static void op_free(struct input *in)
 {
 	struct block *b = &blocks[take(in, 1) % NR_PTRS];
@@ -562,8 +609,10 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	while (in.n) {
 		switch (take(&in, 1) % 22) {
 		case 0:
-		case 1:
 			op_alloc(&in, false);
+			break;
+		case 1:
+			op_alloc_bulk(&in);
 			break;
 		case 2:
 			op_alloc(&in, true);
