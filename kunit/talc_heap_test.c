@@ -2201,6 +2201,8 @@ static struct talc_cache_info kt_cache(struct talc_heap *h)
 
 /* Allocations of this size share one class (96 < 100 <= 128 usable). */
 #define KT_CSIZE	100
+/* at least the largest refill batch of the caches */
+#define TALC_TEST_BATCH_MAX	32
 
 /*
  * Refill: the first allocation of a class takes the heap's lock once and
@@ -2254,6 +2256,58 @@ static void talc_heap_cache_refill_test(struct kunit *test)
 	st = kt_stats(test, h);
 	KUNIT_EXPECT_EQ(test, st.allocation_count, (size_t)0);
 	KUNIT_EXPECT_EQ(test, st.total_allocation_count, (u64)batch + 1);
+	kt_check(test, h);
+	kt_destroy(test, h);
+}
+
+/*
+ * A refill is one run of adjacent chunks (talc_malloc_bulk()), even when
+ * the core holds chunks of the class's size that a drain gave back, parked
+ * and binned between live blocks: a CPU's cached chunks border each other,
+ * and a free reading the header above its chunk does not touch a line
+ * another CPU's chunks share.  With refills of single chunks from the
+ * quick lists and bins, the batch is those scattered holes.
+ */
+static void talc_heap_cache_refill_run_test(struct kunit *test)
+{
+	struct talc_heap *h = kt_create(test, "kt_crun", KT_SIZE, KT_SIZE);
+	unsigned long lo = ULONG_MAX, hi = 0, a;
+	unsigned int batch, i;
+	void *p[40], *q[TALC_TEST_BATCH_MAX];
+	size_t chunk;
+
+	kt_pin_cpu(test);
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		p[i] = talc_heap_alloc(h, KT_CSIZE, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	chunk = talc_heap_usable_size(h, p[0]) + TALC_OVERHEAD;
+	for (i = 1; i < ARRAY_SIZE(p); i += 2)
+		talc_heap_free(h, p[i]);
+	/* every other block's chunk goes back to the core, between live ones */
+	talc_heap_cache_drain(h);
+	KUNIT_ASSERT_EQ(test, kt_cache(h).chunks, (size_t)0);
+	q[0] = talc_heap_alloc(h, KT_CSIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, q[0]);
+	batch = kt_cache(h).chunks + 1;
+	KUNIT_ASSERT_LE(test, batch, (unsigned int)ARRAY_SIZE(q));
+	KUNIT_ASSERT_GT(test, batch, 8U);
+	for (i = 1; i < batch; i++) {
+		q[i] = talc_heap_alloc(h, KT_CSIZE, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, q[i]);
+	}
+	for (i = 0; i < batch; i++) {
+		a = (unsigned long)q[i];
+		lo = min(lo, a);
+		hi = max(hi, a);
+	}
+	/* distinct chunks that span no more than their sizes: side by side */
+	KUNIT_EXPECT_EQ(test, hi - lo, (batch - 1) * chunk);
+	for (i = 0; i < batch; i++)
+		talc_heap_free(h, q[i]);
+	for (i = 0; i < ARRAY_SIZE(p); i += 2)
+		talc_heap_free(h, p[i]);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)0);
 	kt_check(test, h);
 	kt_destroy(test, h);
 }
@@ -3044,6 +3098,7 @@ static struct kunit_case talc_heap_test_cases[] = {
 	KUNIT_CASE_SLOW(talc_heap_regress_8_reclaim_hysteresis),
 	KUNIT_CASE(talc_heap_regress_9_small_ones),
 	KUNIT_CASE(talc_heap_cache_refill_test),
+	KUNIT_CASE(talc_heap_cache_refill_run_test),
 	KUNIT_CASE(talc_heap_cache_drain_test),
 	KUNIT_CASE(talc_heap_cache_bound_test),
 	KUNIT_CASE(talc_heap_cache_double_free_test),
