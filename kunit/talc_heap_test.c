@@ -2394,6 +2394,55 @@ static void talc_heap_cache_drain_test(struct kunit *test)
 }
 
 /*
+ * A free that would pass the CPU's share drains a batch of the class that
+ * holds the most bytes, not the class it frees into: that makes the most
+ * room per hold of the heap's lock.  Here two 1 KiB chunks (2064 bytes)
+ * go, and the fourteen 128-byte ones (1904 bytes) stay with the new one.
+ */
+static void talc_heap_cache_bound_fullest_test(struct kunit *test)
+{
+	struct talc_heap *h = kt_create(test, "kt_cfull", SZ_1M, SZ_1M);
+	struct talc_cache_info c;
+	void *a[3], *b[8];
+	unsigned int i;
+
+	kt_pin_cpu(test);
+	KUNIT_ASSERT_EQ(test, talc_heap_set_cache(h, 4096 * num_possible_cpus()),
+			0);
+	/* a refill of 3 (4096 / 1032), all handed out; then 16, 8 of them */
+	for (i = 0; i < 3; i++) {
+		a[i] = talc_heap_alloc(h, 1000, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, a[i]);
+		KUNIT_ASSERT_EQ(test, talc_heap_usable_size(h, a[i]), (size_t)1024);
+	}
+	for (i = 0; i < 8; i++) {
+		b[i] = talc_heap_alloc(h, KT_CSIZE, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, b[i]);
+	}
+	c = kt_cache(h);
+	KUNIT_ASSERT_EQ(test, c.chunks, (size_t)8);
+	KUNIT_ASSERT_EQ(test, c.bytes, (size_t)8 * 136);
+	talc_heap_free(h, a[0]);
+	talc_heap_free(h, a[1]);
+	for (i = 0; i < 6; i++)
+		talc_heap_free(h, b[i]);
+	c = kt_cache(h);
+	KUNIT_ASSERT_EQ(test, c.bytes, (size_t)2 * 1032 + 14 * 136);
+	KUNIT_ASSERT_EQ(test, c.stat[TALC_CACHE_DRAINS], 0ULL);
+	/* 4104 bytes would pass 4096 */
+	talc_heap_free(h, b[6]);
+	c = kt_cache(h);
+	KUNIT_EXPECT_EQ(test, c.stat[TALC_CACHE_DRAINS], 1ULL);
+	KUNIT_EXPECT_EQ(test, c.chunks, (size_t)15);
+	KUNIT_EXPECT_EQ(test, c.bytes, (size_t)15 * 136);
+	talc_heap_free(h, a[2]);
+	talc_heap_free(h, b[7]);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)0);
+	kt_check(test, h);
+	kt_destroy(test, h);
+}
+
+/*
  * The bound: with cache_limit at 4 KiB, no mix of allocations and frees
  * makes this CPU's cache hold more; the frees it cannot hold go to the
  * heap, and nothing is lost.
@@ -3101,6 +3150,7 @@ static struct kunit_case talc_heap_test_cases[] = {
 	KUNIT_CASE(talc_heap_cache_refill_run_test),
 	KUNIT_CASE(talc_heap_cache_drain_test),
 	KUNIT_CASE(talc_heap_cache_bound_test),
+	KUNIT_CASE(talc_heap_cache_bound_fullest_test),
 	KUNIT_CASE(talc_heap_cache_double_free_test),
 	KUNIT_CASE(talc_heap_cache_forged_link_test),
 	KUNIT_CASE(talc_heap_cache_stats_test),
