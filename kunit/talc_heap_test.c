@@ -2539,7 +2539,7 @@ static unsigned long kt_cache_key(struct talc_heap *h, const void *p)
 
 /*
  * A hardened heap's cache links: an overflow into a cached chunk rewrites
- * its link (payload word 0) to point at a target outside the heap.
+ * its link (talc_cache_words()) to point at a target outside the heap.
  * Written by one who knows the secret (round 0: link and the target's
  * mark both valid), it decodes to the target; written blindly (round 1),
  * as a plain pointer, it decodes to garbage.  Either way the pop checks the link
@@ -2551,6 +2551,9 @@ static unsigned long kt_cache_key(struct talc_heap *h, const void *p)
  * test then frees the leaked chunks itself, from the list it decoded
  * before the forgery.
  */
+/* the link and the mark of a cached chunk of KT_CSIZE's class (128 B) */
+#define KT_WORDS(p)	talc_cache_words(p, 128)
+
 static void talc_heap_cache_forged_link_test(struct kunit *test)
 {
 	struct talc_heap *h = kt_create(test, "kt_cforge", KT_SIZE, KT_SIZE);
@@ -2584,17 +2587,17 @@ static void talc_heap_cache_forged_link_test(struct kunit *test)
 		n = pcp->cls[k].count;
 		KUNIT_ASSERT_LE(test, n, 64U);
 		for (i = 0, list[0] = a; i + 1 < n; i++)
-			list[i + 1] = (void *)(*(unsigned long *)list[i] ^
+			list[i + 1] = (void *)(KT_WORDS(list[i])[0] ^
 					       kt_cache_key(h, list[i]));
 		KUNIT_ASSERT_PTR_EQ(test, list[1], (void *)b);
 		KUNIT_ASSERT_PTR_EQ(test, list[2], c);
 
 		if (round) {
-			b[0] = (unsigned long)evil;
+			KT_WORDS(b)[0] = (unsigned long)evil;
 		} else {
-			b[0] = (unsigned long)evil ^ kt_cache_key(h, b);
-			evil[1] = kt_cache_key(h, evil) ^
-				  ((b[1] ^ kt_cache_key(h, b)) & KT_MARK_LOW);
+			KT_WORDS(b)[0] = (unsigned long)evil ^ kt_cache_key(h, b);
+			KT_WORDS(evil)[1] = kt_cache_key(h, evil) ^
+				((KT_WORDS(b)[1] ^ kt_cache_key(h, b)) & KT_MARK_LOW);
 		}
 		x = talc_heap_alloc(h, KT_CSIZE, GFP_KERNEL);
 		KUNIT_EXPECT_PTR_EQ(test, x, a);
@@ -2622,8 +2625,8 @@ static void talc_heap_cache_forged_link_test(struct kunit *test)
 		KUNIT_EXPECT_GE(test, kt_stats(test, h).allocation_count,
 				(size_t)n - 1);
 		for (i = 1; i < n; i++) {
-			((unsigned long *)list[i])[0] = 0;
-			((unsigned long *)list[i])[1] = 0;	/* the mark */
+			KT_WORDS(list[i])[0] = 0;
+			KT_WORDS(list[i])[1] = 0;	/* the mark */
 			talc_heap_free(h, list[i]);
 		}
 	}
@@ -2805,7 +2808,7 @@ static void talc_heap_init_policy_test(struct kunit *test)
 		TALC_INIT_OFF, TALC_INIT_ON, TALC_INIT_KERNEL,
 	};
 	struct talc_heap *h = kt_create(test, "kt_init", SZ_1M, SZ_1M);
-	size_t n, big = 20000;
+	size_t n, w, big = 20000;
 	unsigned int i;
 	bool zero, want;
 	char *p, *q;
@@ -2827,8 +2830,13 @@ static void talc_heap_init_policy_test(struct kunit *test)
 		want = pol[i] == TALC_INIT_ON ||
 		       (pol[i] == TALC_INIT_KERNEL && want_init_on_alloc(GFP_KERNEL));
 		KUNIT_EXPECT_EQ_MSG(test, zero, want, "policy %d", pol[i]);
-		if (!want)
-			KUNIT_EXPECT_NULL(test, memchr_inv(q + 16, 0xa5, n - 16));
+		/* not zeroed: all as written but for the cache's two words */
+		w = (char *)talc_cache_words(q, n) - q;
+		if (!want) {
+			KUNIT_EXPECT_NULL(test, memchr_inv(q, 0xa5, w));
+			KUNIT_EXPECT_NULL(test, memchr_inv(q + w + 16, 0xa5,
+							   n - w - 16));
+		}
 		talc_heap_free(h, q);
 		/* __GFP_ZERO zeroes whatever the policy */
 		q = talc_heap_alloc(h, 200, GFP_KERNEL | __GFP_ZERO);
@@ -2853,7 +2861,9 @@ static void talc_heap_init_policy_test(struct kunit *test)
 	memset(p, 0xa5, n);
 	talc_heap_free(h, p);
 	/* cached: zero but for the link and the mark */
-	KUNIT_EXPECT_NULL(test, memchr_inv(p + 16, 0, n - 16));
+	w = (char *)talc_cache_words(p, n) - (char *)p;
+	KUNIT_EXPECT_NULL(test, memchr_inv(p, 0, w));
+	KUNIT_EXPECT_NULL(test, memchr_inv(p + w + 16, 0, n - w - 16));
 	p = talc_heap_alloc(h, big, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	n = talc_heap_usable_size(h, p);

@@ -529,12 +529,13 @@ bool talc_heap_mem_region(struct talc_heap *heap, const void *base,
  * its region is looked up in the RCU-published region table and its header
  * checked by talc_block_peek() (interior, foreign and misaligned pointers
  * are rejected as by talc_free(), which then counts and reports them).  A
- * cached chunk carries a mark in its second payload word, derived from a
- * per-heap random secret, its address, its size and its slack; the free
- * sets it with cmpxchg, so a second free of the same chunk, on any CPU and
- * at any time while it is cached, finds the mark and is counted as a double
- * free and ignored.  An allocation clears it.  The first word links the
- * class list, XORed with the same per-chunk key (as SLUB's
+ * cached chunk keeps two words (talc_cache_words(): at its payload's start,
+ * or in the first cache line wholly inside it).  The second is a mark,
+ * derived from a per-heap random secret, its address, its size and its
+ * slack; the free sets it with cmpxchg, so a second free of the same chunk,
+ * on any CPU and at any time while it is cached, finds the mark and is
+ * counted as a double free and ignored.  An allocation clears it.  The
+ * first links the class list, XORed with the same per-chunk key (as SLUB's
  * CONFIG_SLAB_FREELIST_HARDENED stores its free pointers): an overflow
  * that writes a pointer there blindly decodes to garbage, not to its
  * target.  In a hardened heap a decoded link is also checked, before
@@ -620,9 +621,9 @@ static unsigned int talc_cache_fullest(const struct talc_pcp *pcp)
 static enum cpuhp_state talc_cpuhp_state;
 static struct workqueue_struct *talc_wq;
 
-/* The first two words of a cached chunk's payload. */
-#define TALC_CACHE_LINK(p)	(((void **)(p))[0])
-#define TALC_CACHE_MARK(p)	(((unsigned long *)(p))[1])
+/* The two words of a cached chunk (talc_cache_words()). */
+#define TALC_CACHE_LINK(w)	((w)[0])
+#define TALC_CACHE_MARK(w)	((w)[1])
 
 /*
  * The mark of a cached chunk at @p: the secret and the address, with the
@@ -659,15 +660,17 @@ static __always_inline unsigned long talc_cache_mark(struct talc_heap *heap,
 	       ((unsigned long)ilog2(b->align) << TALC_MARK_ALIGN_SHIFT);
 }
 
-/* The alignment recorded in the mark of the cached chunk at @p. */
+/* The alignment recorded in the mark of the cached chunk at @p, class @k. */
 static __always_inline size_t talc_cache_align(struct talc_heap *heap,
-					       const void *p)
+					       void *p, unsigned int k)
 {
-	return 1UL << ((TALC_CACHE_MARK(p) ^ talc_cache_key(heap, p)) >>
+	unsigned long *w = talc_cache_words(p, talc_cache_size[k]);
+
+	return 1UL << ((TALC_CACHE_MARK(w) ^ talc_cache_key(heap, p)) >>
 		       TALC_MARK_ALIGN_SHIFT & 31);
 }
 
-/* Does @w, the second word of @p, mark a cached chunk? */
+/* Does @w, the mark word of @p, mark a cached chunk? */
 static __always_inline bool talc_cache_marked(struct talc_heap *heap,
 					      const void *p, unsigned long w)
 {
@@ -681,8 +684,8 @@ static __always_inline void talc_cache_push(struct talc_heap *heap,
 {
 	struct talc_cache_class *cc = &pcp->cls[k];
 
-	TALC_CACHE_LINK(p) = (void *)((unsigned long)cc->head ^
-				      talc_cache_key(heap, p));
+	TALC_CACHE_LINK(talc_cache_words(p, talc_cache_size[k])) =
+		(unsigned long)cc->head ^ talc_cache_key(heap, p);
 	cc->head = p;
 	cc->count++;
 	cc->bytes += csize;
@@ -758,18 +761,17 @@ static __always_inline void *talc_cache_pop(struct talc_heap *heap,
 {
 	struct talc_cache_class *cc = &pcp->cls[k];
 	void *p = cc->head, *next;
-	unsigned long code;
+	unsigned long code, *w = talc_cache_words(p, talc_cache_size[k]);
 	size_t csize, req;
 
-	code = TALC_CACHE_MARK(p) ^ talc_cache_key(heap, p);
+	code = TALC_CACHE_MARK(w) ^ talc_cache_key(heap, p);
 	csize = (code & (BIT(TALC_MARK_SLACK_SHIFT) - 1)) * TALC_ALIGN;
 	if (unlikely(code >> TALC_MARK_BITS || csize - TALC_OVERHEAD <
 		     talc_cache_size[k])) {
 		talc_cache_corrupt(heap, pcp, k, p, "its mark");
 		return NULL;
 	}
-	next = (void *)((unsigned long)TALC_CACHE_LINK(p) ^
-			talc_cache_key(heap, p));
+	next = (void *)(TALC_CACHE_LINK(w) ^ talc_cache_key(heap, p));
 	if (unlikely(heap->hardened) && next &&
 	    unlikely(!talc_cache_link_ok(heap, next))) {
 		talc_cache_corrupt(heap, pcp, k, p, "its link");
@@ -782,7 +784,7 @@ static __always_inline void *talc_cache_pop(struct talc_heap *heap,
 	cc->bytes -= csize;
 	cc->req -= req;
 	pcp->bytes -= csize;
-	TALC_CACHE_MARK(p) = 0;
+	TALC_CACHE_MARK(w) = 0;
 	*usable = csize - TALC_OVERHEAD;
 	*reqp = req;
 	return p;
@@ -867,7 +869,8 @@ static unsigned int talc_cache_refill(struct talc_heap *heap,
 		/* the core may hand out a larger chunk than asked for */
 		if (pcp->bytes + b.usable + TALC_OVERHEAD > limit)
 			break;
-		TALC_CACHE_MARK(p) = talc_cache_mark(heap, p, &b);
+		TALC_CACHE_MARK(talc_cache_words(p, b.usable)) =
+			talc_cache_mark(heap, p, &b);
 		talc_cache_push(heap, pcp, k, p, b.usable + TALC_OVERHEAD,
 				b.requested);
 		pcp->refilled_req += b.requested;
@@ -906,7 +909,7 @@ static void *talc_cache_alloc(struct talc_heap *heap, size_t size,
 		goto miss;
 	/* the core's header must say so: a moving realloc keeps it */
 	if (unlikely(align > TALC_ALIGN &&
-		     talc_cache_align(heap, pcp->cls[k].head) < align))
+		     talc_cache_align(heap, pcp->cls[k].head, k) < align))
 		goto miss;
 	p = talc_cache_pop(heap, pcp, k, usable, &req);
 	if (likely(p)) {
@@ -937,17 +940,18 @@ static noinline void talc_cache_double_free(struct talc_heap *heap,
 /*
  * Free into this CPU's cache.  Return: true if the cache took @ptr, or
  * caught it as a double free; false if the heap must free it (a pointer
- * talc_block_peek() rejects, a large chunk, a full share).  *@marked says
- * that @ptr still carries the cache's mark, which the heap clears in the
- * hold that frees it: until then a second free finds it.
+ * talc_block_peek() rejects, a large chunk, a full share).  *@marked is
+ * the cache's words when @ptr still carries its mark, which the heap clears
+ * in the hold that frees it (until then a second free finds it), else NULL.
  */
 static __always_inline bool talc_cache_free(struct talc_heap *heap, void *ptr,
-					    bool *marked, unsigned long caller)
+					    unsigned long **marked,
+					    unsigned long caller)
 {
+	unsigned long flags, w, *words;
 	size_t csize, limit;
 	struct talc_block b;
 	struct talc_pcp *pcp;
-	unsigned long flags, w;
 	unsigned int k;
 	bool ok, reclaim = false;
 
@@ -957,10 +961,11 @@ static __always_inline bool talc_cache_free(struct talc_heap *heap, void *ptr,
 	if (!ok || b.usable > TALC_CACHE_MAX)
 		return false;
 	csize = b.usable + TALC_OVERHEAD;
+	words = talc_cache_words(ptr, b.usable);
 	/* Claim the chunk: a second free of it, anywhere, sees the mark. */
-	w = READ_ONCE(TALC_CACHE_MARK(ptr));
+	w = READ_ONCE(TALC_CACHE_MARK(words));
 	if (unlikely(talc_cache_marked(heap, ptr, w) ||
-		     !try_cmpxchg(&TALC_CACHE_MARK(ptr), &w,
+		     !try_cmpxchg(&TALC_CACHE_MARK(words), &w,
 				  talc_cache_mark(heap, ptr, &b)))) {
 		talc_cache_double_free(heap, ptr);
 		return true;
@@ -987,7 +992,7 @@ static __always_inline bool talc_cache_free(struct talc_heap *heap, void *ptr,
 		trace_talc_free(heap, caller, ptr);
 	}
 	local_unlock_irqrestore(&heap->pcp->lock, flags);
-	*marked = !ok;
+	*marked = ok ? NULL : words;
 	if (unlikely(reclaim))
 		schedule_work(&heap->reclaim_work);
 	return ok;
@@ -1132,11 +1137,13 @@ void talc_heap_cache_info(struct talc_heap *heap, unsigned int cpu,
  * Under the heap's lock: is @ptr (validated by the core) held by a cache?
  * Then it was freed: counted and reported as a double free.
  */
-static bool talc_cache_holds(struct talc_heap *heap, const void *ptr)
+static bool talc_cache_holds(struct talc_heap *heap, const void *ptr,
+			     size_t usable)
 {
+	unsigned long *w = talc_cache_words(ptr, usable);
+
 	lockdep_assert_held(&heap->lock);
-	if (likely(!talc_cache_marked(heap, ptr,
-				      READ_ONCE(TALC_CACHE_MARK(ptr)))))
+	if (likely(!talc_cache_marked(heap, ptr, READ_ONCE(TALC_CACHE_MARK(w)))))
 		return false;
 	talc_cache_double_free(heap, ptr);
 	return true;
@@ -1503,12 +1510,16 @@ static __always_inline bool talc_heap_init_free(struct talc_heap *heap)
 static noinline void talc_heap_wipe(struct talc_heap *heap, void *ptr)
 {
 	struct talc_block b;
+	unsigned long *w;
 	bool ok;
 
 	rcu_read_lock();
 	ok = talc_heap_peek(heap, ptr, &b);
 	rcu_read_unlock();
-	if (ok && !talc_cache_marked(heap, ptr, READ_ONCE(TALC_CACHE_MARK(ptr))))
+	if (!ok)
+		return;
+	w = talc_cache_words(ptr, b.usable);
+	if (!talc_cache_marked(heap, ptr, READ_ONCE(TALC_CACHE_MARK(w))))
 		memset(ptr, 0, b.usable);
 }
 
@@ -1686,8 +1697,9 @@ EXPORT_SYMBOL_GPL(talc_heap_alloc_aligned);
 static __always_inline void talc_heap_do_free(struct talc_heap *heap,
 					      void *ptr, unsigned long caller)
 {
+	unsigned long *marked = NULL;
 	struct talc_hold hold;
-	bool reclaim, marked = false;
+	bool reclaim;
 	int ret;
 
 	if (!heap || ZERO_OR_NULL_PTR(ptr) || talc_heap_in_nmi(heap))
@@ -1699,7 +1711,7 @@ static __always_inline void talc_heap_do_free(struct talc_heap *heap,
 		return;
 	talc_heap_lock_sampled(heap, &hold);
 	if (marked)
-		WRITE_ONCE(TALC_CACHE_MARK(ptr), 0);
+		WRITE_ONCE(TALC_CACHE_MARK(marked), 0);
 	ret = talc_free(&heap->core, ptr);
 	/* under the lock: before another allocation can take @ptr */
 	if (!ret && !marked)
@@ -1749,6 +1761,7 @@ EXPORT_SYMBOL_GPL(talc_heap_free);
 static int talc_cache_realloc(struct talc_heap *heap, void *ptr, size_t size,
 			      size_t nalign, gfp_t gfp, struct talc_block *old)
 {
+	unsigned long *w;
 	bool ok;
 
 	rcu_read_lock();
@@ -1756,8 +1769,8 @@ static int talc_cache_realloc(struct talc_heap *heap, void *ptr, size_t size,
 	rcu_read_unlock();
 	if (!ok || old->usable > TALC_CACHE_MAX)
 		return 0;
-	if (unlikely(talc_cache_marked(heap, ptr,
-				       READ_ONCE(TALC_CACHE_MARK(ptr))))) {
+	w = talc_cache_words(ptr, old->usable);
+	if (unlikely(talc_cache_marked(heap, ptr, READ_ONCE(TALC_CACHE_MARK(w))))) {
 		talc_cache_double_free(heap, ptr);
 		return -EINVAL;
 	}
@@ -1837,7 +1850,7 @@ void *talc_heap_realloc(struct talc_heap *heap, void *ptr, size_t size,
 	ret = 0;
 	if (heap->cache_limit) {
 		ret = talc_block_info(&heap->core, ptr, &old);
-		if (!ret && talc_cache_holds(heap, ptr))
+		if (!ret && talc_cache_holds(heap, ptr, old.usable))
 			ret = -EINVAL;
 	}
 	/* in place only where natural_align's alignment already holds */
@@ -1898,7 +1911,7 @@ size_t talc_heap_usable_size(struct talc_heap *heap, const void *ptr)
 		return 0;
 	talc_heap_lock_sampled(heap, &hold);
 	n = talc_usable_size(&heap->core, ptr);
-	if (n && talc_cache_holds(heap, ptr))
+	if (n && talc_cache_holds(heap, ptr, n))
 		n = 0;
 	talc_heap_unlock(heap, &hold);
 	return n;

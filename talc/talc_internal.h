@@ -6,7 +6,9 @@
 #ifndef _TALC_INTERNAL_H
 #define _TALC_INTERNAL_H
 
+#include <linux/align.h>
 #include <linux/atomic.h>
+#include <linux/cache.h>
 #include <linux/gfp.h>
 #include <linux/list.h>
 #include <linux/local_lock.h>
@@ -65,6 +67,22 @@ extern const char *const talc_heap_stat_names[TALC_HEAP_NR_STATS];
 #define TALC_CACHE_CLASSES	18
 #define TALC_CACHE_MAX		8192
 #define TALC_CACHE_ALIGN_MAX	64
+
+/*
+ * Where a cached chunk of @size usable bytes (or of a class of that size)
+ * at @p keeps its link and its mark: two words at the start of the first
+ * cache line that lies wholly inside its payload, when it has one (from
+ * 2 * L1_CACHE_BYTES usable bytes on, itself a class size, so the class
+ * tells as well as the chunk), else at @p.  A free reads the header of the
+ * chunk above its own (talc_block_peek()): were the words in that header's
+ * line, every push and pop on one CPU would write a line that frees on
+ * another CPU read.
+ */
+static inline unsigned long *talc_cache_words(const void *p, size_t size)
+{
+	return (unsigned long *)(size >= 2 * L1_CACHE_BYTES ?
+				 PTR_ALIGN(p, L1_CACHE_BYTES) : p);
+}
 
 /**
  * enum talc_cache_stat - counters of one CPU's cache (talc_pcp.stat[])
