@@ -54,16 +54,17 @@ tobytes() {
 	esac
 }
 vmalloc_kb() { sed -n 's/^VmallocUsed: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
-# vmalloc_back START WHAT: VmallocUsed is back near START kB.  It is
-# system-wide: kthread stacks (16K each, vmap'd) started meanwhile make noise
-# (80K seen once), so a leak shows from 128K on (the mem case's buffer is
-# 256K).
+# VmallocUsed is system-wide: kthread stacks (16K each, vmap'd) started or
+# ended meanwhile move it (+80K and -12K seen), so a change is judged with
+# VM_NOISE kB of slack: the mem case's 256K buffer still shows either way.
+VM_NOISE=128
+# vmalloc_back START WHAT: VmallocUsed is back near START kB.
 vmalloc_back() {
 	sleep 1
 	local now
 	now=$(vmalloc_kb)
-	ok $([ $((now - $1)) -le 128 ]; echo $?) \
-		"$2: VmallocUsed back: $1 -> $now kB (tolerance 128 kB)"
+	ok $([ $((now - $1)) -le $VM_NOISE ]; echo $?) \
+		"$2: VmallocUsed back: $1 -> $now kB (tolerance $VM_NOISE kB)"
 }
 vm0=$(vmalloc_kb)
 echo "== heaps= module parameter"
@@ -473,7 +474,8 @@ insmod $M/talc_vmtest.ko case=mem heap=om
 ok $? "mem: talc_vmtest case=mem passed"
 vmtest_results mem
 vmm1=$(vmalloc_kb)
-ok $([ $((vmm1 - vmm0)) -ge 256 ]; echo $?) "mem: VmallocUsed up by the buffer: $vmm0 -> $vmm1 kB"
+ok $([ $((vmm1 - vmm0)) -ge $((256 - VM_NOISE)) ]; echo $?) \
+	"mem: VmallocUsed up by the 256 kB buffer: $vmm0 -> $vmm1 kB (tolerance $VM_NOISE kB)"
 ok $(awk '$1 == "om" { f = ($NF == 2) } END { exit !f }' $D/heaps; echo $?) \
 	"mem: heaps table: om owns 2 ranges (column owned)" "$(cat $D/heaps)"
 ok $(grep -q ' owned phys=0x0*80000000$' $D/om/regions &&
