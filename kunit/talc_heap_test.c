@@ -2398,12 +2398,13 @@ static void talc_heap_cache_drain_test(struct kunit *test)
  * holds the most bytes, not the class it frees into: that makes the most
  * room per hold of the heap's lock.  Here two 1 KiB chunks (2064 bytes)
  * go, and the fourteen 128-byte ones (1904 bytes) stay with the new one.
+ * A chunk larger than the whole share drains nothing.
  */
 static void talc_heap_cache_bound_fullest_test(struct kunit *test)
 {
 	struct talc_heap *h = kt_create(test, "kt_cfull", SZ_1M, SZ_1M);
 	struct talc_cache_info c;
-	void *a[3], *b[8];
+	void *a[3], *b[8], *big;
 	unsigned int i;
 
 	kt_pin_cpu(test);
@@ -2435,6 +2436,13 @@ static void talc_heap_cache_bound_fullest_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c.stat[TALC_CACHE_DRAINS], 1ULL);
 	KUNIT_EXPECT_EQ(test, c.chunks, (size_t)15);
 	KUNIT_EXPECT_EQ(test, c.bytes, (size_t)15 * 136);
+	/* a chunk larger than the whole share drains nothing: it cannot stay */
+	big = talc_heap_alloc(h, 5000, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, big);
+	talc_heap_free(h, big);
+	c = kt_cache(h);
+	KUNIT_EXPECT_EQ(test, c.stat[TALC_CACHE_DRAINS], 1ULL);
+	KUNIT_EXPECT_EQ(test, c.chunks, (size_t)15);
 	talc_heap_free(h, a[2]);
 	talc_heap_free(h, b[7]);
 	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)0);

@@ -519,7 +519,8 @@ bool talc_heap_mem_region(struct talc_heap *heap, const void *base,
  * Between the two marks a CPU alternating allocations and frees never takes
  * the heap's lock.  All caches of a heap together hold at most cache_limit
  * bytes: each CPU its share, checked on every refill and free; a free that
- * would pass it first drains a batch of the class holding the most bytes.
+ * would pass it first drains a batch of the class holding the most bytes
+ * (unless the chunk is larger than the whole share).
  *
  * A refill of a small class (up to TALC_CACHE_SMALL) is one run of adjacent
  * chunks (talc_malloc_bulk()), so that a CPU's small chunks border each
@@ -978,7 +979,8 @@ static __always_inline bool talc_cache_free(struct talc_heap *heap, void *ptr,
 		reclaim = talc_cache_drain_class(heap, pcp, k,
 						 talc_cache_batch(k));
 	limit = READ_ONCE(heap->cache_cpu_limit);
-	if (pcp->bytes + csize > limit && pcp->bytes) {
+	/* a chunk larger than the whole share goes to the heap: drain nothing */
+	if (pcp->bytes + csize > limit && pcp->bytes && csize <= limit) {
 		unsigned int f = talc_cache_fullest(pcp);
 
 		reclaim |= talc_cache_drain_class(heap, pcp, f,
