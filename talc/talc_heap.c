@@ -865,8 +865,11 @@ static unsigned int talc_cache_refill(struct talc_heap *heap,
 	}
 	for (i = 0; i < got; i++) {
 		p = run[i];
-		if (WARN_ON_ONCE(talc_block_info(&heap->core, p, &b)))
+		/* never seen: left alone, as the core already reported it */
+		if (WARN_ON_ONCE(talc_block_info(&heap->core, p, &b))) {
+			run[i] = NULL;
 			break;
+		}
 		/* the core may hand out a larger chunk than asked for */
 		if (pcp->bytes + b.usable + TALC_OVERHEAD > limit)
 			break;
@@ -886,6 +889,8 @@ static unsigned int talc_cache_refill(struct talc_heap *heap,
 	 * total_allocation_count (talc_cache_adjust_stats()).
 	 */
 	for (; i < got; i++) {
+		if (!run[i])
+			continue;
 		talc_free(&heap->core, run[i]);
 		pcp->refilled_req += size;
 		pcp->refilled++;
