@@ -2772,6 +2772,67 @@ static void talc_heap_cache_fail_drain_test(struct kunit *test)
 }
 
 /*
+ * A chunk out of a cache carries neither of the cache's words.  A class
+ * list's last link is the chunk's key itself (a NULL next); a chunk of
+ * 128 B at L1_CACHE_BYTES - 8 past a line keeps it at p + 8, which is where
+ * a smaller block at the same address keeps its mark.  Left behind by the
+ * allocation, it made that block's free a double free when nothing had
+ * written there since (here a shrink in place; in the UML random-actions
+ * benchmark, where it was seen once, a chunk of a refill that did not fit
+ * the bound, parked on a quick list): counted in bad_frees, WARNed, the
+ * block leaked; its usable size read 0.  Planted once by clearing only the
+ * mark in talc_cache_pop(), this test then fails on all four.
+ */
+static void talc_heap_cache_stale_link_test(struct kunit *test)
+{
+	struct talc_heap *h = kt_create(test, "kt_cstale", KT_SIZE, KT_SIZE);
+	size_t limit = kt_info(h).cache_limit;
+	unsigned int i, n = 0;
+	void *p[64], *x = NULL, *y, *z;
+	struct talc_stats st;
+
+	kt_pin_cpu(test);
+	/* a refill run of 128-B chunks, 136 B apart, taken until none is left */
+	do {
+		p[n] = talc_heap_alloc(h, KT_CSIZE, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[n]);
+		n++;
+	} while (n < ARRAY_SIZE(p) && (n < 16 || kt_cache(h).chunks));
+	KUNIT_ASSERT_EQ(test, kt_cache(h).chunks, (size_t)0);
+	for (i = 0; i < n && !x; i++)
+		if ((unsigned long)p[i] % L1_CACHE_BYTES == L1_CACHE_BYTES - 8)
+			x = p[i];
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	KUNIT_ASSERT_TRUE(test, talc_cache_words(x, 128) == (unsigned long *)x + 1);
+
+	/* alone in its class: its link is the last one */
+	talc_heap_free(h, x);
+	KUNIT_ASSERT_EQ(test, kt_cache(h).chunks, (size_t)1);
+	y = talc_heap_alloc(h, KT_CSIZE, GFP_KERNEL);
+	KUNIT_ASSERT_PTR_EQ(test, y, x);
+
+	/* the same address as a 48-byte chunk: shrunk in place by the core */
+	KUNIT_ASSERT_EQ(test, talc_heap_set_cache(h, 0), 0);
+	z = talc_heap_realloc(h, x, 40, GFP_KERNEL);
+	KUNIT_ASSERT_PTR_EQ(test, z, x);
+	KUNIT_EXPECT_EQ(test, talc_heap_usable_size(h, z), (size_t)40);
+	KUNIT_ASSERT_EQ(test, talc_heap_set_cache(h, limit), 0);
+
+	/* its free is an ordinary one, into the cache */
+	talc_heap_free(h, z);
+	st = kt_stats(test, h);
+	KUNIT_EXPECT_EQ(test, st.bad_frees, 0ULL);
+	KUNIT_EXPECT_EQ(test, kt_warned(h), 0UL);
+	KUNIT_EXPECT_EQ(test, kt_cache(h).chunks, (size_t)1);
+	for (i = 0; i < n; i++)
+		if (p[i] != x)
+			talc_heap_free(h, p[i]);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)0);
+	kt_check(test, h);
+	kt_destroy(test, h);
+}
+
+/*
  * An aligned request is served by a cache only with a chunk the heap
  * allocated at least that aligned (recorded in the cache's mark), and the
  * block keeps its alignment across a moving realloc.
@@ -3175,6 +3236,7 @@ static struct kunit_case talc_heap_test_cases[] = {
 	KUNIT_CASE(talc_heap_cache_off_test),
 	KUNIT_CASE(talc_heap_cache_fail_drain_test),
 	KUNIT_CASE(talc_heap_cache_align_test),
+	KUNIT_CASE(talc_heap_cache_stale_link_test),
 	KUNIT_CASE(talc_heap_init_policy_test),
 	KUNIT_CASE(talc_heap_mem_test),
 	KUNIT_CASE(talc_heap_mem_invalid_test),

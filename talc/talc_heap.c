@@ -535,13 +535,14 @@ bool talc_heap_mem_region(struct talc_heap *heap, const void *base,
  * derived from a per-heap random secret, its address, its size and its
  * slack; the free sets it with cmpxchg, so a second free of the same chunk,
  * on any CPU and at any time while it is cached, finds the mark and is
- * counted as a double free and ignored.  An allocation clears it.  The
- * first links the class list, XORed with the same per-chunk key (as SLUB's
- * CONFIG_SLAB_FREELIST_HARDENED stores its free pointers): an overflow
- * that writes a pointer there blindly decodes to garbage, not to its
- * target.  In a hardened heap a decoded link is also checked, before
- * anything is read through it, to lie inside the heap's region span; a
- * bad one leaks the class's chunks (talc_cache_corrupt()).  This guards
+ * counted as a double free and ignored.  The first links the class list,
+ * XORed with the same per-chunk key (as SLUB's CONFIG_SLAB_FREELIST_HARDENED
+ * stores its free pointers): an overflow that writes a pointer there
+ * blindly decodes to garbage, not to its target.  An allocation clears
+ * both words (talc_cache_pop()).  In a hardened heap a decoded link is
+ * also checked, before anything is read through it, to lie inside the
+ * heap's region span; a bad one leaks the class's chunks
+ * (talc_cache_corrupt()).  This guards
  * against blind overwrites, not against a reader of freed memory, which
  * can recover the key from a mark.  With poisoning on, the caches are
  * drained and bypassed: every free chunk is then a poisoned chunk of the
@@ -785,6 +786,15 @@ static __always_inline void *talc_cache_pop(struct talc_heap *heap,
 	cc->bytes -= csize;
 	cc->req -= req;
 	pcp->bytes -= csize;
+	/*
+	 * Nothing a cache wrote stays in a chunk it hands out.  A list's last
+	 * link is the chunk's key itself (a NULL next), which reads as a mark
+	 * where a smaller chunk at the same address keeps its mark: a chunk
+	 * at 56 mod 64 of 128 B or more keeps its words at p + 8, one of less
+	 * its mark.  Left behind, it made the free of such a smaller block a
+	 * double free (KUnit talc_heap_cache_stale_link_test).
+	 */
+	TALC_CACHE_LINK(w) = 0;
 	TALC_CACHE_MARK(w) = 0;
 	*usable = csize - TALC_OVERHEAD;
 	*reqp = req;
