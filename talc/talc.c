@@ -444,35 +444,67 @@ static_assert(TALC_LINEAR_LIMIT == 512 && TALC_SUBBINS == 16 &&
 static_assert(TALC_QUICK_LIMIT < 1UL << TALC_FINE_LOG2 &&
 	      TALC_FINE_LOG2 < TALC_FINE_END && TALC_FINE_END < TALC_SIZE_BITS);
 
-/* Bits of a size below its leading one that pick the bin in its tier. */
-static __always_inline unsigned int bin_shift(unsigned int l)
+/*
+ * The bins from TALC_LINEAR_LIMIT up come in three tiers (talc.h): 2^shift
+ * bins per power of two from 2^log2 on, the first of them bin base.  The
+ * tiers are the layout's one description: bin_of() picks a size's,
+ * tier_of_bin() a bin's (for bin_ceil() and talc_bin_min_size()).
+ */
+struct bin_tier {
+	unsigned int base, log2, shift;
+};
+
+#define BIN_TIER_LINEAR	\
+	((struct bin_tier){ TALC_LINEAR_BINS, TALC_LINEAR_LOG2, TALC_SUBBIN_SHIFT })
+#define BIN_TIER_FINE	\
+	((struct bin_tier){ TALC_FINE_BASE, TALC_FINE_LOG2, TALC_FINE_SHIFT })
+#define BIN_TIER_TOP	\
+	((struct bin_tier){ TALC_TOP_BASE, TALC_FINE_END, TALC_SUBBIN_SHIFT })
+
+/* The tier of bin @b (b >= TALC_LINEAR_BINS). */
+static __always_inline struct bin_tier tier_of_bin(unsigned int b)
 {
-	return l >= TALC_FINE_LOG2 && l < TALC_FINE_END ? TALC_FINE_SHIFT :
-							    TALC_SUBBIN_SHIFT;
+	if (b < TALC_FINE_BASE)
+		return BIN_TIER_LINEAR;
+	if (b < TALC_TOP_BASE)
+		return BIN_TIER_FINE;
+	return BIN_TIER_TOP;
+}
+
+/* The bin of @size, whose leading one is bit @l, in its tier @tr. */
+static __always_inline unsigned int bin_in_tier(size_t size, unsigned int l,
+						struct bin_tier tr)
+{
+	return tr.base + ((l - tr.log2) << tr.shift) +
+	       ((size >> (l - tr.shift)) & (BIT(tr.shift) - 1));
 }
 
 static __always_inline unsigned int bin_of(size_t size)
 {
-	unsigned int l, base;
+	unsigned int l;
 
 	if (size < TALC_QUICK_LIMIT)
 		return small_bin[size / TALC_ALIGN];
 	l = __fls(size);
 	if (l < TALC_FINE_LOG2)
-		base = TALC_LINEAR_BINS + ((l - TALC_LINEAR_LOG2) << TALC_SUBBIN_SHIFT);
-	else if (l < TALC_FINE_END)
-		return TALC_FINE_BASE + ((l - TALC_FINE_LOG2) << TALC_FINE_SHIFT) +
-		       ((size >> (l - TALC_FINE_SHIFT)) & (TALC_FINE_SUBBINS - 1));
-	else
-		base = TALC_TOP_BASE + ((l - TALC_FINE_END) << TALC_SUBBIN_SHIFT);
-	return base + ((size >> (l - TALC_SUBBIN_SHIFT)) & (TALC_SUBBINS - 1));
+		return bin_in_tier(size, l, BIN_TIER_LINEAR);
+	if (l < TALC_FINE_END)
+		return bin_in_tier(size, l, BIN_TIER_FINE);
+	return bin_in_tier(size, l, BIN_TIER_TOP);
 }
 
-/* The first bin whose every chunk is at least @size bytes. */
+/*
+ * The first bin whose every chunk is at least @size bytes, but for one
+ * step: @size is rounded up to the step between the bins of its own tier.
+ * Below 16 KiB that step is 512 B, so a request a little short of 16 KiB
+ * passes over the first bin of the fine tier (chunks of 16384-16447 bytes,
+ * each a fit for it), which then stays for the requests of 16 KiB it fits
+ * closely: 97.50 % instead of 97.49 % heap efficiency on talc's mix.
+ */
 static __always_inline unsigned int bin_ceil(size_t size)
 {
 	if (size >= TALC_LINEAR_LIMIT)
-		size += (1UL << (__fls(size) - bin_shift(__fls(size)))) - 1;
+		size += BIT(__fls(size) - tier_of_bin(bin_of(size)).shift) - 1;
 	return bin_of(size);
 }
 
@@ -497,24 +529,15 @@ unsigned int talc_bin_of(size_t chunk_size)
  */
 size_t talc_bin_min_size(unsigned int bin)
 {
-	unsigned int i, l;
+	struct bin_tier tr;
+	unsigned int i;
 
 	if (bin < TALC_LINEAR_BINS)
 		return TALC_MIN_CHUNK + (size_t)bin * TALC_ALIGN;
-	if (bin >= TALC_TOP_BASE) {
-		i = bin - TALC_TOP_BASE;
-		l = TALC_FINE_END + i / TALC_SUBBINS;
-	} else if (bin >= TALC_FINE_BASE) {
-		i = bin - TALC_FINE_BASE;
-		l = TALC_FINE_LOG2 + i / TALC_FINE_SUBBINS;
-		return (size_t)(TALC_FINE_SUBBINS + i % TALC_FINE_SUBBINS) <<
-		       (l - TALC_FINE_SHIFT);
-	} else {
-		i = bin - TALC_LINEAR_BINS;
-		l = TALC_LINEAR_LOG2 + i / TALC_SUBBINS;
-	}
-	return (size_t)(TALC_SUBBINS + i % TALC_SUBBINS) <<
-	       (l - TALC_SUBBIN_SHIFT);
+	tr = tier_of_bin(bin);
+	i = bin - tr.base;
+	return (BIT(tr.shift) + (i & (BIT(tr.shift) - 1))) <<
+	       (tr.log2 + (i >> tr.shift) - tr.shift);
 }
 
 static __always_inline bool bin_bit(const struct talc *t, unsigned int b)
