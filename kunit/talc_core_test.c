@@ -820,13 +820,14 @@ static void core_fine_bins_best_fit(struct kunit *test)
  * talc_malloc_bulk() cuts its blocks one after another from one free chunk,
  * past the quick list that holds chunks of their size (talc_malloc() would
  * hand those out first), and each block is an allocation of its own.
+ * Asked for no run, it hands out the parked chunks first, as talc_malloc().
  */
 static void core_malloc_bulk_run(struct kunit *test)
 {
 	const size_t need = 104;	/* the chunk of a 96-byte request */
 	struct talc_stats st0, st;
-	void *park[4], *run[16];
-	unsigned int i;
+	void *park[4], *run[16], *more[4];
+	unsigned int i, j;
 
 	claim_arena(test, ARENA_SIZE);
 	talc_set_quick_depth(T(test), TALC_DEFAULT_QUICK_DEPTH);
@@ -839,7 +840,7 @@ static void core_malloc_bulk_run(struct kunit *test)
 		talc_free(T(test), park[i]);
 	st0 = stats(test);
 	KUNIT_ASSERT_EQ(test, st0.quick_chunks, 4);
-	KUNIT_ASSERT_EQ(test, talc_malloc_bulk(T(test), 96, 16, run), 16U);
+	KUNIT_ASSERT_EQ(test, talc_malloc_bulk(T(test), 96, 16, run, true), 16U);
 	for (i = 0; i < 16; i++) {
 		KUNIT_EXPECT_EQ(test, talc_usable_size(T(test), run[i]), 96);
 		if (i)
@@ -853,12 +854,22 @@ static void core_malloc_bulk_run(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.allocated_bytes, st0.allocated_bytes + 16 * 96);
 	KUNIT_EXPECT_EQ(test, st.total_allocation_count,
 			st0.total_allocation_count + 16);
+	/* without @run, one by one as talc_malloc(): the parked chunks first */
+	KUNIT_ASSERT_EQ(test, talc_malloc_bulk(T(test), 96, 4, more, false), 4U);
+	for (i = 0; i < 4; i++) {
+		for (j = 0; j < 4 && more[i] != park[j]; j++)
+			;
+		KUNIT_EXPECT_LT(test, j, 4U);
+	}
+	KUNIT_EXPECT_EQ(test, stats(test).quick_chunks, 0);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ(test, talc_free(T(test), more[i]), 0);
 	expect_consistent(test);
 	for (i = 0; i < 16; i++) {
 		KUNIT_EXPECT_EQ(test, ((u8 *)run[i])[95], (u8)i);
 		KUNIT_EXPECT_EQ(test, talc_free(T(test), run[i]), 0);
 	}
-	KUNIT_EXPECT_EQ(test, talc_malloc_bulk(T(test), 96, 0, run), 0U);
+	KUNIT_EXPECT_EQ(test, talc_malloc_bulk(T(test), 96, 0, run, true), 0U);
 	KUNIT_EXPECT_EQ(test, stats(test).failed_allocations, 0);
 	expect_consistent(test);
 }
@@ -884,7 +895,7 @@ static void core_malloc_bulk_fallback(struct kunit *test)
 	for (i = 0; i < 8; i++)
 		talc_free(T(test), hole[i]);
 	failed = stats(test).failed_allocations;
-	got = talc_malloc_bulk(T(test), 5000, 12, run);
+	got = talc_malloc_bulk(T(test), 5000, 12, run, true);
 	KUNIT_EXPECT_EQ(test, got, 8U);
 	KUNIT_EXPECT_EQ(test, stats(test).failed_allocations, failed + 1);
 	for (i = 0; i < got; i++) {
@@ -897,7 +908,7 @@ static void core_malloc_bulk_fallback(struct kunit *test)
 	for (i = 0; i < got; i++)
 		KUNIT_EXPECT_EQ(test, talc_free(T(test), run[i]), 0);
 	/* a size that can never fit: nothing, and one failure */
-	KUNIT_EXPECT_EQ(test, talc_malloc_bulk(T(test), SIZE_MAX, 2, run), 0U);
+	KUNIT_EXPECT_EQ(test, talc_malloc_bulk(T(test), SIZE_MAX, 2, run, true), 0U);
 	KUNIT_EXPECT_EQ(test, stats(test).failed_allocations, failed + 2);
 	expect_consistent(test);
 }

@@ -2089,27 +2089,28 @@ void *talc_malloc_aligned(struct talc *t, size_t size, size_t align)
 }
 
 /**
- * talc_malloc_bulk - allocate blocks of one size side by side
+ * talc_malloc_bulk - allocate blocks of one size, side by side if asked
  * @t: the allocator
  * @size: bytes wanted in each block
  * @n: how many blocks
  * @out: filled with the payloads, 8-byte aligned
+ * @run: cut them from one free chunk when one holds them all
  *
  * Each block is an allocation of its own, as talc_malloc(@size) makes it:
- * freed, resized and inspected one by one.  When a free chunk holds all @n
- * (the head of the first bin whose every chunk does, found as talc_malloc()
- * finds a good fit), they are cut from it one after another in address
- * order, and the quick lists are left alone: an owner that keeps a batch
- * of blocks per CPU gets blocks that share a cache line with no other
- * CPU's but at the two ends of the run.  Otherwise they are allocated one
- * by one, as talc_malloc() would.
+ * freed, resized and inspected one by one.  With @run, when a free chunk
+ * holds all @n (the head of the first bin whose every chunk does, found as
+ * talc_malloc() finds a good fit), they are cut from it one after another
+ * in address order, and the quick lists are left alone: an owner that
+ * keeps a batch of blocks per CPU gets blocks that share a cache line with
+ * no other CPU's but at the two ends of the run.  Otherwise, and without
+ * @run, they are allocated one by one by talc_malloc(), quick lists first.
  *
  * Context: Serialised with every other call on @t.
  * Return: how many blocks were allocated, in @out[0] onwards: fewer than @n
  * only when memory ran out (counted once in failed_allocations).
  */
 unsigned int talc_malloc_bulk(struct talc *t, size_t size, unsigned int n,
-			      void **out)
+			      void **out, bool run)
 {
 	size_t need = chunk_size(size), total;
 	struct talc_chunk *c = NULL;
@@ -2120,7 +2121,7 @@ unsigned int talc_malloc_bulk(struct talc *t, size_t size, unsigned int n,
 		t->failed_allocations += !!n;
 		return 0;
 	}
-	if (n && !check_mul_overflow(need, (size_t)n, &total) &&
+	if (run && n && !check_mul_overflow(need, (size_t)n, &total) &&
 	    total <= TALC_MAX_CHUNK) {
 		b = find_bin(t, bin_ceil(total));
 		if (b != NO_BIN)
@@ -2140,7 +2141,7 @@ unsigned int talc_malloc_bulk(struct talc *t, size_t size, unsigned int n,
 		return n;
 	}
 	for (i = 0; i < n; i++) {
-		out[i] = alloc(t, size, TALC_ALIGN);
+		out[i] = talc_malloc(t, size);
 		if (!out[i])
 			break;
 	}

@@ -323,7 +323,7 @@ void talc_flush(struct talc *t);
 void *talc_malloc(struct talc *t, size_t size);
 void *talc_malloc_aligned(struct talc *t, size_t size, size_t align);
 unsigned int talc_malloc_bulk(struct talc *t, size_t size, unsigned int n,
-			      void **out);
+			      void **out, bool run);
 int talc_free(struct talc *t, void *ptr);
 void *talc_realloc(struct talc *t, void *ptr, size_t size);
 int talc_resize(struct talc *t, void *ptr, size_t size,

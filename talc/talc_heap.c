@@ -864,15 +864,8 @@ static unsigned int talc_cache_refill(struct talc_heap *heap,
 	if (!n)
 		return 0;
 	talc_heap_lock_sampled(heap, &hold);
-	if (size <= TALC_CACHE_SMALL) {
-		got = talc_malloc_bulk(&heap->core, size, n, run);
-	} else {
-		for (got = 0; got < n; got++) {
-			run[got] = talc_malloc(&heap->core, size);
-			if (!run[got])
-				break;
-		}
-	}
+	got = talc_malloc_bulk(&heap->core, size, n, run,
+			       size <= TALC_CACHE_SMALL);
 	for (i = 0; i < got; i++) {
 		p = run[i];
 		/* never seen: left alone, as the core already reported it */

@@ -252,10 +252,11 @@ static void op_alloc(struct input *in, bool aligned)
 	}
 }
 
-/* talc_malloc_bulk() of up to 8 blocks into consecutive slots */
+/* talc_malloc_bulk() of up to 8 blocks into consecutive slots, run or not */
 static void op_alloc_bulk(struct input *in)
 {
-	unsigned int first = take(in, 1), n = take(in, 1) % 8 + 1, got, k;
+	unsigned int first = take(in, 1), v = take(in, 1), got, k;
+	unsigned int n = v % 8 + 1;
 	size_t size = take(in, 2) & 0x7ff;
 	void *out[8];
 	u64 gen;
@@ -271,7 +272,7 @@ static void op_alloc_bulk(struct input *in)
 		}
 	}
 	gen = talc_generation(&t);
-	got = talc_malloc_bulk(&t, size, n, out);
+	got = talc_malloc_bulk(&t, size, n, out, !(v & 8));
 	if (got > n || (got && talc_generation(&t) == gen))
 		die("bulk allocation miscounted");
 	for (k = 0; k < got; k++) {
