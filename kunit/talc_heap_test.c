@@ -2833,6 +2833,64 @@ static void talc_heap_cache_stale_link_test(struct kunit *test)
 }
 
 /*
+ * A refill may get a chunk larger than its class: near a full heap the
+ * core's first-fit scan hands an 8216-byte hole out whole for an 8192-byte
+ * request, 8208 usable bytes, more than TALC_CACHE_MAX.  Such a chunk goes
+ * back, not into the cache: a free of it would be taken for a large
+ * block's (no mark is looked for) and give the core a chunk a cache holds.
+ * Two such holes here; one is handed out, and a free of the other is a
+ * double free, caught.  Planted once by caching whatever a refill gets
+ * (the class check in talc_cache_refill() removed): the core then freed
+ * the cached hole, a drain later found it overwritten (a WARN, the class
+ * leaked), and this test failed on allocation_count (-1) and bad_frees.
+ */
+static void talc_heap_cache_refill_class_test(struct kunit *test)
+{
+	struct talc_heap *h = kt_create_nocache(test, "kt_cclass", KT_SIZE,
+						KT_SIZE);
+	void *big[16], *fill[64], *p, *x;
+	unsigned int nb = 0, nf = 0, i;
+	size_t sz;
+	u64 bad;
+
+	kt_pin_cpu(test);
+	/* the heap full of 8208-byte blocks (8216-byte chunks), then of less */
+	while (nb < ARRAY_SIZE(big) &&
+	       (big[nb] = talc_heap_alloc(h, 8208, GFP_KERNEL)))
+		nb++;
+	KUNIT_ASSERT_GE(test, nb, 4U);
+	for (sz = 4096; sz >= 8; sz /= 2)
+		while (nf < ARRAY_SIZE(fill) &&
+		       (fill[nf] = talc_heap_alloc(h, sz, GFP_KERNEL)))
+			nf++;
+	KUNIT_ASSERT_LT(test, nf, (unsigned int)ARRAY_SIZE(fill));
+	talc_heap_free(h, big[1]);
+	talc_heap_free(h, big[3]);
+	KUNIT_ASSERT_EQ(test, talc_heap_set_cache(h, KT_SIZE), 0);
+
+	p = talc_heap_alloc(h, 8192, GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, p == big[1] || p == big[3]);
+	KUNIT_EXPECT_EQ(test, talc_heap_usable_size(h, p), (size_t)8208);
+	x = p == big[1] ? big[3] : big[1];
+	bad = kt_stats(test, h).bad_frees;
+	talc_heap_free(h, x);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).bad_frees, bad + 1);
+	KUNIT_EXPECT_TRUE(test, kt_warned(h) & BIT(TALC_EV_FREE_DOUBLE));
+	KUNIT_EXPECT_EQ(test, kt_cache(h).chunks, (size_t)0);
+
+	talc_heap_free(h, p);
+	for (i = 0; i < nb; i++)
+		if (i != 1 && i != 3)
+			talc_heap_free(h, big[i]);
+	for (i = 0; i < nf; i++)
+		talc_heap_free(h, fill[i]);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)0);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).bad_frees, bad + 1);
+	kt_check(test, h);
+	kt_destroy(test, h);
+}
+
+/*
  * An aligned request is served by a cache only with a chunk the heap
  * allocated at least that aligned (recorded in the cache's mark), and the
  * block keeps its alignment across a moving realloc.
@@ -3237,6 +3295,7 @@ static struct kunit_case talc_heap_test_cases[] = {
 	KUNIT_CASE(talc_heap_cache_fail_drain_test),
 	KUNIT_CASE(talc_heap_cache_align_test),
 	KUNIT_CASE(talc_heap_cache_stale_link_test),
+	KUNIT_CASE(talc_heap_cache_refill_class_test),
 	KUNIT_CASE(talc_heap_init_policy_test),
 	KUNIT_CASE(talc_heap_mem_test),
 	KUNIT_CASE(talc_heap_mem_invalid_test),

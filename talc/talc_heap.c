@@ -679,6 +679,14 @@ static __always_inline bool talc_cache_marked(struct talc_heap *heap,
 	return !((w ^ talc_cache_key(heap, p)) >> TALC_MARK_BITS);
 }
 
+/*
+ * Push @p, a chunk of @csize bytes, on class @k.  Every cached chunk is in
+ * the class of its usable size (talc_cache_use_class[]), the one a free of
+ * it computes, and holds at most TALC_CACHE_MAX usable bytes: a second
+ * free of it, which reads the chunk's header, looks for the mark where
+ * talc_cache_words() of that size puts it, and is not taken for a large
+ * chunk's free, which would give the core a chunk a cache holds.
+ */
 static __always_inline void talc_cache_push(struct talc_heap *heap,
 					    struct talc_pcp *pcp,
 					    unsigned int k, void *p,
@@ -686,6 +694,8 @@ static __always_inline void talc_cache_push(struct talc_heap *heap,
 {
 	struct talc_cache_class *cc = &pcp->cls[k];
 
+	VM_WARN_ON_ONCE(csize - TALC_OVERHEAD > TALC_CACHE_MAX ||
+			talc_cache_use_class[(csize - TALC_OVERHEAD) / 16] != k);
 	TALC_CACHE_LINK(talc_cache_words(p, talc_cache_size[k])) =
 		(unsigned long)cc->head ^ talc_cache_key(heap, p);
 	cc->head = p;
@@ -866,14 +876,21 @@ static unsigned int talc_cache_refill(struct talc_heap *heap,
 	talc_heap_lock_sampled(heap, &hold);
 	got = talc_malloc_bulk(&heap->core, size, n, run,
 			       size <= TALC_CACHE_SMALL);
-	for (i = 0; i < got; i++) {
+	for (i = 0, in = 0; i < got; i++) {
 		p = run[i];
 		/* never seen: left alone, as the core already reported it */
 		if (WARN_ON_ONCE(talc_block_info(&heap->core, p, &b))) {
 			run[i] = NULL;
 			break;
 		}
-		/* the core may hand out a larger chunk than asked for */
+		/*
+		 * The core may hand out a larger chunk than asked for: one
+		 * whose size is of another class, or of none, goes back
+		 * (talc_cache_push()).
+		 */
+		if (b.usable > TALC_CACHE_MAX ||
+		    talc_cache_use_class[b.usable / 16] != k)
+			continue;
 		if (pcp->bytes + b.usable + TALC_OVERHEAD > limit)
 			break;
 		TALC_CACHE_MARK(talc_cache_words(p, b.usable)) =
@@ -882,16 +899,18 @@ static unsigned int talc_cache_refill(struct talc_heap *heap,
 				b.requested);
 		pcp->refilled_req += b.requested;
 		pcp->refilled++;
+		run[i] = NULL;
+		in++;
 	}
-	in = i;
 	if (in)
 		pcp->stat[TALC_CACHE_REFILLS]++;
 	/*
-	 * What does not fit goes back at once.  It counts as refilled (and
+	 * What is not cached goes back at once.  It counts as refilled (and
 	 * drained): no caller allocated it, so it stays out of the heap's
-	 * total_allocation_count (talc_cache_adjust_stats()).
+	 * total_allocation_count (talc_cache_adjust_stats()).  Past a chunk
+	 * the WARN above left alone, all of the batch goes back.
 	 */
-	for (; i < got; i++) {
+	for (i = 0; i < got; i++) {
 		if (!run[i])
 			continue;
 		talc_free(&heap->core, run[i]);
