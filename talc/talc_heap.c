@@ -1028,18 +1028,30 @@ static __always_inline bool talc_cache_free(struct talc_heap *heap, void *ptr,
 }
 
 /*
- * Drain every class of @pcp, one heap-lock hold per class.  The caller
- * owns @pcp (see talc_cache_drain_class()).
+ * Drain class @k of @pcp whole: it holds at most two batches, so one hold
+ * of the heap's lock.  The caller owns @pcp (see talc_cache_drain_class()).
+ * Return: true if the heap now has enough free bytes for reclaim.
  */
-static void talc_cache_drain_pcp(struct talc_heap *heap, struct talc_pcp *pcp)
+static bool talc_cache_drain_whole(struct talc_heap *heap,
+				   struct talc_pcp *pcp, unsigned int k)
 {
+	bool reclaim = false;
+
+	while (pcp->cls[k].head)
+		reclaim |= talc_cache_drain_class(heap, pcp, k,
+						  2 * talc_cache_batch(k));
+	return reclaim;
+}
+
+/* Drain every class of the cache of @cpu, which is dead. */
+static void talc_cache_drain_dead(struct talc_heap *heap, unsigned int cpu)
+{
+	struct talc_pcp *pcp = per_cpu_ptr(heap->pcp, cpu);
 	bool reclaim = false;
 	unsigned int k;
 
 	for (k = 0; k < TALC_CACHE_CLASSES; k++)
-		while (pcp->cls[k].head)
-			reclaim |= talc_cache_drain_class(heap, pcp, k,
-							  2 * talc_cache_batch(k));
+		reclaim |= talc_cache_drain_whole(heap, pcp, k);
 	if (reclaim)
 		schedule_work(&heap->reclaim_work);
 }
@@ -1078,11 +1090,18 @@ static void talc_cache_drain_workfn(struct work_struct *work)
 					    drain_work);
 	struct talc_heap *heap = pcp->heap;
 	unsigned long flags;
+	bool reclaim = false;
+	unsigned int k;
 
-	local_lock_irqsave(&heap->pcp->lock, flags);
-	if (this_cpu_ptr(heap->pcp) == pcp)
-		talc_cache_drain_pcp(heap, pcp);
-	local_unlock_irqrestore(&heap->pcp->lock, flags);
+	/* a class per hold of the local lock: interrupts come in between */
+	for (k = 0; k < TALC_CACHE_CLASSES; k++) {
+		local_lock_irqsave(&heap->pcp->lock, flags);
+		if (this_cpu_ptr(heap->pcp) == pcp)
+			reclaim |= talc_cache_drain_whole(heap, pcp, k);
+		local_unlock_irqrestore(&heap->pcp->lock, flags);
+	}
+	if (reclaim)
+		schedule_work(&heap->reclaim_work);
 }
 
 /* Bytes held by all caches of @heap, read without their locks. */
@@ -1143,7 +1162,7 @@ static int talc_cache_cpu_dead(unsigned int cpu, struct hlist_node *node)
 {
 	struct talc_heap *heap = hlist_entry(node, struct talc_heap, cpuhp);
 
-	talc_cache_drain_pcp(heap, per_cpu_ptr(heap->pcp, cpu));
+	talc_cache_drain_dead(heap, cpu);
 	return 0;
 }
 
