@@ -2891,6 +2891,60 @@ static void talc_heap_cache_refill_class_test(struct kunit *test)
 }
 
 /*
+ * A drain of this CPU's cache before an allocation fails can bring the
+ * heap's free bytes up to reclaim's mark, which disarms reclaim until its
+ * work runs: the drain must schedule the work.  Here a failing request
+ * drains 229 KiB of cached chunks; a grown region then goes idle, and its
+ * free must start the work that releases it (waited for, not started, by
+ * the test).  Planted once by not scheduling it from the drain (as it was):
+ * reclaim stayed off and the idle region stayed, region_count 2.
+ */
+static void talc_heap_cache_drain_reclaim_test(struct kunit *test)
+{
+	struct talc_heap *h = kt_create_nocache(test, "kt_cdreclaim",
+						320 * KT_KB, 4096 * KT_KB);
+	void *c[32], *fill[64], *b;
+	unsigned int nf = 0, i;
+	size_t sz;
+
+	kt_pin_cpu(test);
+	KUNIT_ASSERT_EQ(test, talc_heap_set_grow_step(h, 64 * KT_KB), 0);
+	/* the first region full: 32 blocks for the cache, then fillers */
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		c[i] = talc_heap_alloc(h, i < 16 ? 8192 : 6144, GFP_ATOMIC);
+		KUNIT_ASSERT_NOT_NULL(test, c[i]);
+	}
+	for (sz = 4096; sz >= 8; sz /= 2)
+		while (nf < ARRAY_SIZE(fill) &&
+		       (fill[nf] = talc_heap_alloc(h, sz, GFP_ATOMIC)))
+			nf++;
+	KUNIT_ASSERT_LT(test, nf, (unsigned int)ARRAY_SIZE(fill));
+	b = talc_heap_alloc(h, 96 * KT_KB, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_EQ(test, kt_stats(test, h).region_count, (size_t)2);
+	KUNIT_ASSERT_EQ(test, talc_heap_set_reclaim_threshold(h, 0), 0);
+	talc_heap_flush_reclaim(h);
+	KUNIT_ASSERT_EQ(test, kt_stats(test, h).region_count, (size_t)2);
+
+	KUNIT_ASSERT_EQ(test, talc_heap_set_cache(h, SZ_1M), 0);
+	for (i = 0; i < ARRAY_SIZE(c); i++)
+		talc_heap_free(h, c[i]);
+	KUNIT_ASSERT_EQ(test, kt_cache(h).chunks, (size_t)ARRAY_SIZE(c));
+	KUNIT_EXPECT_NULL(test, talc_heap_alloc(h, 512 * KT_KB, GFP_ATOMIC));
+	KUNIT_EXPECT_EQ(test, kt_cache(h).chunks, (size_t)0);
+	flush_work(&h->reclaim_work);
+
+	talc_heap_free(h, b);
+	flush_work(&h->reclaim_work);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).region_count, (size_t)1);
+	for (i = 0; i < nf; i++)
+		talc_heap_free(h, fill[i]);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)0);
+	kt_check(test, h);
+	kt_destroy(test, h);
+}
+
+/*
  * An aligned request is served by a cache only with a chunk the heap
  * allocated at least that aligned (recorded in the cache's mark), and the
  * block keeps its alignment across a moving realloc.
@@ -3296,6 +3350,7 @@ static struct kunit_case talc_heap_test_cases[] = {
 	KUNIT_CASE(talc_heap_cache_align_test),
 	KUNIT_CASE(talc_heap_cache_stale_link_test),
 	KUNIT_CASE(talc_heap_cache_refill_class_test),
+	KUNIT_CASE(talc_heap_cache_drain_reclaim_test),
 	KUNIT_CASE(talc_heap_init_policy_test),
 	KUNIT_CASE(talc_heap_mem_test),
 	KUNIT_CASE(talc_heap_mem_invalid_test),

@@ -814,7 +814,9 @@ static __always_inline void *talc_cache_pop(struct talc_heap *heap,
 /*
  * Give up to @n chunks of class @k back to the core, in one hold of the
  * heap's lock.  The caller owns @pcp: its CPU's local lock, or the CPU is
- * dead.  Return: true if the heap now has enough free bytes for reclaim.
+ * dead.  Return: true if the heap now has enough free bytes for reclaim;
+ * reclaim is then disarmed until its work runs, which the caller must
+ * schedule (once it has dropped the local lock).
  */
 static bool talc_cache_drain_class(struct talc_heap *heap,
 				   struct talc_pcp *pcp, unsigned int k,
@@ -1062,8 +1064,8 @@ static void talc_cache_drain_dead(struct talc_heap *heap, unsigned int cpu)
  */
 static bool talc_cache_drain_local(struct talc_heap *heap)
 {
+	bool had = false, reclaim = false;
 	unsigned long flags;
-	bool had = false;
 	unsigned int k;
 
 	for (k = 0; k < TALC_CACHE_CLASSES; k++) {
@@ -1073,10 +1075,13 @@ static bool talc_cache_drain_local(struct talc_heap *heap)
 		pcp = this_cpu_ptr(heap->pcp);
 		if (pcp->cls[k].head) {
 			had = true;
-			talc_cache_drain_class(heap, pcp, k, UINT_MAX);
+			reclaim |= talc_cache_drain_whole(heap, pcp, k);
 		}
 		local_unlock_irqrestore(&heap->pcp->lock, flags);
 	}
+	/* a drain that armed reclaim disarmed it: the work re-arms it */
+	if (reclaim)
+		schedule_work(&heap->reclaim_work);
 	return had;
 }
 
