@@ -43,9 +43,9 @@
  * added by growth is released when it holds no allocation and the heap
  * keeps reclaim_threshold free bytes plus as much again as the region
  * without it: that band of one region keeps alternating alloc/free at the
- * full mark from growing and releasing a region per pair.  A free that
- * leaves enough bytes free schedules reclaim_work, which does the
- * releasing and the vfree() in process context.
+ * full mark from growing and releasing a region per pair.  A free or a
+ * cache drain that leaves enough bytes free schedules reclaim_work, which
+ * does the releasing and the vfree() in process context.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -520,7 +520,9 @@ bool talc_heap_mem_region(struct talc_heap *heap, const void *base,
  * the heap's lock.  All caches of a heap together hold at most cache_limit
  * bytes: each CPU its share, checked on every refill and free; a free that
  * would pass it first drains a batch of the class holding the most bytes
- * (unless the chunk is larger than the whole share).
+ * (unless the chunk is larger than the whole share).  A whole cache is
+ * drained a class per hold of the local lock (interrupts off, but on
+ * PREEMPT_RT): at most two batches each.
  *
  * A refill of a small class (up to TALC_CACHE_SMALL) is one run of adjacent
  * chunks (talc_malloc_bulk()), so that a CPU's small chunks border each
