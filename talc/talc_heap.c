@@ -1141,7 +1141,10 @@ static void talc_cache_kick(struct talc_heap *heap)
  *
  * Each online CPU drains its own cache in a work item; an offline CPU's
  * cache was drained when it went down.  Not under cpus_read_lock(): a CPU
- * going down meanwhile is drained by talc_cache_cpu_dead().
+ * going down meanwhile is drained by talc_cache_cpu_dead().  Every CPU's
+ * work is waited for, an offline one's too: one queued before its CPU
+ * went down (talc_cache_kick()) runs elsewhere, and the heap's destroy,
+ * which drains first, must not free the caches under it.
  *
  * Context: Process context; sleeps.  Not under the heap's locks.
  */
@@ -1156,7 +1159,7 @@ void talc_heap_cache_drain(struct talc_heap *heap)
 		if (READ_ONCE(pcp->bytes))
 			queue_work_on(cpu, talc_wq, &pcp->drain_work);
 	}
-	for_each_online_cpu(cpu)
+	for_each_possible_cpu(cpu)
 		flush_work(&per_cpu_ptr(heap->pcp, cpu)->drain_work);
 }
 
