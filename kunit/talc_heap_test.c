@@ -2848,22 +2848,18 @@ static void talc_heap_cache_refill_class_test(struct kunit *test)
 {
 	struct talc_heap *h = kt_create_nocache(test, "kt_cclass", KT_SIZE,
 						KT_SIZE);
-	void *big[16], *fill[64], *p, *x;
-	unsigned int nb = 0, nf = 0, i;
-	size_t sz;
+	unsigned int nb = 0, i;
+	void *big[16], *p, *x;
+	struct kt_fill f;
 	u64 bad;
 
 	kt_pin_cpu(test);
 	/* the heap full of 8208-byte blocks (8216-byte chunks), then of less */
 	while (nb < ARRAY_SIZE(big) &&
-	       (big[nb] = talc_heap_alloc(h, 8208, GFP_KERNEL)))
+	       (big[nb] = talc_heap_alloc(h, 8208, GFP_ATOMIC)))
 		nb++;
 	KUNIT_ASSERT_GE(test, nb, 4U);
-	for (sz = 4096; sz >= 8; sz /= 2)
-		while (nf < ARRAY_SIZE(fill) &&
-		       (fill[nf] = talc_heap_alloc(h, sz, GFP_KERNEL)))
-			nf++;
-	KUNIT_ASSERT_LT(test, nf, (unsigned int)ARRAY_SIZE(fill));
+	kt_fill(test, h, &f);
 	talc_heap_free(h, big[1]);
 	talc_heap_free(h, big[3]);
 	KUNIT_ASSERT_EQ(test, talc_heap_set_cache(h, KT_SIZE), 0);
@@ -2882,8 +2878,7 @@ static void talc_heap_cache_refill_class_test(struct kunit *test)
 	for (i = 0; i < nb; i++)
 		if (i != 1 && i != 3)
 			talc_heap_free(h, big[i]);
-	for (i = 0; i < nf; i++)
-		talc_heap_free(h, fill[i]);
+	kt_unfill(h, &f);
 	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)0);
 	KUNIT_EXPECT_EQ(test, kt_stats(test, h).bad_frees, bad + 1);
 	kt_check(test, h);
@@ -2903,9 +2898,9 @@ static void talc_heap_cache_drain_reclaim_test(struct kunit *test)
 {
 	struct talc_heap *h = kt_create_nocache(test, "kt_cdreclaim",
 						320 * KT_KB, 4096 * KT_KB);
-	void *c[32], *fill[64], *b;
-	unsigned int nf = 0, i;
-	size_t sz;
+	void *c[32], *b;
+	struct kt_fill f;
+	unsigned int i;
 
 	kt_pin_cpu(test);
 	KUNIT_ASSERT_EQ(test, talc_heap_set_grow_step(h, 64 * KT_KB), 0);
@@ -2914,11 +2909,7 @@ static void talc_heap_cache_drain_reclaim_test(struct kunit *test)
 		c[i] = talc_heap_alloc(h, i < 16 ? 8192 : 6144, GFP_ATOMIC);
 		KUNIT_ASSERT_NOT_NULL(test, c[i]);
 	}
-	for (sz = 4096; sz >= 8; sz /= 2)
-		while (nf < ARRAY_SIZE(fill) &&
-		       (fill[nf] = talc_heap_alloc(h, sz, GFP_ATOMIC)))
-			nf++;
-	KUNIT_ASSERT_LT(test, nf, (unsigned int)ARRAY_SIZE(fill));
+	kt_fill(test, h, &f);
 	b = talc_heap_alloc(h, 96 * KT_KB, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	KUNIT_ASSERT_EQ(test, kt_stats(test, h).region_count, (size_t)2);
@@ -2937,8 +2928,7 @@ static void talc_heap_cache_drain_reclaim_test(struct kunit *test)
 	talc_heap_free(h, b);
 	flush_work(&h->reclaim_work);
 	KUNIT_EXPECT_EQ(test, kt_stats(test, h).region_count, (size_t)1);
-	for (i = 0; i < nf; i++)
-		talc_heap_free(h, fill[i]);
+	kt_unfill(h, &f);
 	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)0);
 	kt_check(test, h);
 	kt_destroy(test, h);
