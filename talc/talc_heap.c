@@ -588,6 +588,17 @@ static void __init talc_cache_init_classes(void)
 	}
 }
 
+/*
+ * The class a chunk of @usable bytes is cached in, the one a free of it
+ * computes: the last class it holds, or TALC_CACHE_CLASSES (none) above
+ * TALC_CACHE_MAX.
+ */
+static __always_inline unsigned int talc_cache_class_of(size_t usable)
+{
+	return usable > TALC_CACHE_MAX ? TALC_CACHE_CLASSES :
+					 talc_cache_use_class[usable / 16];
+}
+
 const char *const talc_cache_stat_names[TALC_CACHE_NR_STATS] = {
 	[TALC_CACHE_HITS] = "hits",
 	[TALC_CACHE_MISSES] = "misses",
@@ -683,11 +694,10 @@ static __always_inline bool talc_cache_marked(struct talc_heap *heap,
 
 /*
  * Push @p, a chunk of @csize bytes, on class @k.  Every cached chunk is in
- * the class of its usable size (talc_cache_use_class[]), the one a free of
- * it computes, and holds at most TALC_CACHE_MAX usable bytes: a second
- * free of it, which reads the chunk's header, looks for the mark where
- * talc_cache_words() of that size puts it, and is not taken for a large
- * chunk's free, which would give the core a chunk a cache holds.
+ * talc_cache_class_of() its usable size: a second free of it, which reads
+ * the chunk's header, looks for the mark where talc_cache_words() of that
+ * size puts it, and is not taken for a large chunk's free, which would
+ * give the core a chunk a cache holds.
  */
 static __always_inline void talc_cache_push(struct talc_heap *heap,
 					    struct talc_pcp *pcp,
@@ -696,8 +706,7 @@ static __always_inline void talc_cache_push(struct talc_heap *heap,
 {
 	struct talc_cache_class *cc = &pcp->cls[k];
 
-	VM_WARN_ON_ONCE(csize - TALC_OVERHEAD > TALC_CACHE_MAX ||
-			talc_cache_use_class[(csize - TALC_OVERHEAD) / 16] != k);
+	VM_WARN_ON_ONCE(talc_cache_class_of(csize - TALC_OVERHEAD) != k);
 	TALC_CACHE_LINK(talc_cache_words(p, talc_cache_size[k])) =
 		(unsigned long)cc->head ^ talc_cache_key(heap, p);
 	cc->head = p;
@@ -892,8 +901,7 @@ static unsigned int talc_cache_refill(struct talc_heap *heap,
 		 * whose size is of another class, or of none, goes back
 		 * (talc_cache_push()).
 		 */
-		if (b.usable > TALC_CACHE_MAX ||
-		    talc_cache_use_class[b.usable / 16] != k)
+		if (talc_cache_class_of(b.usable) != k)
 			continue;
 		if (pcp->bytes + b.usable + TALC_OVERHEAD > limit)
 			break;
@@ -990,7 +998,10 @@ static __always_inline bool talc_cache_free(struct talc_heap *heap, void *ptr,
 	rcu_read_lock();
 	ok = talc_heap_peek(heap, ptr, &b);
 	rcu_read_unlock();
-	if (!ok || b.usable > TALC_CACHE_MAX)
+	if (!ok)
+		return false;
+	k = talc_cache_class_of(b.usable);
+	if (k == TALC_CACHE_CLASSES)
 		return false;
 	csize = b.usable + TALC_OVERHEAD;
 	words = talc_cache_words(ptr, b.usable);
@@ -1003,7 +1014,6 @@ static __always_inline bool talc_cache_free(struct talc_heap *heap, void *ptr,
 		return true;
 	}
 	talc_leak_free(heap, ptr);
-	k = talc_cache_use_class[b.usable / 16];
 	local_lock_irqsave(&heap->pcp->lock, flags);
 	pcp = this_cpu_ptr(heap->pcp);
 	if (pcp->cls[k].count >= 2 * talc_cache_batch(k))
