@@ -1042,22 +1042,10 @@ static __always_inline bool talc_cache_free(struct talc_heap *heap, void *ptr,
 }
 
 /*
- * Drain class @k of @pcp whole: it holds at most two batches, so one hold
- * of the heap's lock.  The caller owns @pcp (see talc_cache_drain_class()).
- * Return: true if the heap now has enough free bytes for reclaim.
+ * Drain every class of the cache of @cpu, which is dead.  A class holds at
+ * most two batches (a free drains one first), so each drain is one hold
+ * of the heap's lock of at most 2 * TALC_CACHE_BATCH_MAX chunks.
  */
-static bool talc_cache_drain_whole(struct talc_heap *heap,
-				   struct talc_pcp *pcp, unsigned int k)
-{
-	bool reclaim = false;
-
-	while (pcp->cls[k].head)
-		reclaim |= talc_cache_drain_class(heap, pcp, k,
-						  2 * talc_cache_batch(k));
-	return reclaim;
-}
-
-/* Drain every class of the cache of @cpu, which is dead. */
 static void talc_cache_drain_dead(struct talc_heap *heap, unsigned int cpu)
 {
 	struct talc_pcp *pcp = per_cpu_ptr(heap->pcp, cpu);
@@ -1065,16 +1053,20 @@ static void talc_cache_drain_dead(struct talc_heap *heap, unsigned int cpu)
 	unsigned int k;
 
 	for (k = 0; k < TALC_CACHE_CLASSES; k++)
-		reclaim |= talc_cache_drain_whole(heap, pcp, k);
+		if (pcp->cls[k].head)
+			reclaim |= talc_cache_drain_class(heap, pcp, k, UINT_MAX);
 	if (reclaim)
 		schedule_work(&heap->reclaim_work);
 }
 
 /*
- * Drain this CPU's cache, a class per hold of the local lock.  Any context
- * the API allows.  Return: true if it held anything.
+ * Drain this CPU's cache, a class per hold of the local lock: interrupts
+ * come in between.  With @only, only if this CPU's cache is @only (a drain
+ * work that ran elsewhere leaves it to talc_cache_cpu_dead()).  Any
+ * context the API allows.  Return: true if it held anything.
  */
-static bool talc_cache_drain_local(struct talc_heap *heap)
+static bool talc_cache_drain_this(struct talc_heap *heap,
+				  struct talc_pcp *only)
 {
 	bool had = false, reclaim = false;
 	unsigned long flags;
@@ -1085,9 +1077,9 @@ static bool talc_cache_drain_local(struct talc_heap *heap)
 
 		local_lock_irqsave(&heap->pcp->lock, flags);
 		pcp = this_cpu_ptr(heap->pcp);
-		if (pcp->cls[k].head) {
+		if (pcp->cls[k].head && (!only || pcp == only)) {
 			had = true;
-			reclaim |= talc_cache_drain_whole(heap, pcp, k);
+			reclaim |= talc_cache_drain_class(heap, pcp, k, UINT_MAX);
 		}
 		local_unlock_irqrestore(&heap->pcp->lock, flags);
 	}
@@ -1097,28 +1089,13 @@ static bool talc_cache_drain_local(struct talc_heap *heap)
 	return had;
 }
 
-/*
- * The drain work of one CPU.  If it runs elsewhere (its CPU went offline
- * after it was queued), that CPU's cache is left to talc_cache_cpu_dead().
- */
+/* The drain work of one CPU. */
 static void talc_cache_drain_workfn(struct work_struct *work)
 {
 	struct talc_pcp *pcp = container_of(work, struct talc_pcp,
 					    drain_work);
-	struct talc_heap *heap = pcp->heap;
-	unsigned long flags;
-	bool reclaim = false;
-	unsigned int k;
 
-	/* a class per hold of the local lock: interrupts come in between */
-	for (k = 0; k < TALC_CACHE_CLASSES; k++) {
-		local_lock_irqsave(&heap->pcp->lock, flags);
-		if (this_cpu_ptr(heap->pcp) == pcp)
-			reclaim |= talc_cache_drain_whole(heap, pcp, k);
-		local_unlock_irqrestore(&heap->pcp->lock, flags);
-	}
-	if (reclaim)
-		schedule_work(&heap->reclaim_work);
+	talc_cache_drain_this(pcp->heap, pcp);
 }
 
 /* Bytes held by all caches of @heap, read without their locks. */
@@ -1676,7 +1653,7 @@ static void *talc_heap_do_alloc(struct talc_heap *heap, size_t size,
 	if (p)
 		goto traced;
 	/* Before an allocation fails or grows the heap: this CPU's cache. */
-	if (talc_cache_drain_local(heap)) {
+	if (talc_cache_drain_this(heap, NULL)) {
 		p = talc_heap_locked_alloc(heap, size, align, gfp, &usable);
 		if (p)
 			goto traced;
