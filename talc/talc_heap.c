@@ -544,11 +544,10 @@ bool talc_heap_mem_region(struct talc_heap *heap, const void *base,
  * both words (talc_cache_pop()).  In a hardened heap a decoded link is
  * also checked, before anything is read through it, to lie inside the
  * heap's region span; a bad one leaks the class's chunks
- * (talc_cache_corrupt()).  This guards
- * against blind overwrites, not against a reader of freed memory, which
- * can recover the key from a mark.  With poisoning on, the caches are
- * drained and bypassed: every free chunk is then a poisoned chunk of the
- * core.
+ * (talc_cache_corrupt()).  This guards against blind overwrites, not
+ * against a reader of freed memory, which can recover the key from a mark.
+ * With poisoning on, the caches are drained and bypassed: every free chunk
+ * is then a poisoned chunk of the core.
  *
  * Cached chunks count as free memory in the heap's statistics.  The caches
  * are drained before an allocation fails (this CPU's; every CPU's when the
