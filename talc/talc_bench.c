@@ -11,7 +11,9 @@
  *            (size U[4, U[16, max))), 3/7 free, forced alloc below 300
  *            live; all requests 8-byte aligned (gen_pool best-fit and
  *            kmalloc have no aligned variant); gen_pool "realloc" is
- *            alloc + copy + free, kmalloc's is krealloc().
+ *            alloc + copy + free, kmalloc's is krealloc().  The row
+ *            "none" runs the harness alone (below): every allocator's
+ *            time per op less its time is the allocator's own.
  *   micro    cycles of each alloc and each free (lfence; rdtsc on x86-64,
  *            get_cycles() elsewhere), p1/p25/p50/p75/p99.
  *   heapeff  occupied capacity at the first failure: 50 % alloc (max
@@ -36,6 +38,9 @@
  *            elapsed time) and the kernel's init_on_alloc setting.  The
  *            row "none" is the harness without an allocator: its scaling
  *            is the host's ceiling (QEMU/TCG on a shared host).
+ * "none" (allocs bit 32): the harness alone, random numbers, the slot
+ * table and the clock, with an allocator that hands out one dummy pointer,
+ * frees nothing and resizes in place; random actions and SMP only.
  * Arenas (arena_mb, default 128 MiB as talc v5) are touched before each run.
  *
  * Example: insmod talc_bench.ko run_mask=1 allocs=9 max_sizes=200,30000
@@ -82,7 +87,8 @@
 #define KB_GP_BEST	BIT(2)
 #define KB_KMALLOC	BIT(3)
 #define KB_TALC_NOCACHE	BIT(4)
-#define KB_NR_ALLOCS	5
+#define KB_NONE		BIT(5)
+#define KB_NR_ALLOCS	6
 
 #define KB_MAX_LIVE	65536U
 #define KB_HIST_MAX	1048576U
@@ -93,9 +99,9 @@ module_param(run_mask, uint, 0444);
 MODULE_PARM_DESC(run_mask, "workloads: 1 random actions, 2 microbench, 4 heap efficiency, 8 region scale, 16 SMP replacement (default 31)");
 
 static unsigned int allocs = KB_TALC | KB_GP_FIRST | KB_GP_BEST | KB_KMALLOC |
-			    KB_TALC_NOCACHE;
+			    KB_TALC_NOCACHE | KB_NONE;
 module_param(allocs, uint, 0444);
-MODULE_PARM_DESC(allocs, "allocators: 1 talc, 2 gen_pool first-fit, 4 gen_pool best-fit, 8 kmalloc, 16 talc with its per-CPU caches off (default 31)");
+MODULE_PARM_DESC(allocs, "allocators: 1 talc, 2 gen_pool first-fit, 4 gen_pool best-fit, 8 kmalloc, 16 talc with its per-CPU caches off, 32 none (the harness alone) (default 63)");
 
 static int cache_kb = -1;
 module_param(cache_kb, int, 0444);
@@ -396,6 +402,29 @@ static void *kb_km_realloc(struct kb_ctx *c, void *p, size_t old,
 	return krealloc(p, size, GFP_KERNEL);
 }
 
+/*
+ * ---- none: the harness alone (random numbers, table, clock) ----
+ *
+ * No allocator and no shared data.  In random actions its time per op is
+ * the floor under every allocator's; in SMP its scaling is what the host
+ * gives the VM's vCPUs at the time (TCG: each vCPU a host thread on a
+ * shared machine), the ceiling for every allocator's.
+ */
+static void *kb_none_alloc(struct kb_ctx *c, size_t size)
+{
+	return c;
+}
+
+static void kb_none_free(struct kb_ctx *c, void *p, size_t size)
+{
+}
+
+static void *kb_none_realloc(struct kb_ctx *c, void *p, size_t old,
+			     size_t size)
+{
+	return p;
+}
+
 static const struct kb_alloc kb_allocs[KB_NR_ALLOCS] = {
 	{ "talc", KB_TALC, kb_talc_setup, kb_talc_teardown,
 	  kb_talc_alloc, kb_talc_free, kb_talc_realloc },
@@ -407,6 +436,8 @@ static const struct kb_alloc kb_allocs[KB_NR_ALLOCS] = {
 	  kb_gp_alloc, kb_gp_free, kb_gp_realloc },
 	{ "kmalloc", KB_KMALLOC, kb_km_setup, kb_km_teardown,
 	  kb_km_alloc, kb_km_free, kb_km_realloc },
+	{ "none", KB_NONE, kb_km_setup, kb_km_teardown,
+	  kb_none_alloc, kb_none_free, kb_none_realloc },
 };
 
 static void kb_free_all(const struct kb_alloc *a, struct kb_ctx *c,
@@ -953,26 +984,6 @@ out:
 	kfree(th);
 }
 
-/*
- * "none": the harness alone (random numbers, table, clock), no allocator
- * and no shared data.  Its scaling is what the host gives the VM's vCPUs
- * at the time (TCG: each vCPU a host thread on a shared machine), the
- * ceiling for every allocator's.
- */
-static void *kb_none_alloc(struct kb_ctx *c, size_t size)
-{
-	return c;
-}
-
-static void kb_none_free(struct kb_ctx *c, void *p, size_t size)
-{
-}
-
-static const struct kb_alloc kb_none = {
-	"none", 0, kb_km_setup, kb_km_teardown, kb_none_alloc, kb_none_free,
-	NULL
-};
-
 /* One run of @a with @nthreads threads, on a fresh heap. */
 static void kb_smp_one(const struct kb_alloc *a, struct kb_ctx *c, size_t lo,
 		       size_t hi, unsigned int nthreads, unsigned int trial)
@@ -999,17 +1010,16 @@ static void kb_smp(void)
 		ncpu, smp_slots, smp_ms, c.arena_size >> 20,
 		want_init_on_alloc(GFP_KERNEL));
 	/*
-	 * Per allocator (gen_pool, with its own global lock, left out), then
-	 * "none": 1 thread
-	 * on the first CPU, then one on every online CPU, back to back.
+	 * Per allocator (gen_pool, with its own global lock, left out), "none"
+	 * last: 1 thread on the first CPU, then one on every online CPU, back
+	 * to back.
 	 */
 	for (t = 0; t < smp_trials; t++)
 		for (s = 0; s < ARRAY_SIZE(range); s++)
-			for (i = 0; i <= KB_NR_ALLOCS; i++) {
-				const struct kb_alloc *a = i < KB_NR_ALLOCS ?
-					&kb_allocs[i] : &kb_none;
+			for (i = 0; i < KB_NR_ALLOCS; i++) {
+				const struct kb_alloc *a = &kb_allocs[i];
 
-				if ((a->bit && !(allocs & a->bit)) ||
+				if (!(allocs & a->bit) ||
 				    a->bit & (KB_GP_FIRST | KB_GP_BEST))
 					continue;
 				kb_smp_one(a, &c, range[s][0], range[s][1], 1,
@@ -1052,7 +1062,8 @@ static int __init talc_bench_init(void)
 	for (i = 0; i < KB_NR_ALLOCS; i++) {
 		const struct kb_alloc *a = &kb_allocs[i];
 
-		if (!(allocs & a->bit))
+		/* the harness alone has nothing to time nor to fill */
+		if (!(allocs & a->bit) || a->bit == KB_NONE)
 			continue;
 		if (run_mask & KB_MICRO)
 			kb_micro(a, &c);

@@ -42,7 +42,7 @@ uml_params="trials=3 duration_ms=200 micro_steps=200000 he_rounds=10 smp_trials=
 qemu_params="trials=1 duration_ms=200 micro_steps=20000 he_rounds=2 smp_trials=5 smp_ms=200"
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	uml_params="trials=1 duration_ms=50 micro_steps=20000 he_rounds=2 smp_trials=1 smp_ms=50"
-	qemu_params="trials=1 duration_ms=50 micro_steps=5000 he_rounds=1 allocs=27 smp_trials=1 smp_ms=50"
+	qemu_params="trials=1 duration_ms=50 micro_steps=5000 he_rounds=1 allocs=59 smp_trials=1 smp_ms=50"
 fi
 uml_params="$uml_params ${BENCH_KPARAMS:-}"
 rm -f "$out"/kernel-*.csv "$out"/machine-kernel.txt	# no stale rows on failure
