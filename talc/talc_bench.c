@@ -45,7 +45,8 @@
  *
  * Example: insmod talc_bench.ko run_mask=1 allocs=9 max_sizes=200,30000
  *          insmod talc_bench.ko run_mask=8 trials=3	(region scale only)
- *          insmod talc_bench.ko run_mask=16 allocs=9	(SMP only)
+ *          insmod talc_bench.ko run_mask=16 allocs=41	(SMP only: talc,
+ *            kmalloc and none, the host's ceiling)
  *          insmod talc.ko heaps=diag:128M; insmod talc_bench.ko run_mask=16
  *            allocs=1 heap=diag	(then read debugfs talc/diag/)
  */
