@@ -244,12 +244,12 @@ for r in kr:
 kmean = {k: mean(v) for k, v in kops.items()}
 # talc-nocache: the same talc heap with its per-CPU caches off (tunable 0)
 KALLOCS = ["talc", "talc-nocache", "genpool-first", "genpool-best", "kmalloc"]
-# none: the harness alone (talc_bench.ko's allocs bit 32), the floor of each row
-
+# and in random actions none: the harness alone (talc_bench.ko's allocs bit 32)
+RANDOM_KALLOCS = KALLOCS + ["none"]
 PLOT_KALLOCS = ["talc", "genpool-first", "genpool-best", "kmalloc"]
 verdicts9 = []  # (target, measured, verdict) of issue 9, shown in one table
 for p in kplat:
-    have = [a for a in KALLOCS + ["none"] if any(k[0] == p and k[1] == a for k in kmean)]
+    have = [a for a in RANDOM_KALLOCS if any(k[0] == p and k[1] == a for k in kmean)]
     nc = "talc-nocache" in have
     hn = "none" in have
     emit("### In-kernel random actions, %s (ops per %s ms, mean of %d trials)"
@@ -261,7 +261,7 @@ for p in kplat:
          (" own time, kmalloc / talc (needed for 1.2x) |" if hn else ""))
     rks = []
     for s in SIZES:
-        v = {a: kmean.get((p, a, s), float("nan")) for a in KALLOCS + ["none"]}
+        v = {a: kmean.get((p, a, s), float("nan")) for a in RANDOM_KALLOCS}
         if v["talc"] != v["talc"]:
             continue
         rb, rf, rk = v["talc"] / v["genpool-best"], v["talc"] / v["genpool-first"], v["talc"] / v["kmalloc"]
