@@ -11,9 +11,7 @@
  *            (size U[4, U[16, max))), 3/7 free, forced alloc below 300
  *            live; all requests 8-byte aligned (gen_pool best-fit and
  *            kmalloc have no aligned variant); gen_pool "realloc" is
- *            alloc + copy + free, kmalloc's is krealloc().  The row
- *            "none" runs the harness alone (below): every allocator's
- *            time per op less its time is the allocator's own.
+ *            alloc + copy + free, kmalloc's is krealloc().
  *   micro    cycles of each alloc and each free (lfence; rdtsc on x86-64,
  *            get_cycles() elsewhere), p1/p25/p50/p75/p99.
  *   heapeff  occupied capacity at the first failure: 50 % alloc (max
@@ -35,12 +33,14 @@
  *            U[lo, hi]) for smp_ms; sizes 8-512 and 2048-8192 B; once
  *            with 1 thread (first online CPU), once with one per CPU.
  *            Per run: aggregate ops/s (sum of each thread's ops / its
- *            elapsed time) and the kernel's init_on_alloc setting.  The
- *            row "none" is the harness without an allocator: its scaling
- *            is the host's ceiling (QEMU/TCG on a shared host).
+ *            elapsed time) and the kernel's init_on_alloc setting.
  * "none" (allocs bit 32): the harness alone, random numbers, the slot
  * table and the clock, with an allocator that hands out one dummy pointer,
- * frees nothing and resizes in place; random actions and SMP only.
+ * frees nothing and resizes in place; random actions and SMP only.  In
+ * random actions its time per op is the floor under every allocator's
+ * (their time less its is their own); in SMP its scaling is what the host
+ * gives the vCPUs at the time (QEMU/TCG on a shared host), the ceiling
+ * for every allocator's.
  * Arenas (arena_mb, default 128 MiB as talc v5) are touched before each run.
  *
  * Example: insmod talc_bench.ko run_mask=1 allocs=9 max_sizes=200,30000
@@ -403,14 +403,7 @@ static void *kb_km_realloc(struct kb_ctx *c, void *p, size_t old,
 	return krealloc(p, size, GFP_KERNEL);
 }
 
-/*
- * ---- none: the harness alone (random numbers, table, clock) ----
- *
- * No allocator and no shared data.  In random actions its time per op is
- * the floor under every allocator's; in SMP its scaling is what the host
- * gives the VM's vCPUs at the time (TCG: each vCPU a host thread on a
- * shared machine), the ceiling for every allocator's.
- */
+/* ---- none: the harness alone, no shared data (see the top) ---- */
 static void *kb_none_alloc(struct kb_ctx *c, size_t size)
 {
 	return c;
