@@ -2935,6 +2935,61 @@ static void talc_heap_cache_drain_reclaim_test(struct kunit *test)
 }
 
 /*
+ * The cache lock is a trylock: a call that finds its CPU's cache held (an
+ * interrupt that came in while a task of the CPU held it, as set up here:
+ * the busy mark set with preemption off, as talc_pcp_trylock() leaves it)
+ * is served under the heap's lock and leaves the cache as it was, and a
+ * double free of a cached chunk is still caught (the mark is claimed
+ * before the cache is taken).  Planted once by a trylock that ignores the
+ * mark: the allocation took the cached chunk and the free cached its
+ * block (hits and frees 1, not 0).
+ */
+static void talc_heap_cache_busy_test(struct kunit *test)
+{
+	struct talc_heap *h = kt_create(test, "kt_cbusy", KT_SIZE, KT_SIZE);
+	struct talc_cache_info c0, c;
+	struct talc_pcp *pcp;
+	void *p, *q;
+	u64 bad;
+
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		kunit_skip(test, "PREEMPT_RT: the cache lock is local_lock()");
+	kt_pin_cpu(test);
+	p = talc_heap_alloc(h, KT_CSIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	talc_heap_free(h, p);
+	c0 = kt_cache(h);
+	bad = kt_stats(test, h).bad_frees;
+
+	preempt_disable();
+	pcp = this_cpu_ptr(h->pcp);
+	KUNIT_EXPECT_FALSE(test, pcp->busy);
+	pcp->busy = true;
+	q = talc_heap_alloc(h, KT_CSIZE, GFP_ATOMIC);
+	talc_heap_free(h, p);
+	talc_heap_free(h, q);
+	pcp->busy = false;
+	preempt_enable();
+
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	c = kt_cache(h);
+	KUNIT_EXPECT_EQ(test, c.stat[TALC_CACHE_HITS], c0.stat[TALC_CACHE_HITS]);
+	KUNIT_EXPECT_EQ(test, c.stat[TALC_CACHE_FREES],
+			c0.stat[TALC_CACHE_FREES]);
+	KUNIT_EXPECT_EQ(test, c.chunks, c0.chunks);
+	KUNIT_EXPECT_EQ(test, c.bytes, c0.bytes);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).bad_frees, bad + 1);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).allocation_count, (size_t)0);
+	/* the cache serves again once it is free */
+	KUNIT_EXPECT_PTR_EQ(test, talc_heap_alloc(h, KT_CSIZE, GFP_KERNEL), p);
+	KUNIT_EXPECT_EQ(test, kt_cache(h).stat[TALC_CACHE_HITS],
+			c0.stat[TALC_CACHE_HITS] + 1);
+	talc_heap_free(h, p);
+	kt_check(test, h);
+	kt_destroy(test, h);
+}
+
+/*
  * An aligned request is served by a cache only with a chunk the heap
  * allocated at least that aligned (recorded in the cache's mark), and the
  * block keeps its alignment across a moving realloc.
@@ -3341,6 +3396,7 @@ static struct kunit_case talc_heap_test_cases[] = {
 	KUNIT_CASE(talc_heap_cache_stale_link_test),
 	KUNIT_CASE(talc_heap_cache_refill_class_test),
 	KUNIT_CASE(talc_heap_cache_drain_reclaim_test),
+	KUNIT_CASE(talc_heap_cache_busy_test),
 	KUNIT_CASE(talc_heap_init_policy_test),
 	KUNIT_CASE(talc_heap_mem_test),
 	KUNIT_CASE(talc_heap_mem_invalid_test),

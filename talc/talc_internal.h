@@ -124,7 +124,9 @@ struct talc_cache_class {
 
 /**
  * struct talc_pcp - one CPU's cache in front of a heap
- * @lock: local_lock_t: taken only on its own CPU, before the heap's lock
+ * @lock: on PREEMPT_RT the cache's lock; elsewhere the lockdep map of
+ *	@busy (talc_pcp_trylock())
+ * @busy: a task of this CPU holds the cache (not on PREEMPT_RT)
  * @cls: the size classes
  * @bytes: chunk bytes cached, all classes (the sum of @cls' bytes, kept
  *	for the bound, which every free checks)
@@ -136,12 +138,13 @@ struct talc_cache_class {
  * @drain_work: drains this CPU's cache on this CPU (talc_heap_cache_drain())
  * @heap: the heap
  *
- * Written only by its own CPU under @lock, or by the CPU hotplug callback
- * once the CPU is dead; readers of the counters (debugfs, talc_heap_stats())
- * sum them without the lock.
+ * Written only by its own CPU under talc_pcp_trylock(), or by the CPU
+ * hotplug callback once the CPU is dead; readers of the counters (debugfs,
+ * talc_heap_stats()) sum them without the lock.
  */
 struct talc_pcp {
 	local_lock_t lock;
+	bool busy;
 	struct talc_cache_class cls[TALC_CACHE_CLASSES];
 	size_t bytes;
 	u64 stat[TALC_CACHE_NR_STATS];
