@@ -2559,8 +2559,8 @@ static unsigned long kt_cache_key(struct talc_heap *h, const void *p)
  * test then frees the leaked chunks itself, from the list it decoded
  * before the forgery.
  */
-/* the link and the mark of a cached chunk of KT_CSIZE's class (128 B) */
-#define KT_WORDS(p)	talc_cache_words(p, 128)
+/* the link and the mark of a cached chunk */
+#define KT_WORDS(p)	talc_cache_words(p)
 
 static void talc_heap_cache_forged_link_test(struct kunit *test)
 {
@@ -2773,57 +2773,54 @@ static void talc_heap_cache_fail_drain_test(struct kunit *test)
 
 /*
  * A chunk out of a cache carries neither of the cache's words.  A class
- * list's last link is the chunk's key itself (a NULL next); a chunk of
- * 128 B at L1_CACHE_BYTES - 8 past a line keeps it at p + 8, which is where
- * a smaller block at the same address keeps its mark.  Left behind by the
- * allocation, it made that block's free a double free when nothing had
- * written there since (here a shrink in place; in the UML random-actions
- * benchmark, where it was seen once, a chunk of a refill that did not fit
- * the bound, parked on a quick list): counted in bad_frees, WARNed, the
- * block leaked; its usable size read 0.  Planted once by clearing only the
- * mark in talc_cache_pop(), this test then fails on all four.
+ * list's last link is the chunk's key itself (a NULL next): left behind,
+ * it would tell the block's new owner its key, from which every mark and
+ * link of the chunk can be forged.  Until the words moved to the payload's
+ * start (2026-11-30) a larger chunk's link could also sit where a smaller
+ * block at the same address keeps its mark, which made that block's free
+ * a false double free (seen once in the UML random-actions benchmark).
+ * Planted once by clearing only the mark in talc_cache_pop(): the first
+ * word then held the key, and this test failed on it.
  */
 static void talc_heap_cache_stale_link_test(struct kunit *test)
 {
 	struct talc_heap *h = kt_create(test, "kt_cstale", KT_SIZE, KT_SIZE);
 	size_t limit = kt_info(h).cache_limit;
 	unsigned int i, n = 0;
-	void *p[64], *x = NULL, *y, *z;
-	struct talc_stats st;
+	unsigned long *w;
+	void *p[64], *x, *y;
 
 	kt_pin_cpu(test);
-	/* a refill run of 128-B chunks, 136 B apart, taken until none is left */
+	/* a refill's batch, taken until none is left in the class */
 	do {
 		p[n] = talc_heap_alloc(h, KT_CSIZE, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, p[n]);
 		n++;
 	} while (n < ARRAY_SIZE(p) && (n < 16 || kt_cache(h).chunks));
 	KUNIT_ASSERT_EQ(test, kt_cache(h).chunks, (size_t)0);
-	for (i = 0; i < n && !x; i++)
-		if ((unsigned long)p[i] % L1_CACHE_BYTES == L1_CACHE_BYTES - 8)
-			x = p[i];
-	KUNIT_ASSERT_NOT_NULL(test, x);
-	KUNIT_ASSERT_TRUE(test, talc_cache_words(x, 128) == (unsigned long *)x + 1);
 
-	/* alone in its class: its link is the last one */
+	/* alone in its class: its link is its key */
+	x = p[n / 2];
+	memset(x, 0xa5, KT_CSIZE);
 	talc_heap_free(h, x);
 	KUNIT_ASSERT_EQ(test, kt_cache(h).chunks, (size_t)1);
+	w = talc_cache_words(x);
+	KUNIT_EXPECT_EQ(test, w[0], kt_cache_key(h, x));
 	y = talc_heap_alloc(h, KT_CSIZE, GFP_KERNEL);
 	KUNIT_ASSERT_PTR_EQ(test, y, x);
+	KUNIT_EXPECT_EQ(test, w[0], 0UL);
+	KUNIT_EXPECT_EQ(test, w[1], 0UL);
+	/* the rest of the block is as its last owner left it */
+	KUNIT_EXPECT_NULL(test, memchr_inv(w + 2, 0xa5, KT_CSIZE - 16));
 
-	/* the same address as a 48-byte chunk: shrunk in place by the core */
+	/* a smaller block at the same address (the core shrinks in place) */
 	KUNIT_ASSERT_EQ(test, talc_heap_set_cache(h, 0), 0);
-	z = talc_heap_realloc(h, x, 40, GFP_KERNEL);
-	KUNIT_ASSERT_PTR_EQ(test, z, x);
-	KUNIT_EXPECT_EQ(test, talc_heap_usable_size(h, z), (size_t)40);
+	KUNIT_ASSERT_PTR_EQ(test, talc_heap_realloc(h, y, 40, GFP_KERNEL), y);
 	KUNIT_ASSERT_EQ(test, talc_heap_set_cache(h, limit), 0);
-
-	/* its free is an ordinary one, into the cache */
-	talc_heap_free(h, z);
-	st = kt_stats(test, h);
-	KUNIT_EXPECT_EQ(test, st.bad_frees, 0ULL);
-	KUNIT_EXPECT_EQ(test, kt_warned(h), 0UL);
+	talc_heap_free(h, y);
 	KUNIT_EXPECT_EQ(test, kt_cache(h).chunks, (size_t)1);
+	KUNIT_EXPECT_EQ(test, kt_stats(test, h).bad_frees, 0ULL);
+	KUNIT_EXPECT_EQ(test, kt_warned(h), 0UL);
 	for (i = 0; i < n; i++)
 		if (p[i] != x)
 			talc_heap_free(h, p[i]);
@@ -3057,7 +3054,7 @@ static void talc_heap_init_policy_test(struct kunit *test)
 		       (pol[i] == TALC_INIT_KERNEL && want_init_on_alloc(GFP_KERNEL));
 		KUNIT_EXPECT_EQ_MSG(test, zero, want, "policy %d", pol[i]);
 		/* not zeroed: all as written but for the cache's two words */
-		w = (char *)talc_cache_words(q, n) - q;
+		w = (char *)talc_cache_words(q) - q;
 		if (!want) {
 			KUNIT_EXPECT_NULL(test, memchr_inv(q, 0xa5, w));
 			KUNIT_EXPECT_NULL(test, memchr_inv(q + w + 16, 0xa5,
@@ -3087,7 +3084,7 @@ static void talc_heap_init_policy_test(struct kunit *test)
 	memset(p, 0xa5, n);
 	talc_heap_free(h, p);
 	/* cached: zero but for the link and the mark */
-	w = (char *)talc_cache_words(p, n) - (char *)p;
+	w = (char *)talc_cache_words(p) - (char *)p;
 	KUNIT_EXPECT_NULL(test, memchr_inv(p, 0, w));
 	KUNIT_EXPECT_NULL(test, memchr_inv(p + w + 16, 0, n - w - 16));
 	p = talc_heap_alloc(h, big, GFP_KERNEL);

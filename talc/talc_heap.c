@@ -545,8 +545,8 @@ bool talc_heap_mem_region(struct talc_heap *heap, const void *base,
  * its region is looked up in the RCU-published region table and its header
  * checked by talc_block_peek() (interior, foreign and misaligned pointers
  * are rejected as by talc_free(), which then counts and reports them).  A
- * cached chunk keeps two words (talc_cache_words(): at its payload's start,
- * or in the first cache line wholly inside it).  The second is a mark,
+ * cached chunk keeps two words (talc_cache_words(): its payload's first
+ * two).  The second is a mark,
  * derived from a per-heap random secret, its address, its size and its
  * slack; the free sets it with cmpxchg, so a second free of the same chunk,
  * on any CPU and at any time while it is cached, finds the mark and is
@@ -730,11 +730,11 @@ static __always_inline unsigned long talc_cache_mark(struct talc_heap *heap,
 	       ((unsigned long)ilog2(b->align) << TALC_MARK_ALIGN_SHIFT);
 }
 
-/* The alignment recorded in the mark of the cached chunk at @p, class @k. */
+/* The alignment recorded in the mark of the cached chunk at @p. */
 static __always_inline size_t talc_cache_align(struct talc_heap *heap,
-					       void *p, unsigned int k)
+					       void *p)
 {
-	unsigned long *w = talc_cache_words(p, talc_cache_size[k]);
+	unsigned long *w = talc_cache_words(p);
 
 	return 1UL << ((TALC_CACHE_MARK(w) ^ talc_cache_key(heap, p)) >>
 		       TALC_MARK_ALIGN_SHIFT & 31);
@@ -750,9 +750,9 @@ static __always_inline bool talc_cache_marked(struct talc_heap *heap,
 /*
  * Push @p, a chunk of @csize bytes, on class @k.  Every cached chunk is in
  * talc_cache_class_of() its usable size: a second free of it, which reads
- * the chunk's header, looks for the mark where talc_cache_words() of that
- * size puts it, and is not taken for a large chunk's free, which would
- * give the core a chunk a cache holds.
+ * the chunk's header, finds it a cached size and looks for the mark, and
+ * is not taken for a large chunk's free, which would give the core a chunk
+ * a cache holds.
  */
 static __always_inline void talc_cache_push(struct talc_heap *heap,
 					    struct talc_pcp *pcp,
@@ -762,7 +762,7 @@ static __always_inline void talc_cache_push(struct talc_heap *heap,
 	struct talc_cache_class *cc = &pcp->cls[k];
 
 	VM_WARN_ON_ONCE(talc_cache_class_of(csize - TALC_OVERHEAD) != k);
-	TALC_CACHE_LINK(talc_cache_words(p, talc_cache_size[k])) =
+	TALC_CACHE_LINK(talc_cache_words(p)) =
 		(unsigned long)cc->head ^ talc_cache_key(heap, p);
 	cc->head = p;
 	cc->count++;
@@ -839,7 +839,7 @@ static __always_inline void *talc_cache_pop(struct talc_heap *heap,
 {
 	struct talc_cache_class *cc = &pcp->cls[k];
 	void *p = cc->head, *next;
-	unsigned long code, *w = talc_cache_words(p, talc_cache_size[k]);
+	unsigned long code, *w = talc_cache_words(p);
 	size_t csize, req;
 
 	code = TALC_CACHE_MARK(w) ^ talc_cache_key(heap, p);
@@ -863,12 +863,9 @@ static __always_inline void *talc_cache_pop(struct talc_heap *heap,
 	cc->req -= req;
 	pcp->bytes -= csize;
 	/*
-	 * Nothing a cache wrote stays in a chunk it hands out.  A list's last
-	 * link is the chunk's key itself (a NULL next), which reads as a mark
-	 * where a smaller chunk at the same address keeps its mark: a chunk
-	 * at 56 mod 64 of 128 B or more keeps its words at p + 8, one of less
-	 * its mark.  Left behind, it made the free of such a smaller block a
-	 * double free (KUnit talc_heap_cache_stale_link_test).
+	 * Nothing a cache wrote stays in a chunk it hands out: the link
+	 * would tell the block's new owner its key (KUnit
+	 * talc_heap_cache_stale_link_test).
 	 */
 	TALC_CACHE_LINK(w) = 0;
 	TALC_CACHE_MARK(w) = 0;
@@ -960,7 +957,7 @@ static unsigned int talc_cache_refill(struct talc_heap *heap,
 			continue;
 		if (pcp->bytes + b.usable + TALC_OVERHEAD > limit)
 			break;
-		TALC_CACHE_MARK(talc_cache_words(p, b.usable)) =
+		TALC_CACHE_MARK(talc_cache_words(p)) =
 			talc_cache_mark(heap, p, &b);
 		talc_cache_push(heap, pcp, k, p, b.usable + TALC_OVERHEAD,
 				b.requested);
@@ -1004,7 +1001,7 @@ static void *talc_cache_alloc(struct talc_heap *heap, size_t size,
 		goto miss;
 	/* the core's header must say so: a moving realloc keeps it */
 	if (unlikely(align > TALC_ALIGN &&
-		     talc_cache_align(heap, pcp->cls[k].head, k) < align))
+		     talc_cache_align(heap, pcp->cls[k].head) < align))
 		goto miss;
 	p = talc_cache_pop(heap, pcp, k, usable, &req);
 	if (likely(p)) {
@@ -1060,7 +1057,7 @@ static __always_inline bool talc_cache_free(struct talc_heap *heap, void *ptr,
 	if (k == TALC_CACHE_CLASSES)
 		return false;
 	csize = b.usable + TALC_OVERHEAD;
-	words = talc_cache_words(ptr, b.usable);
+	words = talc_cache_words(ptr);
 	/* Claim the chunk: a second free of it, anywhere, sees the mark. */
 	w = READ_ONCE(TALC_CACHE_MARK(words));
 	if (unlikely(talc_cache_marked(heap, ptr, w) ||
@@ -1241,10 +1238,9 @@ void talc_heap_cache_info(struct talc_heap *heap, unsigned int cpu,
  * Under the heap's lock: is @ptr (validated by the core) held by a cache?
  * Then it was freed: counted and reported as a double free.
  */
-static bool talc_cache_holds(struct talc_heap *heap, const void *ptr,
-			     size_t usable)
+static bool talc_cache_holds(struct talc_heap *heap, const void *ptr)
 {
-	unsigned long *w = talc_cache_words(ptr, usable);
+	unsigned long *w = talc_cache_words(ptr);
 
 	lockdep_assert_held(&heap->lock);
 	if (likely(!talc_cache_marked(heap, ptr, READ_ONCE(TALC_CACHE_MARK(w)))))
@@ -1622,7 +1618,7 @@ static noinline void talc_heap_wipe(struct talc_heap *heap, void *ptr)
 	rcu_read_unlock();
 	if (!ok)
 		return;
-	w = talc_cache_words(ptr, b.usable);
+	w = talc_cache_words(ptr);
 	if (!talc_cache_marked(heap, ptr, READ_ONCE(TALC_CACHE_MARK(w))))
 		memset(ptr, 0, b.usable);
 }
@@ -1873,7 +1869,7 @@ static int talc_cache_realloc(struct talc_heap *heap, void *ptr, size_t size,
 	rcu_read_unlock();
 	if (!ok || old->usable > TALC_CACHE_MAX)
 		return 0;
-	w = talc_cache_words(ptr, old->usable);
+	w = talc_cache_words(ptr);
 	if (unlikely(talc_cache_marked(heap, ptr, READ_ONCE(TALC_CACHE_MARK(w))))) {
 		talc_cache_double_free(heap, ptr);
 		return -EINVAL;
@@ -1954,7 +1950,7 @@ void *talc_heap_realloc(struct talc_heap *heap, void *ptr, size_t size,
 	ret = 0;
 	if (heap->cache_limit) {
 		ret = talc_block_info(&heap->core, ptr, &old);
-		if (!ret && talc_cache_holds(heap, ptr, old.usable))
+		if (!ret && talc_cache_holds(heap, ptr))
 			ret = -EINVAL;
 	}
 	/* in place only where natural_align's alignment already holds */
@@ -2015,7 +2011,7 @@ size_t talc_heap_usable_size(struct talc_heap *heap, const void *ptr)
 		return 0;
 	talc_heap_lock_sampled(heap, &hold);
 	n = talc_usable_size(&heap->core, ptr);
-	if (n && talc_cache_holds(heap, ptr, n))
+	if (n && talc_cache_holds(heap, ptr))
 		n = 0;
 	talc_heap_unlock(heap, &hold);
 	return n;

@@ -69,19 +69,18 @@ extern const char *const talc_heap_stat_names[TALC_HEAP_NR_STATS];
 #define TALC_CACHE_ALIGN_MAX	64
 
 /*
- * Where a cached chunk of @size usable bytes (or of a class of that size)
- * at @p keeps its link and its mark: two words at the start of the first
- * cache line that lies wholly inside its payload, when it has one (from
- * 2 * L1_CACHE_BYTES usable bytes on, itself a class size, so the class
- * tells as well as the chunk), else at @p.  A free reads the header of the
- * chunk above its own (talc_block_peek()): were the words in that header's
- * line, every push and pop on one CPU would write a line that frees on
- * another CPU read.
+ * Where a cached chunk at @p keeps its link and its mark: its first two
+ * payload words, whatever its size, in the cache line of its header, which
+ * the free's validation (talc_block_peek()) has just read.  (Up to
+ * 2026-11-30 a chunk of 128 usable bytes or more kept them in the first
+ * line wholly inside its payload, apart from the header's line, which a
+ * free of the chunk below reads too; one line fewer per free and pop was
+ * worth 5 % of UML random actions at max 200-1000, and SMP scaling stayed
+ * as it was: BENCHMARKS.md.)
  */
-static inline unsigned long *talc_cache_words(const void *p, size_t size)
+static inline unsigned long *talc_cache_words(const void *p)
 {
-	return (unsigned long *)(size >= 2 * L1_CACHE_BYTES ?
-				 PTR_ALIGN(p, L1_CACHE_BYTES) : p);
+	return (unsigned long *)p;
 }
 
 /**
