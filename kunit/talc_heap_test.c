@@ -2201,6 +2201,8 @@ static struct talc_cache_info kt_cache(struct talc_heap *h)
 
 /* Allocations of this size share one class (96 < 100 <= 128 usable). */
 #define KT_CSIZE	100
+/* a cached chunk's link and mark: its first bytes (TALC_CACHE_LINK/MARK) */
+#define KT_CACHE_WORDS	(2 * sizeof(unsigned long))
 /* at least the largest refill batch of the caches */
 #define TALC_TEST_BATCH_MAX	32
 
@@ -2547,7 +2549,7 @@ static unsigned long kt_cache_key(struct talc_heap *h, const void *p)
 
 /*
  * A hardened heap's cache links: an overflow into a cached chunk rewrites
- * its link (talc_cache_words()) to point at a target outside the heap.
+ * its link (TALC_CACHE_LINK()) to point at a target outside the heap.
  * Written by one who knows the secret (round 0: link and the target's
  * mark both valid), it decodes to the target; written blindly (round 1),
  * as a plain pointer, it decodes to garbage.  Either way the pop checks the link
@@ -2559,8 +2561,6 @@ static unsigned long kt_cache_key(struct talc_heap *h, const void *p)
  * test then frees the leaked chunks itself, from the list it decoded
  * before the forgery.
  */
-/* the link and the mark of a cached chunk */
-#define KT_WORDS(p)	talc_cache_words(p)
 
 static void talc_heap_cache_forged_link_test(struct kunit *test)
 {
@@ -2595,17 +2595,17 @@ static void talc_heap_cache_forged_link_test(struct kunit *test)
 		n = pcp->cls[k].count;
 		KUNIT_ASSERT_LE(test, n, 64U);
 		for (i = 0, list[0] = a; i + 1 < n; i++)
-			list[i + 1] = (void *)(KT_WORDS(list[i])[0] ^
+			list[i + 1] = (void *)(TALC_CACHE_LINK(list[i]) ^
 					       kt_cache_key(h, list[i]));
 		KUNIT_ASSERT_PTR_EQ(test, list[1], (void *)b);
 		KUNIT_ASSERT_PTR_EQ(test, list[2], c);
 
 		if (round) {
-			KT_WORDS(b)[0] = (unsigned long)evil;
+			TALC_CACHE_LINK(b) = (unsigned long)evil;
 		} else {
-			KT_WORDS(b)[0] = (unsigned long)evil ^ kt_cache_key(h, b);
-			KT_WORDS(evil)[1] = kt_cache_key(h, evil) ^
-				((KT_WORDS(b)[1] ^ kt_cache_key(h, b)) & KT_MARK_LOW);
+			TALC_CACHE_LINK(b) = (unsigned long)evil ^ kt_cache_key(h, b);
+			TALC_CACHE_MARK(evil) = kt_cache_key(h, evil) ^
+				((TALC_CACHE_MARK(b) ^ kt_cache_key(h, b)) & KT_MARK_LOW);
 		}
 		x = talc_heap_alloc(h, KT_CSIZE, GFP_KERNEL);
 		KUNIT_EXPECT_PTR_EQ(test, x, a);
@@ -2633,8 +2633,8 @@ static void talc_heap_cache_forged_link_test(struct kunit *test)
 		KUNIT_EXPECT_GE(test, kt_stats(test, h).allocation_count,
 				(size_t)n - 1);
 		for (i = 1; i < n; i++) {
-			KT_WORDS(list[i])[0] = 0;
-			KT_WORDS(list[i])[1] = 0;	/* the mark */
+			TALC_CACHE_LINK(list[i]) = 0;
+			TALC_CACHE_MARK(list[i]) = 0;	/* the mark */
 			talc_heap_free(h, list[i]);
 		}
 	}
@@ -2787,7 +2787,6 @@ static void talc_heap_cache_stale_link_test(struct kunit *test)
 	struct talc_heap *h = kt_create(test, "kt_cstale", KT_SIZE, KT_SIZE);
 	size_t limit = kt_info(h).cache_limit;
 	unsigned int i, n = 0;
-	unsigned long *w;
 	void *p[64], *x, *y;
 
 	kt_pin_cpu(test);
@@ -2804,14 +2803,14 @@ static void talc_heap_cache_stale_link_test(struct kunit *test)
 	memset(x, 0xa5, KT_CSIZE);
 	talc_heap_free(h, x);
 	KUNIT_ASSERT_EQ(test, kt_cache(h).chunks, (size_t)1);
-	w = talc_cache_words(x);
-	KUNIT_EXPECT_EQ(test, w[0], kt_cache_key(h, x));
+	KUNIT_EXPECT_EQ(test, TALC_CACHE_LINK(x), kt_cache_key(h, x));
 	y = talc_heap_alloc(h, KT_CSIZE, GFP_KERNEL);
 	KUNIT_ASSERT_PTR_EQ(test, y, x);
-	KUNIT_EXPECT_EQ(test, w[0], 0UL);
-	KUNIT_EXPECT_EQ(test, w[1], 0UL);
+	KUNIT_EXPECT_EQ(test, TALC_CACHE_LINK(y), 0UL);
+	KUNIT_EXPECT_EQ(test, TALC_CACHE_MARK(y), 0UL);
 	/* the rest of the block is as its last owner left it */
-	KUNIT_EXPECT_NULL(test, memchr_inv(w + 2, 0xa5, KT_CSIZE - 16));
+	KUNIT_EXPECT_NULL(test, memchr_inv((char *)y + KT_CACHE_WORDS, 0xa5,
+					   KT_CSIZE - KT_CACHE_WORDS));
 
 	/* a smaller block at the same address (the core shrinks in place) */
 	KUNIT_ASSERT_EQ(test, talc_heap_set_cache(h, 0), 0);
@@ -3031,7 +3030,7 @@ static void talc_heap_init_policy_test(struct kunit *test)
 		TALC_INIT_OFF, TALC_INIT_ON, TALC_INIT_KERNEL,
 	};
 	struct talc_heap *h = kt_create(test, "kt_init", SZ_1M, SZ_1M);
-	size_t n, w, big = 20000;
+	size_t n, big = 20000;
 	unsigned int i;
 	bool zero, want;
 	char *p, *q;
@@ -3054,12 +3053,9 @@ static void talc_heap_init_policy_test(struct kunit *test)
 		       (pol[i] == TALC_INIT_KERNEL && want_init_on_alloc(GFP_KERNEL));
 		KUNIT_EXPECT_EQ_MSG(test, zero, want, "policy %d", pol[i]);
 		/* not zeroed: all as written but for the cache's two words */
-		w = (char *)talc_cache_words(q) - q;
-		if (!want) {
-			KUNIT_EXPECT_NULL(test, memchr_inv(q, 0xa5, w));
-			KUNIT_EXPECT_NULL(test, memchr_inv(q + w + 16, 0xa5,
-							   n - w - 16));
-		}
+		if (!want)
+			KUNIT_EXPECT_NULL(test, memchr_inv(q + KT_CACHE_WORDS, 0xa5,
+							   n - KT_CACHE_WORDS));
 		talc_heap_free(h, q);
 		/* __GFP_ZERO zeroes whatever the policy */
 		q = talc_heap_alloc(h, 200, GFP_KERNEL | __GFP_ZERO);
@@ -3084,9 +3080,8 @@ static void talc_heap_init_policy_test(struct kunit *test)
 	memset(p, 0xa5, n);
 	talc_heap_free(h, p);
 	/* cached: zero but for the link and the mark */
-	w = (char *)talc_cache_words(p) - (char *)p;
-	KUNIT_EXPECT_NULL(test, memchr_inv(p, 0, w));
-	KUNIT_EXPECT_NULL(test, memchr_inv(p + w + 16, 0, n - w - 16));
+	KUNIT_EXPECT_NULL(test, memchr_inv(p + KT_CACHE_WORDS, 0,
+					   n - KT_CACHE_WORDS));
 	p = talc_heap_alloc(h, big, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	n = talc_heap_usable_size(h, p);

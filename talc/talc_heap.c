@@ -545,8 +545,8 @@ bool talc_heap_mem_region(struct talc_heap *heap, const void *base,
  * its region is looked up in the RCU-published region table and its header
  * checked by talc_block_peek() (interior, foreign and misaligned pointers
  * are rejected as by talc_free(), which then counts and reports them).  A
- * cached chunk keeps two words (talc_cache_words(): its payload's first
- * two).  The second is a mark,
+ * cached chunk keeps two words (its payload's first two, TALC_CACHE_LINK()
+ * and TALC_CACHE_MARK()).  The second is a mark,
  * derived from a per-heap random secret, its address, its size and its
  * slack; the free sets it with cmpxchg, so a second free of the same chunk,
  * on any CPU and at any time while it is cached, finds the mark and is
@@ -691,10 +691,6 @@ static __always_inline void talc_pcp_unlock(struct talc_heap *heap,
 	preempt_enable();
 }
 
-/* The two words of a cached chunk (talc_cache_words()). */
-#define TALC_CACHE_LINK(w)	((w)[0])
-#define TALC_CACHE_MARK(w)	((w)[1])
-
 /*
  * The mark of a cached chunk at @p: the secret and the address, with the
  * chunk size (in words, 11 bits: up to TALC_CACHE_MAX + 8), the slack
@@ -734,9 +730,7 @@ static __always_inline unsigned long talc_cache_mark(struct talc_heap *heap,
 static __always_inline size_t talc_cache_align(struct talc_heap *heap,
 					       void *p)
 {
-	unsigned long *w = talc_cache_words(p);
-
-	return 1UL << ((TALC_CACHE_MARK(w) ^ talc_cache_key(heap, p)) >>
+	return 1UL << ((TALC_CACHE_MARK(p) ^ talc_cache_key(heap, p)) >>
 		       TALC_MARK_ALIGN_SHIFT & 31);
 }
 
@@ -762,7 +756,7 @@ static __always_inline void talc_cache_push(struct talc_heap *heap,
 	struct talc_cache_class *cc = &pcp->cls[k];
 
 	VM_WARN_ON_ONCE(talc_cache_class_of(csize - TALC_OVERHEAD) != k);
-	TALC_CACHE_LINK(talc_cache_words(p)) =
+	TALC_CACHE_LINK(p) =
 		(unsigned long)cc->head ^ talc_cache_key(heap, p);
 	cc->head = p;
 	cc->count++;
@@ -839,17 +833,17 @@ static __always_inline void *talc_cache_pop(struct talc_heap *heap,
 {
 	struct talc_cache_class *cc = &pcp->cls[k];
 	void *p = cc->head, *next;
-	unsigned long code, *w = talc_cache_words(p);
+	unsigned long code;
 	size_t csize, req;
 
-	code = TALC_CACHE_MARK(w) ^ talc_cache_key(heap, p);
+	code = TALC_CACHE_MARK(p) ^ talc_cache_key(heap, p);
 	csize = (code & (BIT(TALC_MARK_SLACK_SHIFT) - 1)) * TALC_ALIGN;
 	if (unlikely(code >> TALC_MARK_BITS || csize - TALC_OVERHEAD <
 		     talc_cache_size[k])) {
 		talc_cache_corrupt(heap, pcp, k, p, "its mark");
 		return NULL;
 	}
-	next = (void *)(TALC_CACHE_LINK(w) ^ talc_cache_key(heap, p));
+	next = (void *)(TALC_CACHE_LINK(p) ^ talc_cache_key(heap, p));
 	if (unlikely(heap->hardened) && next &&
 	    unlikely(!talc_cache_link_ok(heap, next))) {
 		talc_cache_corrupt(heap, pcp, k, p, "its link");
@@ -867,8 +861,8 @@ static __always_inline void *talc_cache_pop(struct talc_heap *heap,
 	 * would tell the block's new owner its key (KUnit
 	 * talc_heap_cache_stale_link_test).
 	 */
-	TALC_CACHE_LINK(w) = 0;
-	TALC_CACHE_MARK(w) = 0;
+	TALC_CACHE_LINK(p) = 0;
+	TALC_CACHE_MARK(p) = 0;
 	*usable = csize - TALC_OVERHEAD;
 	*reqp = req;
 	return p;
@@ -957,7 +951,7 @@ static unsigned int talc_cache_refill(struct talc_heap *heap,
 			continue;
 		if (pcp->bytes + b.usable + TALC_OVERHEAD > limit)
 			break;
-		TALC_CACHE_MARK(talc_cache_words(p)) =
+		TALC_CACHE_MARK(p) =
 			talc_cache_mark(heap, p, &b);
 		talc_cache_push(heap, pcp, k, p, b.usable + TALC_OVERHEAD,
 				b.requested);
@@ -1033,15 +1027,14 @@ static noinline void talc_cache_double_free(struct talc_heap *heap,
  * Free into this CPU's cache.  Return: true if the cache took @ptr, or
  * caught it as a double free; false if the heap must free it (a pointer
  * talc_block_peek() rejects, a large chunk, a full share, a busy cache).
- * *@marked is the cache's words when @ptr still carries its mark, which
- * the heap clears in the hold that frees it (until then a second free
- * finds it), else NULL.
+ * *@marked is true when @ptr still carries its mark, which the heap clears
+ * in the hold that frees it (until then a second free finds it).
  */
 static __always_inline bool talc_cache_free(struct talc_heap *heap, void *ptr,
-					    unsigned long **marked,
+					    bool *marked,
 					    unsigned long caller)
 {
-	unsigned long w, *words;
+	unsigned long w;
 	size_t csize, limit;
 	struct talc_block b;
 	struct talc_pcp *pcp;
@@ -1057,11 +1050,10 @@ static __always_inline bool talc_cache_free(struct talc_heap *heap, void *ptr,
 	if (k == TALC_CACHE_CLASSES)
 		return false;
 	csize = b.usable + TALC_OVERHEAD;
-	words = talc_cache_words(ptr);
 	/* Claim the chunk: a second free of it, anywhere, sees the mark. */
-	w = READ_ONCE(TALC_CACHE_MARK(words));
+	w = READ_ONCE(TALC_CACHE_MARK(ptr));
 	if (unlikely(talc_cache_marked(heap, ptr, w) ||
-		     !try_cmpxchg(&TALC_CACHE_MARK(words), &w,
+		     !try_cmpxchg(&TALC_CACHE_MARK(ptr), &w,
 				  talc_cache_mark(heap, ptr, &b)))) {
 		talc_cache_double_free(heap, ptr);
 		return true;
@@ -1069,7 +1061,7 @@ static __always_inline bool talc_cache_free(struct talc_heap *heap, void *ptr,
 	talc_leak_free(heap, ptr);
 	pcp = talc_pcp_trylock(heap);
 	if (unlikely(!pcp)) {
-		*marked = words;
+		*marked = true;
 		return false;
 	}
 	if (pcp->cls[k].count >= 2 * talc_cache_batch(k))
@@ -1091,7 +1083,7 @@ static __always_inline bool talc_cache_free(struct talc_heap *heap, void *ptr,
 		trace_talc_free(heap, caller, ptr);
 	}
 	talc_pcp_unlock(heap, pcp);
-	*marked = ok ? NULL : words;
+	*marked = !ok;
 	if (unlikely(reclaim))
 		schedule_work(&heap->reclaim_work);
 	return ok;
@@ -1240,10 +1232,8 @@ void talc_heap_cache_info(struct talc_heap *heap, unsigned int cpu,
  */
 static bool talc_cache_holds(struct talc_heap *heap, const void *ptr)
 {
-	unsigned long *w = talc_cache_words(ptr);
-
 	lockdep_assert_held(&heap->lock);
-	if (likely(!talc_cache_marked(heap, ptr, READ_ONCE(TALC_CACHE_MARK(w)))))
+	if (likely(!talc_cache_marked(heap, ptr, READ_ONCE(TALC_CACHE_MARK(ptr)))))
 		return false;
 	talc_cache_double_free(heap, ptr);
 	return true;
@@ -1610,7 +1600,6 @@ static __always_inline bool talc_heap_init_free(struct talc_heap *heap)
 static noinline void talc_heap_wipe(struct talc_heap *heap, void *ptr)
 {
 	struct talc_block b;
-	unsigned long *w;
 	bool ok;
 
 	rcu_read_lock();
@@ -1618,8 +1607,7 @@ static noinline void talc_heap_wipe(struct talc_heap *heap, void *ptr)
 	rcu_read_unlock();
 	if (!ok)
 		return;
-	w = talc_cache_words(ptr);
-	if (!talc_cache_marked(heap, ptr, READ_ONCE(TALC_CACHE_MARK(w))))
+	if (!talc_cache_marked(heap, ptr, READ_ONCE(TALC_CACHE_MARK(ptr))))
 		memset(ptr, 0, b.usable);
 }
 
@@ -1797,7 +1785,7 @@ EXPORT_SYMBOL_GPL(talc_heap_alloc_aligned);
 static __always_inline void talc_heap_do_free(struct talc_heap *heap,
 					      void *ptr, unsigned long caller)
 {
-	unsigned long *marked = NULL;
+	bool marked = false;
 	struct talc_hold hold;
 	bool reclaim;
 	int ret;
@@ -1811,7 +1799,7 @@ static __always_inline void talc_heap_do_free(struct talc_heap *heap,
 		return;
 	talc_heap_lock_sampled(heap, &hold);
 	if (marked)
-		WRITE_ONCE(TALC_CACHE_MARK(marked), 0);
+		WRITE_ONCE(TALC_CACHE_MARK(ptr), 0);
 	ret = talc_free(&heap->core, ptr);
 	/* under the lock: before another allocation can take @ptr */
 	if (!ret && !marked)
@@ -1861,7 +1849,6 @@ EXPORT_SYMBOL_GPL(talc_heap_free);
 static int talc_cache_realloc(struct talc_heap *heap, void *ptr, size_t size,
 			      size_t nalign, gfp_t gfp, struct talc_block *old)
 {
-	unsigned long *w;
 	bool ok;
 
 	rcu_read_lock();
@@ -1869,8 +1856,7 @@ static int talc_cache_realloc(struct talc_heap *heap, void *ptr, size_t size,
 	rcu_read_unlock();
 	if (!ok || old->usable > TALC_CACHE_MAX)
 		return 0;
-	w = talc_cache_words(ptr);
-	if (unlikely(talc_cache_marked(heap, ptr, READ_ONCE(TALC_CACHE_MARK(w))))) {
+	if (unlikely(talc_cache_marked(heap, ptr, READ_ONCE(TALC_CACHE_MARK(ptr))))) {
 		talc_cache_double_free(heap, ptr);
 		return -EINVAL;
 	}

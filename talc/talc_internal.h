@@ -69,19 +69,12 @@ extern const char *const talc_heap_stat_names[TALC_HEAP_NR_STATS];
 #define TALC_CACHE_ALIGN_MAX	64
 
 /*
- * Where a cached chunk at @p keeps its link and its mark: its first two
- * payload words, whatever its size, in the cache line of its header, which
- * the free's validation (talc_block_peek()) has just read.  (Up to
- * 2026-11-30 a chunk of 128 usable bytes or more kept them in the first
- * line wholly inside its payload, apart from the header's line, which a
- * free of the chunk below reads too; one line fewer per free and pop was
- * worth 5 % of UML random actions at max 200-1000, and SMP scaling stayed
- * as it was: BENCHMARKS.md.)
+ * The two words a cached chunk at @p keeps, its list link and its mark:
+ * its first two payload words, whatever its size, in the cache line of its
+ * header, which the free's validation (talc_block_peek()) has just read.
  */
-static inline unsigned long *talc_cache_words(const void *p)
-{
-	return (unsigned long *)p;
-}
+#define TALC_CACHE_LINK(p)	(((unsigned long *)(p))[0])
+#define TALC_CACHE_MARK(p)	(((unsigned long *)(p))[1])
 
 /**
  * enum talc_cache_stat - counters of one CPU's cache (talc_pcp.stat[])
