@@ -2815,6 +2815,7 @@ static void talc_heap_cache_stale_link_test(struct kunit *test)
 	/* a smaller block at the same address (the core shrinks in place) */
 	KUNIT_ASSERT_EQ(test, talc_heap_set_cache(h, 0), 0);
 	KUNIT_ASSERT_PTR_EQ(test, talc_heap_realloc(h, y, 40, GFP_KERNEL), y);
+	KUNIT_EXPECT_EQ(test, talc_heap_usable_size(h, y), (size_t)40);
 	KUNIT_ASSERT_EQ(test, talc_heap_set_cache(h, limit), 0);
 	talc_heap_free(h, y);
 	KUNIT_EXPECT_EQ(test, kt_cache(h).chunks, (size_t)1);
