@@ -39,19 +39,32 @@ for g in "$@"; do
 	esac
 done
 
-missing=""
-for p in $want; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-		missing="$missing $p"
-done
+# missing: the packages of $want not installed
+find_missing() {
+	missing=""
+	for p in $want; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing="$missing $p"
+	done
+}
+find_missing
 [ -z "$missing" ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "deps.sh: missing packages:$missing (run as root or install them)" >&2
 	exit 1
 fi
+# One installer at a time: two make targets run side by side (or apt of
+# the system's own, such as unattended-upgrades on a fresh machine) must
+# not fail on dpkg's lock.  Ours queue on a lock of their own and look
+# again once they have it; apt's lock is waited for up to 10 minutes.
+exec 8>/var/lock/talc-deps.lock
+flock 8
+find_missing
+[ -z "$missing" ] && exit 0
 echo "deps.sh: installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q >/dev/null
+apt="apt-get -q -o DPkg::Lock::Timeout=600"
+$apt update >/dev/null
 # shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends $missing >/dev/null
+$apt install -y --no-install-recommends $missing >/dev/null
