@@ -40,8 +40,8 @@ uml_kernel() {
 	[ -f "$tarball" ] || { echo "uml_kernel: $tarball missing" >&2; return 1; }
 	want_stamp=$(ksrc_stamp "$tarball")
 	if ! ksrc_ok "$tarball" "$ksrc"; then
-		exec 9>"$cache/lock"
-		flock 9
+		mkdir -p "$cache" && exec 9>"$cache/lock" && flock 9 ||
+			{ echo "uml_kernel: cannot lock $cache/lock" >&2; return 1; }
 		ksrc_ok "$tarball" "$ksrc" || ksrc_extract "$tarball" "$cache" ||
 			{ echo "uml_kernel: extraction failed" >&2; return 1; }
 		flock -u 9
