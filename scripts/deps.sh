@@ -56,8 +56,11 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 # One installer at a time: two make targets run side by side (or apt of
 # the system's own, such as unattended-upgrades on a fresh machine) must
-# not fail on dpkg's lock.  Ours queue on a lock of their own and look
-# again once they have it; apt's lock is waited for up to 10 minutes.
+# not fail on apt's locks.  Ours queue on a lock of their own (not passed
+# on to apt: a daemon a package starts must not keep it) and look again
+# once they have it.  apt-get install waits up to 10 minutes for dpkg's
+# lock (DPkg::Lock::Timeout); apt-get update does not wait for the lists'
+# lock, so it is retried as long.
 exec 8>/var/lock/talc-deps.lock
 flock 8
 find_missing
@@ -65,6 +68,12 @@ find_missing
 echo "deps.sh: installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
 apt="apt-get -q -o DPkg::Lock::Timeout=600"
-$apt update >/dev/null
+for i in $(seq 60); do
+	err=$($apt update 2>&1 >/dev/null 8>&-) && break
+	case $err in
+	*"Could not get lock"*) [ "$i" -lt 60 ] && sleep 10 ;;
+	*) echo "$err" >&2; exit 1 ;;
+	esac
+done
 # shellcheck disable=SC2086
-$apt install -y --no-install-recommends $missing >/dev/null
+$apt install -y --no-install-recommends $missing >/dev/null 8>&-
