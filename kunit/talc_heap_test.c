@@ -2634,7 +2634,7 @@ static void talc_heap_cache_forged_link_test(struct kunit *test)
 				(size_t)n - 1);
 		for (i = 1; i < n; i++) {
 			TALC_CACHE_LINK(list[i]) = 0;
-			TALC_CACHE_MARK(list[i]) = 0;	/* the mark */
+			TALC_CACHE_MARK(list[i]) = 0;
 			talc_heap_free(h, list[i]);
 		}
 	}
@@ -2775,12 +2775,10 @@ static void talc_heap_cache_fail_drain_test(struct kunit *test)
  * A chunk out of a cache carries neither of the cache's words.  A class
  * list's last link is the chunk's key itself (a NULL next): left behind,
  * it would tell the block's new owner its key, from which every mark and
- * link of the chunk can be forged.  Until the words moved to the payload's
- * start (2026-11-30) a larger chunk's link could also sit where a smaller
- * block at the same address keeps its mark, which made that block's free
- * a false double free (seen once in the UML random-actions benchmark).
- * Planted once by clearing only the mark in talc_cache_pop(): the first
- * word then held the key, and this test failed on it.
+ * link of the chunk can be forged.  A smaller block later at the same
+ * address must free as an ordinary block, not as a double free.  Planted
+ * once by clearing only the mark in talc_cache_pop(): the first word then
+ * held the key, and this test failed on it.
  */
 static void talc_heap_cache_stale_link_test(struct kunit *test)
 {

@@ -756,8 +756,7 @@ static __always_inline void talc_cache_push(struct talc_heap *heap,
 	struct talc_cache_class *cc = &pcp->cls[k];
 
 	VM_WARN_ON_ONCE(talc_cache_class_of(csize - TALC_OVERHEAD) != k);
-	TALC_CACHE_LINK(p) =
-		(unsigned long)cc->head ^ talc_cache_key(heap, p);
+	TALC_CACHE_LINK(p) = (unsigned long)cc->head ^ talc_cache_key(heap, p);
 	cc->head = p;
 	cc->count++;
 	cc->bytes += csize;
@@ -951,8 +950,7 @@ static unsigned int talc_cache_refill(struct talc_heap *heap,
 			continue;
 		if (pcp->bytes + b.usable + TALC_OVERHEAD > limit)
 			break;
-		TALC_CACHE_MARK(p) =
-			talc_cache_mark(heap, p, &b);
+		TALC_CACHE_MARK(p) = talc_cache_mark(heap, p, &b);
 		talc_cache_push(heap, pcp, k, p, b.usable + TALC_OVERHEAD,
 				b.requested);
 		pcp->refilled_req += b.requested;

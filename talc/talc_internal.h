@@ -70,8 +70,9 @@ extern const char *const talc_heap_stat_names[TALC_HEAP_NR_STATS];
 
 /*
  * The two words a cached chunk at @p keeps, its list link and its mark:
- * its first two payload words, whatever its size, in the cache line of its
- * header, which the free's validation (talc_block_peek()) has just read.
+ * its first two payload words, whatever its size, next to its header,
+ * which the free's validation (talc_block_peek()) has just read (in the
+ * same cache line unless @p starts a line).
  */
 #define TALC_CACHE_LINK(p)	(((unsigned long *)(p))[0])
 #define TALC_CACHE_MARK(p)	(((unsigned long *)(p))[1])
