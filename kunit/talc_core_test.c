@@ -2888,8 +2888,9 @@ KUNIT_ARRAY_PARAM(walk_budget, walk_budgets, budget_desc);
 
 /*
  * On a heap that does not change, the stepped walk visits exactly the
- * chunks talc_walk() visits, in a bounded number of steps, and the stepped
- * check passes; neither changes the heap.
+ * chunks talc_walk() visits, at most @budget per step (talc_check_step()
+ * steps through the same walk), and the stepped check passes; neither
+ * changes the heap.
  */
 static void core_walk_steps_quiescent(struct kunit *test)
 {
@@ -2927,8 +2928,11 @@ static void core_walk_steps_quiescent(struct kunit *test)
 	gen = talc_generation(T(test));
 	talc_walk_start(T(test));
 	for (calls = 0; calls < 10 * CAP; calls++) {
+		size_t before = step.n;
+
 		ret = talc_walk_step(T(test), wlist_add, &step, budget);
 		KUNIT_ASSERT_GE(test, ret, 0);
+		KUNIT_ASSERT_LE(test, step.n - before, (size_t)budget);
 		if (!ret)
 			break;
 	}

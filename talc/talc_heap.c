@@ -175,9 +175,11 @@ static __always_inline void talc_heap_held(struct talc_heap *heap, u64 held,
  */
 #define talc_heap_lock_timed(heap, hold, timed)				\
 	do {								\
+		struct talc_heap *__lheap = (heap);			\
 		struct talc_hold *__hold = (hold);			\
 									\
-		spin_lock_irqsave(&(heap)->lock, __hold->flags);	\
+		spin_lock_irqsave(&__lheap->lock, __hold->flags);	\
+		__lheap->holds++;					\
 		__hold->start = (timed) ? ktime_get_mono_fast_ns() : 0;	\
 	} while (0)
 
@@ -189,7 +191,7 @@ static __always_inline void talc_heap_held(struct talc_heap *heap, u64 held,
 		struct talc_heap *__sheap = (heap);			\
 									\
 		talc_heap_lock_timed(__sheap, hold,			\
-				     !(++__sheap->holds % TALC_HOLD_SAMPLE)); \
+				     !(__sheap->holds % TALC_HOLD_SAMPLE)); \
 	} while (0)
 
 #define talc_heap_unlock(heap, hold)					\

@@ -27,8 +27,8 @@
 
 /*
  * Chunks checked, bins counted or regions listed per hold of a heap's lock
- * by the debugfs readers: each hold stays far below 100 us (see
- * BENCHMARKS.md for the measured longest hold).
+ * by the debugfs readers: a few microseconds per hold (see BENCHMARKS.md
+ * for the measured longest hold).
  */
 #define TALC_WALK_BUDGET	128
 #define TALC_REGION_BATCH	32
@@ -274,7 +274,8 @@ struct talc_heap_info {
  * @stat: enum talc_heap_stat counters
  * @max_hold_ns: longest hold of @lock (resettable through debugfs)
  * @max_hold_site: the code address where that hold ended
- * @holds: allocation and free holds, for sampling which of them are timed
+ * @holds: holds of @lock so far (wraps): the allocation and free paths
+ *	time one in TALC_HOLD_SAMPLE; the tests count a reader's holds
  * @warned: bitmask of enum talc_event kinds already WARNed about
  * @owned: created by heaps= or debugfs control (the module holds the
  *	owner's reference and control may destroy it)
