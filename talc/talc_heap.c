@@ -170,7 +170,8 @@ static __always_inline void talc_heap_held(struct talc_heap *heap, u64 held,
 /*
  * Macros, not functions, so that sparse sees each lock and unlock in the
  * function that holds the lock, with or without PREEMPT_RT (whose
- * spinlock_t functions carry no context annotations).  A hold whose start
+ * spinlock_t functions carry no context annotations).  Every hold is
+ * counted in heap->holds, before @timed is evaluated; a hold whose start
  * is 0 is not timed.
  */
 #define talc_heap_lock_timed(heap, hold, timed)				\
