@@ -11,7 +11,11 @@
  *            (size U[4, U[16, max))), 3/7 free, forced alloc below 300
  *            live; all requests 8-byte aligned (gen_pool best-fit and
  *            kmalloc have no aligned variant); gen_pool "realloc" is
- *            alloc + copy + free, kmalloc's is krealloc().
+ *            alloc + copy + free, kmalloc's is krealloc().  With
+ *            op_split=1 each op is also timed (kb_cycles()) and counted by
+ *            kind, and each realloc by whether it moved the block: where
+ *            an allocator's time goes.  The timer perturbs the ops counts:
+ *            take the ratios from a run without it.
  *   micro    cycles of each alloc and each free (lfence; rdtsc on x86-64,
  *            get_cycles() elsewhere), p1/p25/p50/p75/p99.
  *   heapeff  occupied capacity at the first failure: 50 % alloc (max
@@ -125,6 +129,10 @@ static unsigned int trials = 3;
 module_param(trials, uint, 0444);
 MODULE_PARM_DESC(trials, "random actions: trials per allocator and size (default 3)");
 
+static bool op_split;
+module_param(op_split, bool, 0444);
+MODULE_PARM_DESC(op_split, "random actions: time and count each op by kind (cycles, realloc moves) (default 0)");
+
 static unsigned int micro_steps = 200000;
 module_param(micro_steps, uint, 0444);
 MODULE_PARM_DESC(micro_steps, "microbench: timed allocation steps (default 200000)");
@@ -223,6 +231,52 @@ static inline u64 kb_cycles(void)
 #else
 	return get_cycles();
 #endif
+}
+
+/*
+ * op_split: the random actions' ops by kind.  "small" is up to
+ * KMALLOC_MAX_CACHE_SIZE (SLUB's largest kmalloc cache, talc's largest
+ * per-CPU cache class), "large" above: kmalloc's page allocator path,
+ * talc's core path.  A realloc's kind is its new size's.
+ */
+enum kb_op {
+	KB_OP_ALLOC_SMALL,
+	KB_OP_ALLOC_LARGE,
+	KB_OP_FREE_SMALL,
+	KB_OP_FREE_LARGE,
+	KB_OP_REALLOC_SMALL,
+	KB_OP_REALLOC_LARGE,
+	KB_NR_OPS,
+};
+
+static const char *const kb_op_names[KB_NR_OPS] = {
+	[KB_OP_ALLOC_SMALL] = "alloc-small",
+	[KB_OP_ALLOC_LARGE] = "alloc-large",
+	[KB_OP_FREE_SMALL] = "free-small",
+	[KB_OP_FREE_LARGE] = "free-large",
+	[KB_OP_REALLOC_SMALL] = "realloc-small",
+	[KB_OP_REALLOC_LARGE] = "realloc-large",
+};
+
+/*
+ * Per kind: ops, their cycles, and of the reallocs those that moved the
+ * block and the bytes the moves kept (the copy).
+ */
+struct kb_op_stat {
+	u64 n, cycles, moves, moved_bytes;
+};
+
+/* Count an op of kind @small (or its large twin, by @size) begun at @t0. */
+static inline struct kb_op_stat *kb_op_done(struct kb_op_stat *st,
+					    enum kb_op small, size_t size,
+					    u64 t0)
+{
+	struct kb_op_stat *o =
+		&st[size > KMALLOC_MAX_CACHE_SIZE ? small + 1 : small];
+
+	o->cycles += kb_cycles() - t0;
+	o->n++;
+	return o;
 }
 
 /* ---- talc ---- */
@@ -457,10 +511,11 @@ static void kb_free_one(const struct kb_alloc *a, struct kb_ctx *c,
 
 /* ---- random actions ---- */
 
+/* @st: NULL, or KB_NR_OPS counters of op_split to add to */
 static u64 kb_random_run(const struct kb_alloc *a, struct kb_ctx *c,
-			 size_t max, u64 ns)
+			 size_t max, u64 ns, struct kb_op_stat *st)
 {
-	u64 end = ktime_get_ns() + ns, score = 0, i;
+	u64 end = ktime_get_ns() + ns, score = 0, i, t0 = 0;
 
 	for (i = 0;; i++) {
 		unsigned int act = kb_range(c, 0, 7);
@@ -478,8 +533,21 @@ static u64 kb_random_run(const struct kb_alloc *a, struct kb_ctx *c,
 		if (act == 0) {
 			struct kb_slot *s = &c->live[kb_range(c, 0, c->n)];
 			size_t size = kb_range(c, 1, 3 * max);
-			void *q = a->realloc(c, s->p, s->size, size);
+			void *q;
 
+			if (st)
+				t0 = kb_cycles();
+			q = a->realloc(c, s->p, s->size, size);
+			if (st && q && q != s->p) {
+				struct kb_op_stat *o =
+					kb_op_done(st, KB_OP_REALLOC_SMALL,
+						   size, t0);
+
+				o->moves++;
+				o->moved_bytes += min(size, s->size);
+			} else if (st) {
+				kb_op_done(st, KB_OP_REALLOC_SMALL, size, t0);
+			}
 			if (q) {
 				c->bytes += size - s->size;
 				s->p = q;
@@ -488,15 +556,27 @@ static u64 kb_random_run(const struct kb_alloc *a, struct kb_ctx *c,
 			}
 		} else if (act <= 3) {
 			size_t size = kb_size(c, max);
-			void *p = a->alloc(c, size);
+			void *p;
 
+			if (st)
+				t0 = kb_cycles();
+			p = a->alloc(c, size);
+			if (st)
+				kb_op_done(st, KB_OP_ALLOC_SMALL, size, t0);
 			if (p) {
 				c->live[c->n++] = (struct kb_slot){ p, size };
 				c->bytes += size;
 				score++;
 			}
 		} else {
-			kb_free_one(a, c, kb_range(c, 0, c->n));
+			unsigned int k = kb_range(c, 0, c->n);
+			size_t size = c->live[k].size;
+
+			if (st)
+				t0 = kb_cycles();
+			kb_free_one(a, c, k);
+			if (st)
+				kb_op_done(st, KB_OP_FREE_SMALL, size, t0);
 			score++;
 		}
 	}
@@ -509,6 +589,8 @@ static void kb_random(const struct kb_alloc *a, struct kb_ctx *c,
 	unsigned int m;
 
 	for (m = 0; m < nr_max_sizes; m++) {
+		struct kb_op_stat st[KB_NR_OPS] = { };
+		unsigned int k;
 		u64 ops;
 
 		if (a->setup(c)) {
@@ -517,13 +599,19 @@ static void kb_random(const struct kb_alloc *a, struct kb_ctx *c,
 		}
 		c->rng = 0x1234567ULL * (t + 1) + max_sizes[m];
 		/* 2 ms warm-up, then the timed run (talc v5) */
-		kb_random_run(a, c, max_sizes[m], 2 * NSEC_PER_MSEC);
+		kb_random_run(a, c, max_sizes[m], 2 * NSEC_PER_MSEC, NULL);
 		ops = kb_random_run(a, c, max_sizes[m],
-				    (u64)duration_ms * NSEC_PER_MSEC);
+				    (u64)duration_ms * NSEC_PER_MSEC,
+				    op_split ? st : NULL);
 		kb_free_all(a, c, 0);
 		a->teardown(c);
 		pr_info("csv,kernel-random,%s,%u,%u,%llu,%u\n", a->name,
 			max_sizes[m], t, ops, duration_ms);
+		for (k = 0; op_split && k < KB_NR_OPS; k++)
+			pr_info("csv,kernel-random-ops,%s,%u,%u,%s,%llu,%llu,%llu,%llu\n",
+				a->name, max_sizes[m], t, kb_op_names[k],
+				st[k].n, st[k].cycles, st[k].moves,
+				st[k].moved_bytes);
 	}
 }
 
@@ -1046,8 +1134,8 @@ static int __init talc_bench_init(void)
 	c.live = vmalloc(KB_MAX_LIVE * sizeof(*c.live));
 	if (!c.live)
 		return -ENOMEM;
-	pr_info("start: run_mask=%u allocs=%u arena=%u MiB duration=%u ms trials=%u cache_kb=%d\n",
-		run_mask, allocs, arena_mb, duration_ms, trials, cache_kb);
+	pr_info("start: run_mask=%u allocs=%u arena=%u MiB duration=%u ms trials=%u cache_kb=%d op_split=%d\n",
+		run_mask, allocs, arena_mb, duration_ms, trials, cache_kb, op_split);
 	/* trials of different allocators interleaved: drift hits all alike */
 	for (t = 0; (run_mask & KB_RANDOM) && t < trials; t++)
 		for (i = 0; i < KB_NR_ALLOCS; i++)

@@ -286,6 +286,68 @@ for p in kplat:
                           ", ".join("%d: %.2fx" % x for x in rks),
                           verdict(lo[1] >= 1.2) + ("" if lo[1] >= 1.2 else " (worst %.2fx at %d)" % (lo[1], lo[0]))))
 
+kro = rows("kernel-random-ops.csv")
+OPS = ["alloc-small", "alloc-large", "free-small", "free-large", "realloc-small", "realloc-large"]
+
+
+def kernel_random_ops():
+    """Random actions by op kind (talc_bench op_split=1): where talc's and
+    kmalloc's time goes, each op's cycles less none's (the timer and the
+    harness's call)."""
+    tot = {}
+    for r in kro:
+        k = (r["platform"], r["allocator"], int(r["max_size"]), r["op"])
+        t = tot.setdefault(k, [0] * 4)
+        for i, f in enumerate(("count", "cycles", "moves", "moved_bytes")):
+            t[i] += int(r[f])
+    for p in sorted({k[0] for k in tot}):
+        def cyc(a, s, o):
+            t = tot.get((p, a, s, o))
+            return t[1] / t[0] if t and t[0] else float("nan")
+
+        def net(a, s, o):
+            return cyc(a, s, o) - cyc("none", s, o)
+
+        emit("### In-kernel random actions by op, %s (op_split=1: a boot of its own)" % p)
+        emit()
+        nn = [t for k, t in tot.items() if k[:2] == (p, "none")]
+        emit("Each op timed with `lfence; rdtsc; lfence`; cycles per op less none's (%.0f on "
+             "average: the timer and the harness's call).  small: up to 8 KiB (kmalloc's slab "
+             "caches, talc's per-CPU caches), large: above (kmalloc's page allocator, talc's core "
+             "under the heap's lock); a realloc is of its new size's kind.  Share: of talc's ops.  "
+             "Moved: reallocs that moved the block; copied: bytes a move kept, per realloc of the "
+             "kind.  Per action: the ops' net cycles weighted by each allocator's own shares."
+             % (sum(t[1] for t in nn) / max(1, sum(t[0] for t in nn))))
+        emit()
+        head("| max size | op | share | talc cycles | kmalloc cycles | talc / kmalloc | "
+             "moved, talc / kmalloc | copied per realloc, talc / kmalloc |")
+        for s in SIZES:
+            n = sum(t[0] for k, t in tot.items() if k[:3] == (p, "talc", s))
+            if not n:
+                continue
+            own = {a: 0.0 for a in ("talc", "kmalloc")}
+            for o in OPS:
+                t, k = tot.get((p, "talc", s, o)), tot.get((p, "kmalloc", s, o))
+                if not t or not t[0] or not k or not k[0]:
+                    continue
+                for a, x in (("talc", t), ("kmalloc", k)):
+                    own[a] += x[0] / sum(v[0] for kk, v in tot.items()
+                                         if kk[:3] == (p, a, s)) * net(a, s, o)
+                mv = " | "
+                if o.startswith("realloc"):
+                    mv = "%.0f %% / %.0f %% | %.0f / %.0f B" % (
+                        100 * t[2] / t[0], 100 * k[2] / k[0], t[3] / t[0], k[3] / k[0])
+                emit("| %d | %s | %.1f %% | %.0f | %.0f | %.2fx | %s |" % (
+                    s, o, 100 * t[0] / n, net("talc", s, o), net("kmalloc", s, o),
+                    net("talc", s, o) / net("kmalloc", s, o), mv))
+            emit("| %d | **per action** | | %.0f | %.0f | %.2fx | | |" % (
+                s, own["talc"], own["kmalloc"], own["talc"] / own["kmalloc"]))
+        emit()
+
+
+if kro:
+    kernel_random_ops()
+
 km = rows("kernel-micro.csv")
 if km:
     emit("### In-kernel microbench (cycles, alloc + free per percentile)")

@@ -26,7 +26,9 @@
 # the region-scale case (talc_bench run_mask bit 8, in the default mask): a
 # heap created at 64 KiB grown to thousands of 64 KiB regions against one
 # created at full size, same live set; its verdict is judged on the UML
-# rows.  Environment: TALC_CACHE,
+# rows.  kernel-random-ops.csv (UML only, a third boot with op_split=1):
+# the random actions' ops by kind, their cycles and realloc moves, for
+# talc, kmalloc and none.  Environment: TALC_CACHE,
 # BENCH_KPARAMS (extra talc_bench parameters for UML), BENCH_QUICK, BENCH_QEMU.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd -P)
@@ -80,10 +82,11 @@ if sed -n '/TALC-BENCH-START/,$p' "$log" |
 	die "kernel warnings during the UML run (log: $log)"
 fi
 
-# csv PLATFORM LOG - append the module's CSV lines to the kernel-*.csv files
+# csv PLATFORM LOG [KINDS] - append the module's CSV lines of KINDS (default:
+# every workload but random-ops) to the kernel-KIND.csv files
 csv() {
-	local plat=$1 f=$2 k
-	for k in random micro heapeff regions smp; do
+	local plat=$1 f=$2 kinds=${3:-random micro heapeff regions smp} k
+	for k in $kinds; do
 		grep -ao "talc_bench: csv,kernel-$k,.*" "$f" | sed "s/^talc_bench: csv,kernel-$k,/kernel-$k,$plat,/" |
 			tr -d '\r' >> "$out/kernel-$k.csv"
 	done
@@ -95,6 +98,8 @@ echo "kind,platform,heap,trial,ops,ns,cycles,regions,regions_after,claimed_bytes
 	> "$out/kernel-regions.csv"
 echo "kind,platform,allocator,size_lo,size_hi,threads,trial,ops,ops_per_s,ns,slots,init_on_alloc" \
 	> "$out/kernel-smp.csv"
+echo "kind,platform,allocator,max_size,trial,op,count,cycles,moves,moved_bytes" \
+	> "$out/kernel-random-ops.csv"
 csv uml "$log"
 
 # A second UML boot with init_on_alloc=1 (Debian's default): kmalloc
@@ -113,10 +118,28 @@ if sed -n '/TALC-BENCH-START/,$p' "$log1" |
 	die "kernel warnings during the UML run with init_on_alloc=1 (log: $log1)"
 fi
 csv uml-init1 "$log1"
+
+# A third UML boot: random actions with each op timed and counted by kind
+# (op_split=1) for talc, kmalloc and none (the timer and the harness's
+# call), to show where each allocator's time goes.  The timer perturbs the
+# ops counts, so only kernel-random-ops.csv is kept from it.
+init2=$top/build/bench/uml-ops.sh
+sed 's/talc_bench.ko .*/talc_bench.ko '"$uml_params"' run_mask=1 allocs=41 op_split=1/' "$init" > "$init2"
+chmod +x "$init2"
+log2=$out/kernel-uml-ops.log
+echo "run-kernel.sh: running talc_bench.ko under UML with op_split=1 (random actions by op)"
+uml_boot 900 "$kb" "$init2" "$log2"
+grep -aq 'TALC-BENCH-END rc=0' "$log2" || { tail -30 "$log2"; die "UML run with op_split=1 failed (log: $log2)"; }
+if sed -n '/TALC-BENCH-START/,$p' "$log2" |
+	grep -aE 'BUG:|Oops|Call Trace|kernel BUG|WARNING:|talc_bench: talc heap'; then
+	die "kernel warnings during the UML run with op_split=1 (log: $log2)"
+fi
+csv uml "$log2" random-ops
 {
 	echo "uml: $ksrc_name $(make -s -C "$ksrc" kernelversion 2>/dev/null), ARCH=um, SLUB, PREEMPT_NONE, UP"
 	echo "uml params: $uml_params"
 	echo "uml-init1: the same kernel booted with init_on_alloc=1; params: $uml_params run_mask=3"
+	echo "uml (kernel-random-ops.csv): a third boot; params: $uml_params run_mask=1 allocs=41 op_split=1"
 } > "$out/machine-kernel.txt"
 echo "run-kernel.sh: UML done: $(grep -c . "$out/kernel-random.csv") random rows"
 
