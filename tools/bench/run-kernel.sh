@@ -73,14 +73,26 @@ echo TALC-BENCH-END rc=\$?
 exec /bin/busybox poweroff -f
 EOF
 chmod +x "$init"
+
+# uml_run WHAT INIT LOG BAD [KERNEL_ARGS...] - one UML boot of the bench:
+# it must end its init script and print no kernel warning nor a line
+# matching the regex BAD
+uml_run() {
+	local what=$1 init=$2 log=$3 bad=$4
+
+	shift 4
+	echo "run-kernel.sh: running talc_bench.ko under UML ($what)"
+	uml_boot 900 "$kb" "$init" "$log" "$@"
+	grep -aq 'TALC-BENCH-END rc=0' "$log" ||
+		{ tail -30 "$log"; die "UML run failed ($what; log: $log)"; }
+	if sed -n '/TALC-BENCH-START/,$p' "$log" |
+		grep -aE "BUG:|Oops|Call Trace|kernel BUG|WARNING:|$bad"; then
+		die "kernel warnings during the UML run ($what; log: $log)"
+	fi
+}
 log=$out/kernel-uml.log
-echo "run-kernel.sh: running talc_bench.ko under UML ($uml_params)"
-uml_boot 900 "$kb" "$init" "$log"
-grep -aq 'TALC-BENCH-END rc=0' "$log" || { tail -30 "$log"; die "UML run failed (log: $log)"; }
-if sed -n '/TALC-BENCH-START/,$p' "$log" |
-	grep -aE 'BUG:|Oops|Call Trace|kernel BUG|WARNING:|talc_bench: (talc heap|regions:|smp: .*(failed|threads started))'; then
-	die "kernel warnings during the UML run (log: $log)"
-fi
+uml_run "$uml_params" "$init" "$log" \
+	'talc_bench: (talc heap|regions:|smp: .*(failed|threads started))'
 
 # csv PLATFORM LOG [KINDS] - append the module's CSV lines of KINDS (default:
 # every workload but random-ops) to the kernel-KIND.csv files
@@ -110,13 +122,8 @@ init1=$top/build/bench/uml-init1.sh
 sed 's/talc_bench.ko .*/talc_bench.ko '"$uml_params"' run_mask=3/' "$init" > "$init1"
 chmod +x "$init1"
 log1=$out/kernel-uml-init1.log
-echo "run-kernel.sh: running talc_bench.ko under UML with init_on_alloc=1 (random actions, microbench)"
-uml_boot 900 "$kb" "$init1" "$log1" init_on_alloc=1
-grep -aq 'TALC-BENCH-END rc=0' "$log1" || { tail -30 "$log1"; die "UML run with init_on_alloc=1 failed (log: $log1)"; }
-if sed -n '/TALC-BENCH-START/,$p' "$log1" |
-	grep -aE 'BUG:|Oops|Call Trace|kernel BUG|WARNING:|talc_bench: talc heap'; then
-	die "kernel warnings during the UML run with init_on_alloc=1 (log: $log1)"
-fi
+uml_run "init_on_alloc=1: random actions, microbench" "$init1" "$log1" \
+	'talc_bench: talc heap' init_on_alloc=1
 csv uml-init1 "$log1"
 
 # A third UML boot: random actions with each op timed and counted by kind
@@ -127,13 +134,7 @@ init2=$top/build/bench/uml-ops.sh
 sed 's/talc_bench.ko .*/talc_bench.ko '"$uml_params"' run_mask=1 allocs=41 op_split=1/' "$init" > "$init2"
 chmod +x "$init2"
 log2=$out/kernel-uml-ops.log
-echo "run-kernel.sh: running talc_bench.ko under UML with op_split=1 (random actions by op)"
-uml_boot 900 "$kb" "$init2" "$log2"
-grep -aq 'TALC-BENCH-END rc=0' "$log2" || { tail -30 "$log2"; die "UML run with op_split=1 failed (log: $log2)"; }
-if sed -n '/TALC-BENCH-START/,$p' "$log2" |
-	grep -aE 'BUG:|Oops|Call Trace|kernel BUG|WARNING:|talc_bench: talc heap'; then
-	die "kernel warnings during the UML run with op_split=1 (log: $log2)"
-fi
+uml_run "op_split=1: random actions by op" "$init2" "$log2" 'talc_bench: talc heap'
 csv uml "$log2" random-ops
 {
 	echo "uml: $ksrc_name $(make -s -C "$ksrc" kernelversion 2>/dev/null), ARCH=um, SLUB, PREEMPT_NONE, UP"
