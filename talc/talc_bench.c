@@ -237,7 +237,8 @@ static inline u64 kb_cycles(void)
  * op_split: the random actions' ops by kind.  "small" is up to
  * KMALLOC_MAX_CACHE_SIZE (SLUB's largest kmalloc cache, talc's largest
  * per-CPU cache class), "large" above: kmalloc's page allocator path,
- * talc's core path.  A realloc's kind is its new size's.
+ * talc's core path.  A realloc's kind is its new size's.  Each small kind
+ * is followed by its large twin (kb_op_done()).
  */
 enum kb_op {
 	KB_OP_ALLOC_SMALL,
@@ -538,15 +539,15 @@ static u64 kb_random_run(const struct kb_alloc *a, struct kb_ctx *c,
 			if (st)
 				t0 = kb_cycles();
 			q = a->realloc(c, s->p, s->size, size);
-			if (st && q && q != s->p) {
+			if (st) {
 				struct kb_op_stat *o =
 					kb_op_done(st, KB_OP_REALLOC_SMALL,
 						   size, t0);
 
-				o->moves++;
-				o->moved_bytes += min(size, s->size);
-			} else if (st) {
-				kb_op_done(st, KB_OP_REALLOC_SMALL, size, t0);
+				if (q && q != s->p) {
+					o->moves++;
+					o->moved_bytes += min(size, s->size);
+				}
 			}
 			if (q) {
 				c->bytes += size - s->size;

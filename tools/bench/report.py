@@ -322,23 +322,24 @@ def kernel_random_ops():
         head("| max size | op | share | talc cycles | kmalloc cycles | talc / kmalloc | "
              "moved, talc / kmalloc | copied per realloc, talc / kmalloc |")
         for s in SIZES:
-            n = sum(t[0] for k, t in tot.items() if k[:3] == (p, "talc", s))
-            if not n:
+            # each allocator's ops at this size, all kinds
+            ops = {a: sum(t[0] for k, t in tot.items() if k[:3] == (p, a, s))
+                   for a in ("talc", "kmalloc")}
+            if not ops["talc"] or not ops["kmalloc"]:
                 continue
-            own = {a: 0.0 for a in ("talc", "kmalloc")}
+            own = {a: 0.0 for a in ops}
             for o in OPS:
                 t, k = tot.get((p, "talc", s, o)), tot.get((p, "kmalloc", s, o))
                 if not t or not t[0] or not k or not k[0]:
                     continue
                 for a, x in (("talc", t), ("kmalloc", k)):
-                    own[a] += x[0] / sum(v[0] for kk, v in tot.items()
-                                         if kk[:3] == (p, a, s)) * net(a, s, o)
+                    own[a] += x[0] / ops[a] * net(a, s, o)
                 mv = " | "
                 if o.startswith("realloc"):
                     mv = "%.0f %% / %.0f %% | %.0f / %.0f B" % (
                         100 * t[2] / t[0], 100 * k[2] / k[0], t[3] / t[0], k[3] / k[0])
                 emit("| %d | %s | %.1f %% | %.0f | %.0f | %.2fx | %s |" % (
-                    s, o, 100 * t[0] / n, net("talc", s, o), net("kmalloc", s, o),
+                    s, o, 100 * t[0] / ops["talc"], net("talc", s, o), net("kmalloc", s, o),
                     net("talc", s, o) / net("kmalloc", s, o), mv))
             emit("| %d | **per action** | | %.0f | %.0f | %.2fx | | |" % (
                 s, own["talc"], own["kmalloc"], own["talc"] / own["kmalloc"]))
