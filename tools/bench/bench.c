@@ -12,7 +12,11 @@
  *
  * ALLOC: talc (core behind one spinlock, as the module uses it),
  * talc-nolock (bare core), sys (whatever malloc the process has); regions
- * always runs the bare core.
+ * always runs the bare core.  For micro and random only, two floors that
+ * are not allocators: floor (a call that does nothing and returns one
+ * static buffer) and floor-lock (the same inside talc's spinlock): what
+ * the harness alone reads, and what any allocator behind that lock reads
+ * at best.
  * Every result is printed as CSV lines on stdout (see each command).
  * Workloads follow talc v5's benches (talc-reference.md section 3c).
  */
@@ -227,10 +231,65 @@ static void *sys_realloc(void *p, size_t old, size_t align, size_t size)
 	return q;
 }
 
+/*
+ * The floors: no allocator work at all.  Every call returns the same
+ * buffer (the harness never writes through it: random and micro only
+ * store and free the pointers); floor-lock takes and releases the
+ * spinlock that talc's rows take, uncontended as there.
+ */
+static char floor_buf[64];
+
+static void floor_reset(void)
+{
+}
+
+static void *fl_alloc(size_t size, size_t align)
+{
+	void *p;
+
+	spin_lock_(&talc_lock_word);
+	p = floor_buf;
+	__asm__ __volatile__("" : "+r" (p));
+	spin_unlock_(&talc_lock_word);
+	return p;
+}
+
+static void fl_free(void *p, size_t size, size_t align)
+{
+	spin_lock_(&talc_lock_word);
+	__asm__ __volatile__("" : : "r" (p));
+	spin_unlock_(&talc_lock_word);
+}
+
+static void *fl_realloc(void *p, size_t old, size_t align, size_t size)
+{
+	return fl_alloc(size, align);
+}
+
+static void *f0_alloc(size_t size, size_t align)
+{
+	void *p = floor_buf;
+
+	__asm__ __volatile__("" : "+r" (p));
+	return p;
+}
+
+static void f0_free(void *p, size_t size, size_t align)
+{
+	__asm__ __volatile__("" : : "r" (p));
+}
+
+static void *f0_realloc(void *p, size_t old, size_t align, size_t size)
+{
+	return f0_alloc(size, align);
+}
+
 static const struct bench_alloc allocs[] = {
 	{ "talc", talc_reset, ta_alloc, ta_free, ta_realloc },
 	{ "talc-nolock", talc_reset, tn_alloc, tn_free, tn_realloc },
 	{ "sys", sys_reset, sys_alloc, sys_free, sys_realloc },
+	{ "floor", floor_reset, f0_alloc, f0_free, f0_realloc },
+	{ "floor-lock", floor_reset, fl_alloc, fl_free, fl_realloc },
 };
 
 /* name of the malloc this process runs on */
@@ -954,7 +1013,7 @@ static void cmd_natural(int trials, uint64_t ops)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: bench random|micro|heapeff|align|regions|natural [-a talc|talc-nolock|sys]\n"
+		"usage: bench random|micro|heapeff|align|regions|natural [-a talc|talc-nolock|sys|floor|floor-lock]\n"
 		"  [-t MS] [-n TRIALS/REPS] [-s FIRST_TRIAL] [-j THREADS] [-o OPS] [-r ROUNDS] [-m MAXSIZE] [-u]\n");
 	exit(2);
 }
@@ -977,7 +1036,7 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case 'a':
 			a = NULL;
-			for (i = 0; i < 3; i++)
+			for (i = 0; i < (int)ARRAY_SIZE(allocs); i++)
 				if (!strcmp(optarg, allocs[i].name))
 					a = &allocs[i];
 			if (!a)
@@ -1014,6 +1073,10 @@ int main(int argc, char **argv)
 			usage();
 		}
 	}
+	/* a floor never fails nor keeps bytes: for random and micro only */
+	if (a->reset == floor_reset && strcmp(cmd, "random") &&
+	    strcmp(cmd, "micro"))
+		usage();
 	if (!strcmp(cmd, "random"))
 		cmd_random(a, ms / 1000, trials, first, threads, ops,
 			   only_max);

@@ -7,6 +7,9 @@
 # module uses it), talc-nolock (bare core), glibc malloc, and jemalloc and
 # mimalloc (Debian's libjemalloc2 / libmimalloc2.0, LD_PRELOADed into the
 # same benchmark binary: their own malloc/free/realloc/posix_memalign).
+# Random actions and the microbench also run two floors, no allocator at
+# all: floor (the harness alone) and floor-lock (the harness and talc's
+# uncontended spinlock, the best any allocator behind that lock can read).
 # Trials of different allocators are interleaved so load drift hits all.
 # Writes RESULTS_DIR/{random,threads,micro,align,regions,natural,heapeff,
 # heapeff-uniform,instr}.csv
@@ -35,7 +38,7 @@ run() {
 	local a=$1
 	shift
 	case $a in
-	talc | talc-nolock) "$bin/bench" "$@" -a "$a" ;;
+	talc | talc-nolock | floor | floor-lock) "$bin/bench" "$@" -a "$a" ;;
 	glibc) "$bin/bench" "$@" -a sys ;;
 	jemalloc) LD_PRELOAD=$je "$bin/bench" "$@" -a sys ;;
 	mimalloc) LD_PRELOAD=$mi "$bin/bench" "$@" -a sys ;;
@@ -46,6 +49,7 @@ allocs="talc talc-nolock glibc"
 [ -f "$je" ] && allocs="$allocs jemalloc"
 [ -f "$mi" ] && allocs="$allocs mimalloc"
 peers=${allocs#talc talc-nolock }
+floors="floor floor-lock"
 
 {
 	echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -60,10 +64,10 @@ peers=${allocs#talc talc-nolock }
 } > "$out/machine-user.txt"
 cat "$out/machine-user.txt"
 
-echo "== random actions: $trials trials x 5 max sizes x ${ms} ms, allocators: $allocs"
+echo "== random actions: $trials trials x 5 max sizes x ${ms} ms, allocators: $allocs; $floors"
 echo "kind,allocator,threads,max_size,trial,ops" > "$out/random.csv"
 for t in $(seq 0 $((trials - 1))); do
-	for a in $allocs; do
+	for a in $allocs $floors; do
 		run "$a" random -t "$ms" -n 1 -s "$t" >> "$out/random.csv"
 	done
 done
@@ -76,9 +80,9 @@ for a in talc glibc; do
 	done
 done
 
-echo "== microbench: fenced rdtsc per alloc and per free, ${micro_ms} ms each"
+echo "== microbench: fenced rdtsc per alloc and per free, ${micro_ms} ms each; $floors"
 echo "kind,allocator,op,samples,p1,p25,p50,p75,p99" > "$out/micro.csv"
-for a in $allocs; do
+for a in $allocs $floors; do
 	run "$a" micro -t "$micro_ms" >> "$out/micro.csv"
 done
 
