@@ -12,11 +12,12 @@
  *
  * ALLOC: talc (core behind one spinlock, as the module uses it),
  * talc-nolock (bare core), sys (whatever malloc the process has); regions
- * always runs the bare core.  For micro and random only, two floors that
- * are not allocators: floor (a call that does nothing and returns one
- * static buffer) and floor-lock (the same inside talc's spinlock): what
- * the harness alone reads, and what any allocator behind that lock reads
- * at best.
+ * always runs the bare core; sys-lock is sys inside talc's spinlock (the
+ * locked peers: what a given malloc reads behind the module's lock).  For
+ * micro and random only, two floors that are not allocators: floor (a
+ * call that does nothing and returns one static buffer) and floor-lock
+ * (the same inside talc's spinlock): what the harness alone reads, and
+ * what any allocator behind that lock reads at best.
  * Every result is printed as CSV lines on stdout (see each command).
  * Workloads follow talc v5's benches (talc-reference.md section 3c).
  */
@@ -231,6 +232,34 @@ static void *sys_realloc(void *p, size_t old, size_t align, size_t size)
 	return q;
 }
 
+/* The process's malloc inside talc's spinlock, uncontended as talc's. */
+static void *sl_alloc(size_t size, size_t align)
+{
+	void *p;
+
+	spin_lock_(&talc_lock_word);
+	p = sys_alloc(size, align);
+	spin_unlock_(&talc_lock_word);
+	return p;
+}
+
+static void sl_free(void *p, size_t size, size_t align)
+{
+	spin_lock_(&talc_lock_word);
+	sys_free(p, size, align);
+	spin_unlock_(&talc_lock_word);
+}
+
+static void *sl_realloc(void *p, size_t old, size_t align, size_t size)
+{
+	void *q;
+
+	spin_lock_(&talc_lock_word);
+	q = sys_realloc(p, old, align, size);
+	spin_unlock_(&talc_lock_word);
+	return q;
+}
+
 /*
  * The floors: no allocator work at all.  Every call returns the same
  * buffer (the harness never writes through it: random and micro only
@@ -288,6 +317,7 @@ static const struct bench_alloc allocs[] = {
 	{ "talc", talc_reset, ta_alloc, ta_free, ta_realloc },
 	{ "talc-nolock", talc_reset, tn_alloc, tn_free, tn_realloc },
 	{ "sys", sys_reset, sys_alloc, sys_free, sys_realloc },
+	{ "sys-lock", sys_reset, sl_alloc, sl_free, sl_realloc },
 	{ "floor", floor_reset, f0_alloc, f0_free, f0_realloc },
 	{ "floor-lock", floor_reset, fl_alloc, fl_free, fl_realloc },
 };
@@ -308,6 +338,12 @@ static const char *sys_name(void)
 
 static const char *alloc_label(const struct bench_alloc *a)
 {
+	static char locked[64];
+
+	if (!strcmp(a->name, "sys-lock")) {
+		snprintf(locked, sizeof(locked), "%s-lock", sys_name());
+		return locked;
+	}
 	return strcmp(a->name, "sys") ? a->name : sys_name();
 }
 
@@ -1013,7 +1049,7 @@ static void cmd_natural(int trials, uint64_t ops)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: bench random|micro|heapeff|align|regions|natural [-a talc|talc-nolock|sys|floor|floor-lock]\n"
+		"usage: bench random|micro|heapeff|align|regions|natural [-a talc|talc-nolock|sys|sys-lock|floor|floor-lock]\n"
 		"  [-t MS] [-n TRIALS/REPS] [-s FIRST_TRIAL] [-j THREADS] [-o OPS] [-r ROUNDS] [-m MAXSIZE] [-u]\n");
 	exit(2);
 }

@@ -7,9 +7,11 @@
 # module uses it), talc-nolock (bare core), glibc malloc, and jemalloc and
 # mimalloc (Debian's libjemalloc2 / libmimalloc2.0, LD_PRELOADed into the
 # same benchmark binary: their own malloc/free/realloc/posix_memalign).
-# Random actions and the microbench also run two floors, no allocator at
-# all: floor (the harness alone) and floor-lock (the harness and talc's
-# uncontended spinlock, the best any allocator behind that lock can read).
+# Random actions and the microbench also run jemalloc and mimalloc inside
+# talc's spinlock (jemalloc-lock, mimalloc-lock: the fastest mallocs here
+# behind the module's lock) and two floors, no allocator at all: floor
+# (the harness alone) and floor-lock (the harness and talc's uncontended
+# spinlock, the best any allocator behind that lock can read).
 # Trials of different allocators are interleaved so load drift hits all.
 # Writes RESULTS_DIR/{random,threads,micro,align,regions,natural,heapeff,
 # heapeff-uniform,instr}.csv
@@ -42,6 +44,8 @@ run() {
 	glibc) "$bin/bench" "$@" -a sys ;;
 	jemalloc) LD_PRELOAD=$je "$bin/bench" "$@" -a sys ;;
 	mimalloc) LD_PRELOAD=$mi "$bin/bench" "$@" -a sys ;;
+	jemalloc-lock) LD_PRELOAD=$je "$bin/bench" "$@" -a sys-lock ;;
+	mimalloc-lock) LD_PRELOAD=$mi "$bin/bench" "$@" -a sys-lock ;;
 	esac
 }
 
@@ -49,6 +53,9 @@ allocs="talc talc-nolock glibc"
 [ -f "$je" ] && allocs="$allocs jemalloc"
 [ -f "$mi" ] && allocs="$allocs mimalloc"
 peers=${allocs#talc talc-nolock }
+locked=
+[ -f "$je" ] && locked="$locked jemalloc-lock"
+[ -f "$mi" ] && locked="$locked mimalloc-lock"
 floors="floor floor-lock"
 
 {
@@ -64,10 +71,10 @@ floors="floor floor-lock"
 } > "$out/machine-user.txt"
 cat "$out/machine-user.txt"
 
-echo "== random actions: $trials trials x 5 max sizes x ${ms} ms, allocators: $allocs; $floors"
+echo "== random actions: $trials trials x 5 max sizes x ${ms} ms, allocators: $allocs; behind the lock:$locked; $floors"
 echo "kind,allocator,threads,max_size,trial,ops" > "$out/random.csv"
 for t in $(seq 0 $((trials - 1))); do
-	for a in $allocs $floors; do
+	for a in $allocs $locked $floors; do
 		run "$a" random -t "$ms" -n 1 -s "$t" >> "$out/random.csv"
 	done
 done
@@ -80,9 +87,9 @@ for a in talc glibc; do
 	done
 done
 
-echo "== microbench: fenced rdtsc per alloc and per free, ${micro_ms} ms each; $floors"
+echo "== microbench: fenced rdtsc per alloc and per free, ${micro_ms} ms each; behind the lock:$locked; $floors"
 echo "kind,allocator,op,samples,p1,p25,p50,p75,p99" > "$out/micro.csv"
-for a in $allocs $floors; do
+for a in $allocs $locked $floors; do
 	run "$a" micro -t "$micro_ms" >> "$out/micro.csv"
 done
 
