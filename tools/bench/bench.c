@@ -154,33 +154,6 @@ static inline void *talc_realloc_nl(void *p, size_t old, size_t align,
 	return q;
 }
 
-static void *ta_alloc(size_t size, size_t align)
-{
-	void *p;
-
-	spin_lock_(&talc_lock_word);
-	p = talc_alloc_nl(size, align);
-	spin_unlock_(&talc_lock_word);
-	return p;
-}
-
-static void ta_free(void *p, size_t size, size_t align)
-{
-	spin_lock_(&talc_lock_word);
-	talc_free(&the_talc, p);
-	spin_unlock_(&talc_lock_word);
-}
-
-static void *ta_realloc(void *p, size_t old, size_t align, size_t size)
-{
-	void *q;
-
-	spin_lock_(&talc_lock_word);
-	q = talc_realloc_nl(p, old, align, size);
-	spin_unlock_(&talc_lock_word);
-	return q;
-}
-
 static void *tn_alloc(size_t size, size_t align)
 {
 	return talc_alloc_nl(size, align);
@@ -232,34 +205,6 @@ static void *sys_realloc(void *p, size_t old, size_t align, size_t size)
 	return q;
 }
 
-/* The process's malloc inside talc's spinlock, uncontended as talc's. */
-static void *sl_alloc(size_t size, size_t align)
-{
-	void *p;
-
-	spin_lock_(&talc_lock_word);
-	p = sys_alloc(size, align);
-	spin_unlock_(&talc_lock_word);
-	return p;
-}
-
-static void sl_free(void *p, size_t size, size_t align)
-{
-	spin_lock_(&talc_lock_word);
-	sys_free(p, size, align);
-	spin_unlock_(&talc_lock_word);
-}
-
-static void *sl_realloc(void *p, size_t old, size_t align, size_t size)
-{
-	void *q;
-
-	spin_lock_(&talc_lock_word);
-	q = sys_realloc(p, old, align, size);
-	spin_unlock_(&talc_lock_word);
-	return q;
-}
-
 /*
  * The floors: no allocator work at all.  Every call returns the same
  * buffer (the harness never writes through it: random and micro only
@@ -270,29 +215,6 @@ static char floor_buf[64];
 
 static void floor_reset(void)
 {
-}
-
-static void *fl_alloc(size_t size, size_t align)
-{
-	void *p;
-
-	spin_lock_(&talc_lock_word);
-	p = floor_buf;
-	__asm__ __volatile__("" : "+r" (p));
-	spin_unlock_(&talc_lock_word);
-	return p;
-}
-
-static void fl_free(void *p, size_t size, size_t align)
-{
-	spin_lock_(&talc_lock_word);
-	__asm__ __volatile__("" : : "r" (p));
-	spin_unlock_(&talc_lock_word);
-}
-
-static void *fl_realloc(void *p, size_t old, size_t align, size_t size)
-{
-	return fl_alloc(size, align);
 }
 
 static void *f0_alloc(size_t size, size_t align)
@@ -312,6 +234,42 @@ static void *f0_realloc(void *p, size_t old, size_t align, size_t size)
 {
 	return f0_alloc(size, align);
 }
+
+/*
+ * @l_alloc, @l_free, @l_realloc: @in's, inside the spinlock that talc.ko's
+ * heap lock stands for, uncontended (talc, sys-lock, floor-lock).
+ */
+#define DEFINE_LOCKED(l, in)						\
+static void *l##_alloc(size_t size, size_t align)			\
+{									\
+	void *p;							\
+									\
+	spin_lock_(&talc_lock_word);					\
+	p = in##_alloc(size, align);					\
+	spin_unlock_(&talc_lock_word);					\
+	return p;							\
+}									\
+									\
+static void l##_free(void *p, size_t size, size_t align)		\
+{									\
+	spin_lock_(&talc_lock_word);					\
+	in##_free(p, size, align);					\
+	spin_unlock_(&talc_lock_word);					\
+}									\
+									\
+static void *l##_realloc(void *p, size_t old, size_t align, size_t size) \
+{									\
+	void *q;							\
+									\
+	spin_lock_(&talc_lock_word);					\
+	q = in##_realloc(p, old, align, size);				\
+	spin_unlock_(&talc_lock_word);					\
+	return q;							\
+}
+
+DEFINE_LOCKED(ta, tn)
+DEFINE_LOCKED(sl, sys)
+DEFINE_LOCKED(fl, f0)
 
 static const struct bench_alloc allocs[] = {
 	{ "talc", talc_reset, ta_alloc, ta_free, ta_realloc },
