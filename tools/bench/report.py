@@ -275,6 +275,7 @@ KALLOCS = ["talc", "talc-nocache", "genpool-first", "genpool-best", "kmalloc"]
 RANDOM_KALLOCS = KALLOCS + ["none"]
 PLOT_KALLOCS = ["talc", "genpool-first", "genpool-best", "kmalloc"]
 verdicts9 = []  # (target, measured, verdict) of issue 9, shown in one table
+uml_rks = []  # (max size, talc / kmalloc) of the main UML boot
 for p in kplat:
     have = [a for a in RANDOM_KALLOCS if any(k[0] == p and k[1] == a for k in kmean)]
     nc = "talc-nocache" in have
@@ -308,9 +309,58 @@ for p in kplat:
              "(T_k - 1.2 T_n) with T the time per op.")
         emit()
     if p == "uml" and rks:
-        lo = min(rks, key=lambda x: x[1])
+        uml_rks = rks
+
+# More UML boots of random actions (talc, kmalloc, none): per boot, the
+# median of its trials; the main UML boot counts as one more.
+krb = rows("kernel-random-boots.csv")
+boot_ratio = {}  # max size -> [talc / kmalloc of each boot]
+if krb:
+    per = {}
+    for r in krb:
+        per.setdefault((int(r["boot"]), r["allocator"], int(r["max_size"])), []).append(int(r["ops"]))
+    main = {}
+    for r in kr:
+        if r["platform"] == "uml":
+            main.setdefault((0, r["allocator"], int(r["max_size"])), []).append(int(r["ops"]))
+    per.update(main)
+    boots = sorted({k[0] for k in per})
+    emit("### In-kernel random actions, uml, over %d boots (talc / kmalloc, each boot the median of its trials)"
+         % len(boots))
+    emit()
+    head("| max size | median | lowest | highest | each boot (boot 0: the main boot) | none, lowest / highest (ops) |")
+    for s in SIZES:
+        rs, ns = [], []
+        for b in boots:
+            t, k = per.get((b, "talc", s)), per.get((b, "kmalloc", s))
+            if t and k:
+                rs.append(st.median(t) / st.median(k))
+            if per.get((b, "none", s)):
+                ns.append(st.median(per[(b, "none", s)]))
+        if not rs:
+            continue
+        boot_ratio[s] = rs
+        emit("| %d | **%.2fx** | %.2fx | %.2fx | %s | %s |" % (
+            s, st.median(rs), min(rs), max(rs), " ".join("%.2f" % x for x in rs),
+            "{:,.0f} / {:,.0f}".format(min(ns), max(ns)) if ns else ""))
+    emit()
+    emit("One boot's ratio moves with where UML's memory lands on the host (the harness alone, "
+         "none, moves with it); issue 9's line is judged on the median over the boots.")
+    emit()
+
+if uml_rks:
+    if boot_ratio:
+        meds = [(s, st.median(v)) for s, v in sorted(boot_ratio.items())]
+        lo = min(meds, key=lambda x: x[1])
+        verdicts9.append(("UML random actions >= 1.2x kmalloc at every max size (median over %d boots)"
+                          % len(next(iter(boot_ratio.values()))),
+                          ", ".join("%d: %.2fx (%.2f–%.2f)" % (s, m, min(boot_ratio[s]), max(boot_ratio[s]))
+                                    for s, m in meds),
+                          verdict(lo[1] >= 1.2) + ("" if lo[1] >= 1.2 else " (worst %.2fx at %d)" % (lo[1], lo[0]))))
+    else:
+        lo = min(uml_rks, key=lambda x: x[1])
         verdicts9.append(("UML random actions >= 1.2x kmalloc at every max size",
-                          ", ".join("%d: %.2fx" % x for x in rks),
+                          ", ".join("%d: %.2fx" % x for x in uml_rks),
                           verdict(lo[1] >= 1.2) + ("" if lo[1] >= 1.2 else " (worst %.2fx at %d)" % (lo[1], lo[0]))))
 
 kro = rows("kernel-random-ops.csv")
