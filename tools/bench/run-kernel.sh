@@ -28,12 +28,13 @@
 # created at full size, same live set; its verdict is judged on the UML
 # rows.  kernel-random-ops.csv (UML only, a third boot with op_split=1):
 # the random actions' ops by kind, their cycles and realloc moves, for
-# talc, kmalloc and none.  kernel-random-boots.csv (UML only): random
-# actions of talc, kmalloc and none again in BENCH_UML_BOOTS more boots
-# (default 6, 2 with BENCH_QUICK): one boot's talc / kmalloc moves with
-# where UML's memory lands, so issue 9's line is judged on the median
-# over boots.  Environment: TALC_CACHE, BENCH_KPARAMS (extra talc_bench
-# parameters for UML), BENCH_QUICK, BENCH_QEMU, BENCH_UML_BOOTS.
+# talc, kmalloc and none.  kernel-{random,micro}-boots.csv (UML only):
+# random actions and the microbench of talc, kmalloc and none again in
+# BENCH_UML_BOOTS more boots (default 6, 2 with BENCH_QUICK): one boot's
+# talc / kmalloc moves with where UML's memory lands, so issue 9's UML
+# lines are judged on the median over boots.  Environment: TALC_CACHE,
+# BENCH_KPARAMS (extra talc_bench parameters for UML), BENCH_QUICK,
+# BENCH_QEMU, BENCH_UML_BOOTS.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd -P)
 out=${1:-$top/bench/results}
@@ -143,24 +144,29 @@ log2=$out/kernel-uml-ops.log
 uml_run "op_split=1: random actions by op" "$init2" "$log2" 'talc_bench: talc heap'
 csv uml "$log2" random-ops
 
-# More boots of random actions alone (talc, kmalloc, none), numbered.
+# More boots of random actions and the microbench alone (talc, kmalloc,
+# none), numbered.
 init3=$top/build/bench/uml-boots.sh
-sed 's/talc_bench.ko .*/talc_bench.ko '"$uml_params"' run_mask=1 allocs=41/' "$init" > "$init3"
+sed 's/talc_bench.ko .*/talc_bench.ko '"$uml_params"' run_mask=3 allocs=41/' "$init" > "$init3"
 chmod +x "$init3"
 echo "kind,platform,boot,allocator,max_size,trial,ops,duration_ms" > "$out/kernel-random-boots.csv"
+echo "kind,platform,boot,allocator,op,samples,p1,p25,p50,p75,p99" > "$out/kernel-micro-boots.csv"
 for b in $(seq 1 "$uml_boots"); do
 	logb=$out/kernel-uml-boot$b.log
-	uml_run "random actions, boot $b of $uml_boots" "$init3" "$logb" 'talc_bench: talc heap'
-	grep -ao "talc_bench: csv,kernel-random,.*" "$logb" |
-		sed "s/^talc_bench: csv,kernel-random,/kernel-random-boots,uml,$b,/" |
-		tr -d '\r' >> "$out/kernel-random-boots.csv"
+	uml_run "random actions and microbench, boot $b of $uml_boots" "$init3" "$logb" \
+		'talc_bench: talc heap'
+	for k in random micro; do
+		grep -ao "talc_bench: csv,kernel-$k,.*" "$logb" |
+			sed "s/^talc_bench: csv,kernel-$k,/kernel-$k-boots,uml,$b,/" |
+			tr -d '\r' >> "$out/kernel-$k-boots.csv"
+	done
 done
 {
 	echo "uml: $ksrc_name $(make -s -C "$ksrc" kernelversion 2>/dev/null), ARCH=um, SLUB, PREEMPT_NONE, UP"
 	echo "uml params: $uml_params"
 	echo "uml-init1: the same kernel booted with init_on_alloc=1; params: $uml_params run_mask=3"
 	echo "uml (kernel-random-ops.csv): a third boot; params: $uml_params run_mask=1 allocs=41 op_split=1"
-	echo "uml (kernel-random-boots.csv): $uml_boots more boots; params: $uml_params run_mask=1 allocs=41"
+	echo "uml (kernel-{random,micro}-boots.csv): $uml_boots more boots; params: $uml_params run_mask=3 allocs=41"
 } > "$out/machine-kernel.txt"
 echo "run-kernel.sh: UML done: $(grep -c . "$out/kernel-random.csv") random rows"
 
