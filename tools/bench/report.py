@@ -661,8 +661,9 @@ with open(os.path.join(out, "summary.md"), "w") as f:
     f.write(text + "\n")
 
 # ---------------------------------------------------------------- plot data
-# the floors are not allocators: kept off the plot, whose scale they would set
-plot_allocs = [a for a in ra_allocs if not a.startswith("floor")]
+# the floors (not allocators: they would set the scale) and the locked
+# peers (references for the tables) are kept off the plot
+plot_allocs = [a for a in ra_allocs if not a.startswith("floor") and not a.endswith("-lock")]
 with open(os.path.join(out, "plot-random.dat"), "w") as f:
     f.write("# max_size " + " ".join(plot_allocs) + "\n")
     for s in SIZES:
