@@ -259,8 +259,6 @@ if na:
 # ---------------------------------------------------------------- kernel
 kr = rows("kernel-random.csv")
 
-
-
 kplat = []
 for r in kr:
     if r["platform"] not in kplat:
@@ -448,13 +446,15 @@ if km:
             t50, k50 = pair("talc", "p50"), pair("kmalloc", "p50")
             nc50 = pair("talc-nocache", "p50")
             # the main boot, and the more boots of kernel-micro-boots.csv
-            kmb = {}
+            kmb = {}  # (boot, allocator) -> alloc p50 + free p50
             for r in rows("kernel-micro-boots.csv"):
-                kmb.setdefault((int(r["boot"]), r["allocator"]), 0)
-                kmb[(int(r["boot"]), r["allocator"])] += int(r["p50"]) if r["op"] in ("alloc", "free") else 0
-            bt = [t50] + [v for (b, a), v in sorted(kmb.items()) if a == "talc"]
-            bk = [k50] + [v for (b, a), v in sorted(kmb.items()) if a == "kmalloc"]
-            if len(bt) > 1 and len(bt) == len(bk):
+                if r["op"] in ("alloc", "free"):
+                    k = (int(r["boot"]), r["allocator"])
+                    kmb[k] = kmb.get(k, 0) + int(r["p50"])
+            both = sorted({b for b, _ in kmb if (b, "talc") in kmb and (b, "kmalloc") in kmb})
+            bt = [t50] + [kmb[(b, "talc")] for b in both]
+            bk = [k50] + [kmb[(b, "kmalloc")] for b in both]
+            if both:
                 rr = [t / k for t, k in zip(bt, bk)]
                 emit("UML microbench over %d boots (alloc + free p50, boot 0 the main boot): talc %s; "
                      "kmalloc %s; talc / kmalloc median %.2fx (%.2f–%.2f)." % (
