@@ -267,14 +267,28 @@ struct kb_op_stat {
 	u64 n, cycles, moves, moved_bytes;
 };
 
-/* Count an op of kind @small (or its large twin, by @size) begun at @t0. */
+/* The start of an op that kb_op_done() counts: 0 when op_split is off. */
+static inline u64 kb_op_start(const struct kb_op_stat *st)
+{
+	return st ? kb_cycles() : 0;
+}
+
+/*
+ * Count an op of kind @small (or its large twin, by @size) begun at @t0.
+ * Return: its counters, or NULL when op_split is off (@st NULL).
+ */
 static inline struct kb_op_stat *kb_op_done(struct kb_op_stat *st,
 					    enum kb_op small, size_t size,
 					    u64 t0)
 {
-	struct kb_op_stat *o =
-		&st[size > KMALLOC_MAX_CACHE_SIZE ? small + 1 : small];
+	struct kb_op_stat *o;
 
+	BUILD_BUG_ON(KB_OP_ALLOC_LARGE - KB_OP_ALLOC_SMALL != 1);
+	BUILD_BUG_ON(KB_OP_FREE_LARGE - KB_OP_FREE_SMALL != 1);
+	BUILD_BUG_ON(KB_OP_REALLOC_LARGE - KB_OP_REALLOC_SMALL != 1);
+	if (!st)
+		return NULL;
+	o = &st[size > KMALLOC_MAX_CACHE_SIZE ? small + 1 : small];
 	o->cycles += kb_cycles() - t0;
 	o->n++;
 	return o;
@@ -516,7 +530,7 @@ static void kb_free_one(const struct kb_alloc *a, struct kb_ctx *c,
 static u64 kb_random_run(const struct kb_alloc *a, struct kb_ctx *c,
 			 size_t max, u64 ns, struct kb_op_stat *st)
 {
-	u64 end = ktime_get_ns() + ns, score = 0, i, t0 = 0;
+	u64 end = ktime_get_ns() + ns, score = 0, i;
 
 	for (i = 0;; i++) {
 		unsigned int act = kb_range(c, 0, 7);
@@ -534,20 +548,14 @@ static u64 kb_random_run(const struct kb_alloc *a, struct kb_ctx *c,
 		if (act == 0) {
 			struct kb_slot *s = &c->live[kb_range(c, 0, c->n)];
 			size_t size = kb_range(c, 1, 3 * max);
-			void *q;
+			struct kb_op_stat *o;
+			u64 t0 = kb_op_start(st);
+			void *q = a->realloc(c, s->p, s->size, size);
 
-			if (st)
-				t0 = kb_cycles();
-			q = a->realloc(c, s->p, s->size, size);
-			if (st) {
-				struct kb_op_stat *o =
-					kb_op_done(st, KB_OP_REALLOC_SMALL,
-						   size, t0);
-
-				if (q && q != s->p) {
-					o->moves++;
-					o->moved_bytes += min(size, s->size);
-				}
+			o = kb_op_done(st, KB_OP_REALLOC_SMALL, size, t0);
+			if (o && q && q != s->p) {
+				o->moves++;
+				o->moved_bytes += min(size, s->size);
 			}
 			if (q) {
 				c->bytes += size - s->size;
@@ -557,13 +565,10 @@ static u64 kb_random_run(const struct kb_alloc *a, struct kb_ctx *c,
 			}
 		} else if (act <= 3) {
 			size_t size = kb_size(c, max);
-			void *p;
+			u64 t0 = kb_op_start(st);
+			void *p = a->alloc(c, size);
 
-			if (st)
-				t0 = kb_cycles();
-			p = a->alloc(c, size);
-			if (st)
-				kb_op_done(st, KB_OP_ALLOC_SMALL, size, t0);
+			kb_op_done(st, KB_OP_ALLOC_SMALL, size, t0);
 			if (p) {
 				c->live[c->n++] = (struct kb_slot){ p, size };
 				c->bytes += size;
@@ -572,12 +577,10 @@ static u64 kb_random_run(const struct kb_alloc *a, struct kb_ctx *c,
 		} else {
 			unsigned int k = kb_range(c, 0, c->n);
 			size_t size = c->live[k].size;
+			u64 t0 = kb_op_start(st);
 
-			if (st)
-				t0 = kb_cycles();
 			kb_free_one(a, c, k);
-			if (st)
-				kb_op_done(st, KB_OP_FREE_SMALL, size, t0);
+			kb_op_done(st, KB_OP_FREE_SMALL, size, t0);
 			score++;
 		}
 	}
