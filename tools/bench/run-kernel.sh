@@ -101,14 +101,25 @@ log=$out/kernel-uml.log
 uml_run "$uml_params" "$init" "$log" \
 	'talc_bench: (talc heap|regions:|smp: .*(failed|threads started))'
 
-# csv PLATFORM LOG [KINDS] - append the module's CSV lines of KINDS (default:
-# every workload but random-ops) to the kernel-KIND.csv files
+# csv PLATFORM LOG [KINDS [BOOT]] - append the module's CSV lines of KINDS
+# (default: every workload but random-ops) to the kernel-KIND.csv files;
+# with BOOT, to kernel-KIND-boots.csv, with the boot's number after the
+# platform
 csv() {
-	local plat=$1 f=$2 kinds=${3:-random micro heapeff regions smp} k
+	local plat=$1 f=$2 kinds=${3:-random micro heapeff regions smp} boot=${4:-} k name
 	for k in $kinds; do
-		grep -ao "talc_bench: csv,kernel-$k,.*" "$f" | sed "s/^talc_bench: csv,kernel-$k,/kernel-$k,$plat,/" |
-			tr -d '\r' >> "$out/kernel-$k.csv"
+		name=kernel-$k${boot:+-boots}
+		grep -ao "talc_bench: csv,kernel-$k,.*" "$f" |
+			sed "s/^talc_bench: csv,kernel-$k,/$name,$plat,${boot:+$boot,}/" |
+			tr -d '\r' >> "$out/$name.csv"
 	done
+}
+
+# uml_init FILE PARAMS - an init script as $init, with PARAMS after the
+# bench's parameters
+uml_init() {
+	sed 's/talc_bench.ko .*/talc_bench.ko '"$uml_params $2"'/' "$init" > "$1"
+	chmod +x "$1"
 }
 echo "kind,platform,allocator,max_size,trial,ops,duration_ms" > "$out/kernel-random.csv"
 echo "kind,platform,allocator,op,samples,p1,p25,p50,p75,p99" > "$out/kernel-micro.csv"
@@ -126,8 +137,7 @@ csv uml "$log"
 # (their memory-init policy), so random actions and the microbench are
 # measured under both settings.  Platform "uml-init1" in the CSVs.
 init1=$top/build/bench/uml-init1.sh
-sed 's/talc_bench.ko .*/talc_bench.ko '"$uml_params"' run_mask=3/' "$init" > "$init1"
-chmod +x "$init1"
+uml_init "$init1" run_mask=3
 log1=$out/kernel-uml-init1.log
 uml_run "init_on_alloc=1: random actions, microbench" "$init1" "$log1" \
 	'talc_bench: talc heap' init_on_alloc=1
@@ -138,8 +148,7 @@ csv uml-init1 "$log1"
 # call), to show where each allocator's time goes.  The timer perturbs the
 # ops counts, so only kernel-random-ops.csv is kept from it.
 init2=$top/build/bench/uml-ops.sh
-sed 's/talc_bench.ko .*/talc_bench.ko '"$uml_params"' run_mask=1 allocs=41 op_split=1/' "$init" > "$init2"
-chmod +x "$init2"
+uml_init "$init2" "run_mask=1 allocs=41 op_split=1"
 log2=$out/kernel-uml-ops.log
 uml_run "op_split=1: random actions by op" "$init2" "$log2" 'talc_bench: talc heap'
 csv uml "$log2" random-ops
@@ -147,19 +156,14 @@ csv uml "$log2" random-ops
 # More boots of random actions and the microbench alone (talc, kmalloc,
 # none), numbered.
 init3=$top/build/bench/uml-boots.sh
-sed 's/talc_bench.ko .*/talc_bench.ko '"$uml_params"' run_mask=3 allocs=41/' "$init" > "$init3"
-chmod +x "$init3"
+uml_init "$init3" "run_mask=3 allocs=41"
 echo "kind,platform,boot,allocator,max_size,trial,ops,duration_ms" > "$out/kernel-random-boots.csv"
 echo "kind,platform,boot,allocator,op,samples,p1,p25,p50,p75,p99" > "$out/kernel-micro-boots.csv"
 for b in $(seq 1 "$uml_boots"); do
 	logb=$out/kernel-uml-boot$b.log
 	uml_run "random actions and microbench, boot $b of $uml_boots" "$init3" "$logb" \
 		'talc_bench: talc heap'
-	for k in random micro; do
-		grep -ao "talc_bench: csv,kernel-$k,.*" "$logb" |
-			sed "s/^talc_bench: csv,kernel-$k,/kernel-$k-boots,uml,$b,/" |
-			tr -d '\r' >> "$out/kernel-$k-boots.csv"
-	done
+	csv uml "$logb" "random micro" "$b"
 done
 {
 	echo "uml: $ksrc_name $(make -s -C "$ksrc" kernelversion 2>/dev/null), ARCH=um, SLUB, PREEMPT_NONE, UP"
