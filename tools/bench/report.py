@@ -424,6 +424,38 @@ def kernel_random_ops():
 if kro:
     kernel_random_ops()
 
+
+def micro_verdict(t50, k50, nc50):
+    """Issue 9's UML microbench line: talc's alloc + free p50 against
+    kmalloc's, in the main boot (t50, k50; nc50 talc with its caches off)
+    and in the more boots of kernel-micro-boots.csv, judged on the median
+    of talc / kmalloc over the boots."""
+    off = "; caches off %d (%.2fx)" % (nc50, nc50 / k50) if nc50 else ""
+    kmb = {}  # (boot, allocator) -> alloc p50 + free p50
+    for r in rows("kernel-micro-boots.csv"):
+        if r["op"] in ("alloc", "free"):
+            k = (int(r["boot"]), r["allocator"])
+            kmb[k] = kmb.get(k, 0) + int(r["p50"])
+    both = sorted({b for b, _ in kmb if (b, "talc") in kmb and (b, "kmalloc") in kmb})
+    if not both:
+        verdicts9.append(("UML microbench alloc+free p50 <= kmalloc's",
+                          "talc %d vs kmalloc %d cycles (%.2fx)%s" % (t50, k50, t50 / k50, off),
+                          verdict(t50 <= k50)))
+        return
+    bt = [t50] + [kmb[(b, "talc")] for b in both]
+    bk = [k50] + [kmb[(b, "kmalloc")] for b in both]
+    rr = [t / k for t, k in zip(bt, bk)]
+    emit("UML microbench over %d boots (alloc + free p50, boot 0 the main boot): talc %s; "
+         "kmalloc %s; talc / kmalloc median %.2fx (%.2f–%.2f)." % (
+             len(bt), " ".join(map(str, bt)), " ".join(map(str, bk)),
+             st.median(rr), min(rr), max(rr)))
+    emit()
+    verdicts9.append(("UML microbench alloc+free p50 <= kmalloc's (median over %d boots)" % len(bt),
+                      "talc / kmalloc %.2fx (%.2f–%.2f); main boot talc %d vs kmalloc %d cycles%s" % (
+                          st.median(rr), min(rr), max(rr), t50, k50, off),
+                      verdict(st.median(rr) <= 1.0)))
+
+
 km = rows("kernel-micro.csv")
 if km:
     emit("### In-kernel microbench (cycles, alloc + free per percentile)")
@@ -438,50 +470,22 @@ if km:
             c = [str(int(x[k]) + int(y[k])) for k in ("p1", "p25", "p50", "p75", "p99")]
             emit("| %s | %s | %s | %s |" % (p, a, " | ".join(c), kv[(p, a, "timer")]["p50"]))
     emit()
+
+    def pair(p, a, k):
+        """alloc + free percentile @k of allocator @a on platform @p."""
+        x, y = kv.get((p, a, "alloc")), kv.get((p, a, "free"))
+        return int(x[k]) + int(y[k]) if x and y else None
+
+    if pair("uml", "talc", "p50") and pair("uml", "kmalloc", "p50"):
+        micro_verdict(pair("uml", "talc", "p50"), pair("uml", "kmalloc", "p50"),
+                      pair("uml", "talc-nocache", "p50"))
     for p in kplat:
-        def pair(a, k):
-            x, y = kv.get((p, a, "alloc")), kv.get((p, a, "free"))
-            return int(x[k]) + int(y[k]) if x and y else None
-        if p == "uml" and pair("talc", "p50") and pair("kmalloc", "p50"):
-            t50, k50 = pair("talc", "p50"), pair("kmalloc", "p50")
-            nc50 = pair("talc-nocache", "p50")
-            # the main boot, and the more boots of kernel-micro-boots.csv
-            kmb = {}  # (boot, allocator) -> alloc p50 + free p50
-            for r in rows("kernel-micro-boots.csv"):
-                if r["op"] in ("alloc", "free"):
-                    k = (int(r["boot"]), r["allocator"])
-                    kmb[k] = kmb.get(k, 0) + int(r["p50"])
-            both = sorted({b for b, _ in kmb if (b, "talc") in kmb and (b, "kmalloc") in kmb})
-            bt = [t50] + [kmb[(b, "talc")] for b in both]
-            bk = [k50] + [kmb[(b, "kmalloc")] for b in both]
-            if both:
-                rr = [t / k for t, k in zip(bt, bk)]
-                emit("UML microbench over %d boots (alloc + free p50, boot 0 the main boot): talc %s; "
-                     "kmalloc %s; talc / kmalloc median %.2fx (%.2f–%.2f)." % (
-                         len(bt), " ".join(map(str, bt)), " ".join(map(str, bk)),
-                         st.median(rr), min(rr), max(rr)))
-                emit()
-                verdicts9.append(("UML microbench alloc+free p50 <= kmalloc's (median over %d boots)" % len(bt),
-                                  "talc / kmalloc %.2fx (%.2f–%.2f); main boot talc %d vs kmalloc %d cycles%s" % (
-                                      st.median(rr), min(rr), max(rr), t50, k50,
-                                      "; caches off %d (%.2fx)" % (nc50, nc50 / k50) if nc50 else ""),
-                                  verdict(st.median(rr) <= 1.0)))
-            else:
-                verdicts9.append(("UML microbench alloc+free p50 <= kmalloc's",
-                                  "talc %d vs kmalloc %d cycles (%.2fx)%s" % (
-                                      t50, k50, t50 / k50,
-                                      "; caches off %d (%.2fx)" % (nc50, nc50 / k50) if nc50 else ""),
-                                  verdict(t50 <= k50)))
-    for p in kplat:
-        def pair(a, k):
-            x, y = kv.get((p, a, "alloc")), kv.get((p, a, "free"))
-            return int(x[k]) + int(y[k]) if x and y else None
-        t50, t99 = pair("talc", "p50"), pair("talc", "p99")
+        t50, t99 = pair(p, "talc", "p50"), pair(p, "talc", "p99")
         if t50 is None:
             continue
         cells = []
         for a in KALLOCS[1:]:
-            o50, o99 = pair(a, "p50"), pair(a, "p99")
+            o50, o99 = pair(p, a, "p50"), pair(p, a, "p99")
             if o50:
                 cells.append("vs %s: p50 %.3gx, p99 %.3gx" % (a, t50 / o50, t99 / o99))
         emit("talc / peer, %s: %s." % (p, "; ".join(cells)))
