@@ -39,7 +39,7 @@
 #include "bench_common.h"
 
 #define ARENA_SIZE	(128UL << 20)
-#define MAX_LIVE	(1UL << 20)
+#define MAX_LIVE	BIT(20)
 
 /* ---------------------------------------------------------------- */
 /* allocators                                                        */
@@ -82,7 +82,7 @@ static void *arena_get(void)
 	}
 	/* touched every KiB first, as talc v5's benches do */
 	for (i = 0; i < ARENA_SIZE; i += 1024)
-		((volatile char *)arena)[i] = 0;
+		WRITE_ONCE(((char *)arena)[i], 0);
 	return arena;
 }
 
@@ -613,9 +613,9 @@ static void touch(void *p, size_t from, size_t to)
 	size_t i;
 
 	for (i = from; i < to; i += 4096)
-		((volatile char *)p)[i] = 1;
+		WRITE_ONCE(((char *)p)[i], 1);
 	if (to > from)
-		((volatile char *)p)[to - 1] = 1;
+		WRITE_ONCE(((char *)p)[to - 1], 1);
 }
 
 /* -u: heap efficiency with allocation sizes U[1, 10000) (issue 10) */
@@ -901,7 +901,7 @@ static void cmd_regions(int trials, uint64_t pairs, int nreg)
 		exit(1);
 	}
 	for (i = 0; i < total; i += 4096)
-		((volatile char *)arena)[i] = 0;
+		WRITE_ONCE(((char *)arena)[i], 0);
 	live = (size_t)nreg * RS_LIVE_PER_REGION;
 	/* the many regions hold fewer blocks: both layouts get that many */
 	fill = rs_build(arena, nreg, false, slot, 0, live);
@@ -1004,7 +1004,7 @@ static void cmd_natural(int trials, uint64_t ops)
 
 /* ---------------------------------------------------------------- */
 
-static void usage(void)
+static void bench_usage(void)
 {
 	fprintf(stderr,
 		"usage: bench random|micro|heapeff|align|regions|natural [-a talc|talc-nolock|sys|sys-lock|floor|floor-lock]\n"
@@ -1023,7 +1023,7 @@ int main(int argc, char **argv)
 	const char *cmd;
 
 	if (argc < 2)
-		usage();
+		bench_usage();
 	cmd = argv[1];
 	optind = 2;
 	while ((opt = getopt(argc, argv, "a:t:n:s:j:o:r:m:u")) != -1) {
@@ -1034,7 +1034,7 @@ int main(int argc, char **argv)
 				if (!strcmp(optarg, allocs[i].name))
 					a = &allocs[i];
 			if (!a)
-				usage();
+				bench_usage();
 			break;
 		case 't':
 			ms = atof(optarg);
@@ -1048,7 +1048,7 @@ int main(int argc, char **argv)
 		case 'j':
 			threads = atoi(optarg);
 			if (threads < 1 || threads > 8)
-				usage();
+				bench_usage();
 			break;
 		case 'o':
 			ops = strtoull(optarg, NULL, 0);
@@ -1064,13 +1064,13 @@ int main(int argc, char **argv)
 			only_max = strtoull(optarg, NULL, 0);
 			break;
 		default:
-			usage();
+			bench_usage();
 		}
 	}
 	/* a floor never fails nor keeps bytes: for random and micro only */
 	if (a->reset == floor_reset && strcmp(cmd, "random") &&
 	    strcmp(cmd, "micro"))
-		usage();
+		bench_usage();
 	if (!strcmp(cmd, "random"))
 		cmd_random(a, ms / 1000, trials, first, threads, ops,
 			   only_max);
@@ -1086,6 +1086,6 @@ int main(int argc, char **argv)
 		cmd_regions(trials, ops ? ops : 4000000,
 			    rounds_set && rounds > 0 ? rounds : 4096);
 	else
-		usage();
+		bench_usage();
 	return 0;
 }
