@@ -10,7 +10,7 @@ variant's throughput, then variant A over variant B; then per platform and
 allocator the geometric mean over the workloads, and a line saying what A
 costs against B (WHAT names A, e.g. "hardened mode"), with kmalloc's ratios, the
 same code in both variants, as the noise floor.  Markdown on stdout.
-Used by run-trace.sh and run-hardened.sh.
+Used by run-trace.sh, run-hardened.sh and run-ab.sh.
 """
 import csv
 import math

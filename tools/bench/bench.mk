@@ -15,6 +15,11 @@
 #                      under UML with hardened=0 and =1 in turn (ABBA, one
 #                      boot, kmalloc as the noise floor), and the core alone
 #                      in userspace (callgrind instructions, random actions)
+#   make bench-ab A=REV|DIR [B=REV|DIR]  is talc.ko built from A faster
+#                      than from B (default HEAD)?  Both sides' modules in
+#                      one UML boot, ABBA (BENCH_AB_ROUNDS pairs), random
+#                      actions, kmalloc as the noise floor; a DIR is a
+#                      checkout with uncommitted changes (a probe)
 #   make bench-build   only compile the userspace programs
 #
 # Knobs (environment or make variables): BENCH_TRIALS (random actions
@@ -59,6 +64,11 @@ bench-hardened: bench-build
 	@$(TOP)/tools/bench/run-hardened.sh $(BENCH_RESULTS)
 	@BENCH_OUT=$(BENCH_OUT) $(TOP)/tools/bench/hardened.sh $(BENCH_RESULTS)
 
+bench-ab:
+	@test -n "$(A)" || { echo "usage: make bench-ab A=REV|DIR [B=REV|DIR]" >&2; exit 2; }
+	@$(TOP)/scripts/deps.sh bench
+	@$(TOP)/tools/bench/run-ab.sh "$(A)" "$(or $(B),HEAD)" $(BENCH_RESULTS)
+
 bench-report:
 	@$(TOP)/tools/bench/report.sh $(BENCH_RESULTS)
 
@@ -69,4 +79,4 @@ bench:
 	@$(MAKE) --no-print-directory -f $(TOP)/Makefile bench-report
 
 .PHONY: bench bench-user bench-kernel bench-trace bench-hardened bench-build \
-	bench-report
+	bench-report bench-ab
