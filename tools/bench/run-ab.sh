@@ -19,7 +19,9 @@
 # on both sides, and so are kmalloc's and none's, whose ratios are the
 # run's noise floor.  (The first runs here, each side with its own
 # talc_bench.ko built from the same source, read none 5-7 % apart between
-# the sides in one boot; with B's on both sides, within 2 %.)
+# the sides in one boot; with B's on both sides, within 2 % in two runs,
+# but 2-5 % in a third, kmalloc alike: the summary's last column divides
+# that out, talc's ratio against kmalloc's in the same loads.)
 # BENCH_AB_HARNESS=own loads each side's own talc_bench.ko, for a side that
 # changes the benchmark; the floor then includes that.
 # Writes RESULTS_DIR/ab.csv, ab-uml.log and summary-ab.md
