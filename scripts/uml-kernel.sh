@@ -181,6 +181,26 @@ uml_boot() {
 		</dev/null > "$log" 2>&1
 }
 
+# abba_log_ok LOG TAG - the console LOG of a guest that ran an ABBA
+# benchmark (make bench-trace, bench-hardened, bench-ab): it printed
+# TAG-BENCH-DONE, and nothing after TAG-BENCH-START looks like a kernel
+# warning.  If not, says why on stderr (the log's tail, or the warnings)
+# and returns 1.
+abba_log_ok() {
+	local log=$1 tag=$2
+
+	if ! grep -aq "^$tag-BENCH-DONE" "$log"; then
+		tail -30 "$log" >&2
+		echo "the guest did not finish (log: $log)" >&2
+		return 1
+	fi
+	if sed -n "/^$tag-BENCH-START/,\$p" "$log" |
+		grep -aE 'BUG:|Oops|Call Trace|WARNING:|talc_bench: talc heap' >&2; then
+		echo "kernel warnings (log: $log)" >&2
+		return 1
+	fi
+}
+
 # uml_debug_run OUT [KERNEL_ARGS...] - boot the debug UML kernel with
 # OUT/init.sh as init: the lines every guest needs (PATH; proc, sysfs and
 # debugfs mounted), the guest's own lines read from stdin, then poweroff.

@@ -124,11 +124,8 @@ chmod +x "$init"
 log=$out/ab-uml.log
 echo "run-ab.sh: UML (native), A = $label_a, B = $label_b, $rounds ABBA rounds:$order; host load $(cut -d' ' -f1-3 /proc/loadavg)"
 uml_boot 1800 "$kb" "$init" "$log"
-grep -aq '^AB-BENCH-DONE' "$log" || { tail -30 "$log"; die "the guest did not finish (log: $log; a side whose talc.ko exports other functions needs BENCH_AB_HARNESS=own)"; }
-if sed -n '/^AB-BENCH-START/,$p' "$log" |
-	grep -aE 'BUG:|Oops|Call Trace|WARNING:|talc_bench: talc heap'; then
-	die "kernel warnings (log: $log)"
-fi
+abba_log_ok "$log" AB ||
+	die "the guest failed (above; a side whose talc.ko exports other functions needs BENCH_AB_HARNESS=own)"
 # CSV rows: platform,variant,slot,workload,allocator,value
 echo "platform,variant,slot,workload,allocator,value" > "$out/ab.csv"
 sed 's/\r//g' "$log" | awk -v la="$label_a" -v lb="$label_b" '

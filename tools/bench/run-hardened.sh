@@ -73,11 +73,7 @@ chmod +x "$init"
 log=$out/hardcost-uml.log
 echo "run-hardened.sh: UML (native), $rounds ABBA rounds (hardened=):$order; host load $(cut -d' ' -f1-3 /proc/loadavg)"
 uml_boot 1800 "$kb" "$init" "$log"
-grep -aq '^HARD-BENCH-DONE' "$log" || { tail -30 "$log"; die "the guest did not finish (log: $log)"; }
-if sed -n '/^HARD-BENCH-START/,$p' "$log" |
-	grep -aE 'BUG:|Oops|Call Trace|WARNING:|talc_bench: talc heap'; then
-	die "kernel warnings (log: $log)"
-fi
+abba_log_ok "$log" HARD || die "the guest failed (above)"
 # CSV rows: platform,variant,slot,workload,allocator,value
 echo "platform,variant,slot,workload,allocator,value" > "$out/hardcost.csv"
 sed 's/\r//g' "$log" | awk '

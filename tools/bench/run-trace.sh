@@ -91,15 +91,11 @@ guest_loop() {
 # platform,variant,slot,workload,allocator,value from the kernel log
 judge() {
 	local plat=$1 log=$2
-	grep -aq '^TRACE-BENCH-DONE' "$log" || { tail -30 "$log"; die "$plat: the guest did not finish (log: $log)"; }
+	abba_log_ok "$log" TRACE || die "$plat: the guest failed (above)"
 	grep -aq '^TRACE-EVENTS trace present' "$log" &&
 		! grep -aq '^TRACE-EVENTS notrace present' "$log" &&
 		! grep -aq '^TRACE-EVENTS trace absent' "$log" ||
 		die "$plat: events/talc in tracefs: expected with the trace build only (log: $log)"
-	if sed -n '/^TRACE-BENCH-START/,$p' "$log" |
-		grep -aE 'BUG:|Oops|Call Trace|WARNING:|talc_bench: talc heap'; then
-		die "$plat: kernel warnings (log: $log)"
-	fi
 	sed 's/\r//g' "$log" | awk -v plat="$plat" '
 		/talc-trace: slot / { n = split($0, f, " "); for (i = 1; i < n; i++) {
 			if (f[i] == "slot") slot = f[i + 1]; if (f[i] == "variant") v = f[i + 1] } }
