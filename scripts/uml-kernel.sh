@@ -181,6 +181,19 @@ uml_boot() {
 		</dev/null > "$log" 2>&1
 }
 
+# abba_loop TAG ORDER [FIRST] - the guest's shell lines of an ABBA
+# benchmark (make bench-trace, bench-hardened, bench-ab): TAG-BENCH-START,
+# the line FIRST, then for each v of ORDER, with slot counting from 1, the
+# lines read from stdin, then TAG-BENCH-DONE.  A line that fails exits the
+# guest before DONE.
+abba_loop() {
+	# shellcheck disable=SC2016 # $((...)) is the guest's
+	printf 'echo "%s-BENCH-START"\n%s\nslot=0\nfor v in %s; do\n\tslot=$((slot + 1))\n' \
+		"$1" "${3:-}" "$2"
+	sed 's/^/\t/'
+	printf 'done\necho "%s-BENCH-DONE"\n' "$1"
+}
+
 # abba_log_ok LOG TAG - the console LOG of a guest that ran an ABBA
 # benchmark (make bench-trace, bench-hardened, bench-ab): it printed
 # TAG-BENCH-DONE, and nothing after TAG-BENCH-START looks like a kernel

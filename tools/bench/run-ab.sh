@@ -104,22 +104,17 @@ for r in $(seq 1 "$rounds"); do
 done
 
 init=$ab/init.sh
-cat > "$init" <<EOF
-#!/bin/sh
-export PATH=/usr/sbin:/usr/bin:/sbin:/bin
-mount -t proc proc /proc; mount -t sysfs sysfs /sys
-echo "AB-BENCH-START"
-slot=0
-for v in $order; do
-	slot=\$((slot + 1))
+{
+	printf '#!/bin/sh\nexport PATH=/usr/sbin:/usr/bin:/sbin:/bin\n'
+	printf 'mount -t proc proc /proc; mount -t sysfs sysfs /sys\n'
+	abba_loop AB "$order" <<-EOF
 	echo "talc-ab: slot \$slot side \$v" > /dev/kmsg
 	insmod $ab/\$v/kmod/talc.ko || { echo "FAIL: insmod talc.ko (\$v)"; exit 1; }
 	insmod $bench_mod $params || { echo "FAIL: talc_bench (\$v)"; exit 1; }
 	rmmod talc_bench && rmmod talc || { echo "FAIL: rmmod (\$v)"; exit 1; }
-done
-echo "AB-BENCH-DONE"
-exec /bin/busybox poweroff -f
-EOF
+	EOF
+	echo "exec /bin/busybox poweroff -f"
+} > "$init"
 chmod +x "$init"
 log=$out/ab-uml.log
 echo "run-ab.sh: UML (native), A = $label_a, B = $label_b, $rounds ABBA rounds:$order; host load $(cut -d' ' -f1-3 /proc/loadavg)"

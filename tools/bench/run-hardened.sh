@@ -52,23 +52,18 @@ for r in $(seq 1 "$rounds"); do
 done
 
 init=$top/build/bench/uml-hardened.sh
-cat > "$init" <<EOF
-#!/bin/sh
-export PATH=/usr/sbin:/usr/bin:/sbin:/bin
-mount -t proc proc /proc; mount -t sysfs sysfs /sys
-echo "HARD-BENCH-START"
-insmod $kmod_out/talc.ko || { echo "FAIL: insmod talc.ko"; exit 1; }
-slot=0
-for v in $order; do
-	slot=\$((slot + 1))
+{
+	printf '#!/bin/sh\nexport PATH=/usr/sbin:/usr/bin:/sbin:/bin\n'
+	printf 'mount -t proc proc /proc; mount -t sysfs sysfs /sys\n'
+	abba_loop HARD "$order" \
+		"insmod $kmod_out/talc.ko || { echo \"FAIL: insmod talc.ko\"; exit 1; }" <<-EOF
 	echo \$v > /sys/module/talc/parameters/hardened
 	echo "talc-hard: slot \$slot hardened \$(cat /sys/module/talc/parameters/hardened)" > /dev/kmsg
 	insmod $kmod_out/talc_bench.ko $params || { echo "FAIL: talc_bench"; exit 1; }
 	rmmod talc_bench || { echo "FAIL: rmmod"; exit 1; }
-done
-echo "HARD-BENCH-DONE"
-exec /bin/busybox poweroff -f
-EOF
+	EOF
+	echo "exec /bin/busybox poweroff -f"
+} > "$init"
 chmod +x "$init"
 log=$out/hardcost-uml.log
 echo "run-hardened.sh: UML (native), $rounds ABBA rounds (hardened=):$order; host load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -70,20 +70,14 @@ builds() {
 
 # guest_loop MODDIR TRACEFS PARAMS - the guest's sh loop over $order
 guest_loop() {
-	cat <<-EOS
-	mount -t tracefs nodev $2 2>/dev/null
-	echo "TRACE-BENCH-START"
-	slot=0
-	for v in $order; do
-		slot=\$((slot + 1))
-		echo "talc-trace: slot \$slot variant \$v" > /dev/kmsg
-		insmod $1/\$v/talc.ko || { echo "FAIL: insmod \$v/talc.ko"; exit 1; }
-		if [ -d $2/events/talc ]; then ev=present; else ev=absent; fi
-		echo "TRACE-EVENTS \$v \$ev"
-		insmod $1/\$v/talc_bench.ko $3 || { echo "FAIL: talc_bench"; exit 1; }
-		rmmod talc_bench && rmmod talc || { echo "FAIL: rmmod"; exit 1; }
-	done
-	echo "TRACE-BENCH-DONE"
+	echo "mount -t tracefs nodev $2 2>/dev/null"
+	abba_loop TRACE "$order" <<-EOS
+	echo "talc-trace: slot \$slot variant \$v" > /dev/kmsg
+	insmod $1/\$v/talc.ko || { echo "FAIL: insmod \$v/talc.ko"; exit 1; }
+	if [ -d $2/events/talc ]; then ev=present; else ev=absent; fi
+	echo "TRACE-EVENTS \$v \$ev"
+	insmod $1/\$v/talc_bench.ko $3 || { echo "FAIL: talc_bench"; exit 1; }
+	rmmod talc_bench && rmmod talc || { echo "FAIL: rmmod"; exit 1; }
 	EOS
 }
 
