@@ -57,8 +57,8 @@ def main():
         for (pp, al), qs in sorted(agg.items()):
             if pp != p or al == "kmalloc":
                 continue
-            rel = [q / byw[(p, "kmalloc", w)] for (pp, aa, w), q in byw.items()
-                   if pp == p and aa == al and (p, "kmalloc", w) in byw]
+            rel = [q / byw[(p, "kmalloc", w)] for (p2, a2, w), q in byw.items()
+                   if p2 == p and a2 == al and (p, "kmalloc", w) in byw]
             print(f"{p}: {al}: the cost of {what} is {100 * (1 - gm(qs)):+.2f} % "
                   f"(geometric mean; workloads {100 * (1 - max(qs)):+.2f} .. "
                   f"{100 * (1 - min(qs)):+.2f} %); kmalloc, the same code in both, "

@@ -11,7 +11,7 @@
 # One boot then loads them in ABBA order over ROUNDS pairs: talc.ko and
 # talc_bench.ko of one side, random actions at the five max sizes for talc,
 # kmalloc and none (the harness alone), both modules unloaded, the other
-# side.  One boot, because the harness's own speed moves by up to a third
+# side.  One boot, because the harness's own speed moves by up to a quarter
 # from one UML boot to the next (BENCHMARKS.md, twelve boots of one build):
 # loads in one boot share it, and ABBA order cancels a linear drift.
 # Both sides load B's talc_bench.ko (built against B's talc.ko, whose
@@ -64,8 +64,9 @@ esac
 uml_kernel "$kb" "$out/ab-uml-build.log" || die "UML kernel failed"
 
 # side_build SIDE LETTER - the sources of SIDE in $ab/LETTER/src (a
-# directory is used as it is), its modules in $ab/LETTER/kmod; prints the
-# side's label.
+# directory is used as it is), its modules in $ab/LETTER/kmod, its label
+# (the revision, or the directory's name and git describe) in
+# $ab/LETTER/label.
 side_build() {
 	local side=$1 d=$ab/$2 src rev
 
