@@ -194,6 +194,36 @@ abba_loop() {
 	printf 'done\necho "%s-BENCH-DONE"\n' "$1"
 }
 
+# abba_csv LOG PLATFORM V1 NAME1 V2 NAME2 - the CSV rows
+# platform,variant,slot,workload,allocator,value of an ABBA guest's console
+# LOG: each "talc-*: slot N variant V" line starts a load of variant V,
+# named NAME1 or NAME2 in the rows; its random actions give rows random-MAX
+# (ops per run), its microbench rows micro-OP-p50 (cycles, the timer's
+# left out).
+abba_csv() {
+	sed 's/\r//g' "$1" | awk -v plat="$2" -v v1="$3" -v n1="$4" -v v2="$5" -v n2="$6" '
+		/talc-[a-z]*: slot [0-9]* variant / {
+			n = split($0, f, " ")
+			for (i = 1; i < n; i++) {
+				if (f[i] == "slot")
+					slot = f[i + 1]
+				if (f[i] == "variant")
+					v = f[i + 1] == v1 ? n1 : f[i + 1] == v2 ? n2 : f[i + 1]
+			}
+		}
+		/talc_bench: csv,kernel-random,/ {
+			# csv,kernel-random,alloc,max_size,trial,ops,duration_ms
+			split(substr($0, index($0, "csv,")), c, ",")
+			print plat "," v "," slot ",random-" c[4] "," c[3] "," c[6]
+		}
+		/talc_bench: csv,kernel-micro,/ {
+			# csv,kernel-micro,alloc,op,samples,p1,p25,p50,p75,p99
+			split(substr($0, index($0, "csv,")), c, ",")
+			if (c[4] != "timer")
+				print plat "," v "," slot ",micro-" c[4] "-p50," c[3] "," c[8]
+		}'
+}
+
 # abba_log_ok LOG TAG - the console LOG of a guest that ran an ABBA
 # benchmark (make bench-trace, bench-hardened, bench-ab): it printed
 # TAG-BENCH-DONE, and nothing after TAG-BENCH-START looks like a kernel

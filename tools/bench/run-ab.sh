@@ -109,7 +109,7 @@ init=$ab/init.sh
 	printf '#!/bin/sh\nexport PATH=/usr/sbin:/usr/bin:/sbin:/bin\n'
 	printf 'mount -t proc proc /proc; mount -t sysfs sysfs /sys\n'
 	abba_loop AB "$order" <<-EOF
-	echo "talc-ab: slot \$slot side \$v" > /dev/kmsg
+	echo "talc-ab: slot \$slot variant \$v" > /dev/kmsg
 	insmod $ab/\$v/kmod/talc.ko || { echo "FAIL: insmod talc.ko (\$v)"; exit 1; }
 	insmod $bench_mod $params || { echo "FAIL: talc_bench (\$v)"; exit 1; }
 	rmmod talc_bench && rmmod talc || { echo "FAIL: rmmod (\$v)"; exit 1; }
@@ -124,14 +124,7 @@ abba_log_ok "$log" AB ||
 	die "the guest failed (above; a side whose talc.ko exports other functions needs BENCH_AB_HARNESS=own)"
 # CSV rows: platform,variant,slot,workload,allocator,value
 echo "platform,variant,slot,workload,allocator,value" > "$out/ab.csv"
-sed 's/\r//g' "$log" | awk -v la="$label_a" -v lb="$label_b" '
-	/talc-ab: slot / { n = split($0, f, " "); for (i = 1; i < n; i++) {
-		if (f[i] == "slot") slot = f[i + 1]; if (f[i] == "side") v = f[i + 1] } }
-	/talc_bench: csv,kernel-random,/ {
-		# csv,kernel-random,alloc,max_size,trial,ops,duration_ms
-		split(substr($0, index($0, "csv,")), c, ",")
-		print "uml," (v == "a" ? la : lb) "," slot ",random-" c[4] "," c[3] "," c[6]
-	}' >> "$out/ab.csv"
+abba_csv "$log" uml a "$label_a" b "$label_b" >> "$out/ab.csv"
 if ! grep -qF "uml,$label_a," "$out/ab.csv" ||
 	! grep -qF "uml,$label_b," "$out/ab.csv"; then
 	die "no rows for one of the sides (log: $log)"

@@ -58,7 +58,7 @@ init=$top/build/bench/uml-hardened.sh
 	abba_loop HARD "$order" \
 		"insmod $kmod_out/talc.ko || { echo \"FAIL: insmod talc.ko\"; exit 1; }" <<-EOF
 	echo \$v > /sys/module/talc/parameters/hardened
-	echo "talc-hard: slot \$slot hardened \$(cat /sys/module/talc/parameters/hardened)" > /dev/kmsg
+	echo "talc-hard: slot \$slot variant \$(cat /sys/module/talc/parameters/hardened)" > /dev/kmsg
 	insmod $kmod_out/talc_bench.ko $params || { echo "FAIL: talc_bench"; exit 1; }
 	rmmod talc_bench || { echo "FAIL: rmmod"; exit 1; }
 	EOF
@@ -71,20 +71,7 @@ uml_boot 1800 "$kb" "$init" "$log"
 abba_log_ok "$log" HARD || die "the guest failed (above)"
 # CSV rows: platform,variant,slot,workload,allocator,value
 echo "platform,variant,slot,workload,allocator,value" > "$out/hardcost.csv"
-sed 's/\r//g' "$log" | awk '
-	/talc-hard: slot / { n = split($0, f, " "); for (i = 1; i < n; i++) {
-		if (f[i] == "slot") slot = f[i + 1]; if (f[i] == "hardened") v = f[i + 1] } }
-	/talc_bench: csv,kernel-random,/ {
-		# csv,kernel-random,alloc,max_size,trial,ops,duration_ms
-		split(substr($0, index($0, "csv,")), c, ",")
-		print "uml," (v == "Y" ? "hardened" : "plain") "," slot ",random-" c[4] "," c[3] "," c[6]
-	}
-	/talc_bench: csv,kernel-micro,/ {
-		# csv,kernel-micro,alloc,op,samples,p1,p25,p50,p75,p99
-		split(substr($0, index($0, "csv,")), c, ",")
-		if (c[4] != "timer")
-			print "uml," (v == "Y" ? "hardened" : "plain") "," slot ",micro-" c[4] "-p50," c[3] "," c[8]
-	}' >> "$out/hardcost.csv"
+abba_csv "$log" uml Y hardened N plain >> "$out/hardcost.csv"
 [ "$(grep -c '^uml,hardened,' "$out/hardcost.csv")" -gt 0 ] &&
 	[ "$(grep -c '^uml,plain,' "$out/hardcost.csv")" -gt 0 ] ||
 	die "no rows for one of the variants (log: $log)"

@@ -90,20 +90,7 @@ judge() {
 		! grep -aq '^TRACE-EVENTS notrace present' "$log" &&
 		! grep -aq '^TRACE-EVENTS trace absent' "$log" ||
 		die "$plat: events/talc in tracefs: expected with the trace build only (log: $log)"
-	sed 's/\r//g' "$log" | awk -v plat="$plat" '
-		/talc-trace: slot / { n = split($0, f, " "); for (i = 1; i < n; i++) {
-			if (f[i] == "slot") slot = f[i + 1]; if (f[i] == "variant") v = f[i + 1] } }
-		/talc_bench: csv,kernel-random,/ {
-			# csv,kernel-random,alloc,max_size,trial,ops,duration_ms
-			split(substr($0, index($0, "csv,")), c, ",")
-			print plat "," v "," slot ",random-" c[4] "," c[3] "," c[6]
-		}
-		/talc_bench: csv,kernel-micro,/ {
-			# csv,kernel-micro,alloc,op,samples,p1,p25,p50,p75,p99
-			split(substr($0, index($0, "csv,")), c, ",")
-			if (c[4] != "timer")
-				print plat "," v "," slot ",micro-" c[4] "-p50," c[3] "," c[8]
-		}' >> "$out/tracecost.csv"
+	abba_csv "$log" "$plat" trace trace notrace notrace >> "$out/tracecost.csv"
 }
 echo "platform,variant,slot,workload,allocator,value" > "$out/tracecost.csv"
 
