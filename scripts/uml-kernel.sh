@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 #
-# uml-kernel.sh - UML kernels with modules (sourced by tools/bench/run-kernel.sh,
-# tools/bench/run-trace.sh and scripts/kmemleak-test.sh).  Needs: top, cache.
+# uml-kernel.sh - UML kernels with modules, and their guests' init scripts
+# (sourced by tools/bench/run-{kernel,trace,hardened,ab}.sh and the UML test
+# scripts under scripts/).  Needs: top, cache.
 #
 # uml_kernel KB LOG [CONFIG_LINE...] - configure (once per config) and build
 # a UML kernel in KB from Debian's linux-source-6.1, as scripts/kunit.sh
@@ -181,6 +182,29 @@ uml_boot() {
 		</dev/null > "$log" 2>&1
 }
 
+# uml_init_sh FILE - write FILE, an executable init for a UML guest: the
+# lines every guest needs (PATH; proc and sysfs mounted), the guest's own
+# lines read from stdin, then poweroff.
+uml_init_sh() {
+	{
+		printf '#!/bin/sh\nexport PATH=/usr/sbin:/usr/bin:/sbin:/bin\n'
+		printf 'mount -t proc proc /proc\nmount -t sysfs sysfs /sys\n'
+		cat
+		printf 'exec /bin/busybox poweroff -f\n'
+	} > "$1" && chmod +x "$1"
+}
+
+# abba_order ROUNDS V1 V2 - the order of ROUNDS ABBA pairs of the variants
+# V1 and V2 (V1 V2 V2 V1 V1 V2 ...), on one line.
+abba_order() {
+	local r
+
+	for r in $(seq 1 "$1"); do
+		if [ $((r % 2)) -eq 1 ]; then printf ' %s %s' "$2" "$3"; else printf ' %s %s' "$3" "$2"; fi
+	done
+	echo
+}
+
 # abba_loop TAG ORDER [FIRST] - the guest's shell lines of an ABBA
 # benchmark (make bench-trace, bench-hardened, bench-ab): TAG-BENCH-START,
 # the line FIRST, then for each v of ORDER, with slot counting from 1, the
@@ -199,7 +223,7 @@ abba_loop() {
 # LOG: each "talc-*: slot N variant V" line starts a load of variant V,
 # named NAME1 or NAME2 in the rows; its random actions give rows random-MAX
 # (ops per run), its microbench rows micro-OP-p50 (cycles, the timer's
-# left out).
+# left out).  Returns 1 when NAME1 or NAME2 has no row.
 abba_csv() {
 	sed 's/\r//g' "$1" | awk -v plat="$2" -v v1="$3" -v n1="$4" -v v2="$5" -v n2="$6" '
 		/talc-[a-z]*: slot [0-9]* variant / {
@@ -215,13 +239,17 @@ abba_csv() {
 			# csv,kernel-random,alloc,max_size,trial,ops,duration_ms
 			split(substr($0, index($0, "csv,")), c, ",")
 			print plat "," v "," slot ",random-" c[4] "," c[3] "," c[6]
+			rows[v]++
 		}
 		/talc_bench: csv,kernel-micro,/ {
 			# csv,kernel-micro,alloc,op,samples,p1,p25,p50,p75,p99
 			split(substr($0, index($0, "csv,")), c, ",")
-			if (c[4] != "timer")
+			if (c[4] != "timer") {
 				print plat "," v "," slot ",micro-" c[4] "-p50," c[3] "," c[8]
-		}'
+				rows[v]++
+			}
+		}
+		END { exit !(rows[n1] && rows[n2]) }'
 }
 
 # abba_log_ok LOG TAG - the console LOG of a guest that ran an ABBA
@@ -253,13 +281,9 @@ uml_debug_run() {
 
 	shift
 	{
-		printf '#!/bin/sh\nexport PATH=/usr/sbin:/usr/bin:/sbin:/bin\n'
-		printf 'mount -t proc proc /proc\nmount -t sysfs sysfs /sys\n'
 		printf 'mount -t debugfs debugfs /sys/kernel/debug\n'
 		cat
-		printf 'exec /bin/busybox poweroff -f\n'
-	} > "$o/init.sh"
-	chmod +x "$o/init.sh"
+	} | uml_init_sh "$o/init.sh"
 	uml_boot 600 "$cache/build-uml-debug" "$o/init.sh" "$o/uml.log" "$@"
 	sed -i 's/\r//g' "$o/uml.log"
 }

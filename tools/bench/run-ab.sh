@@ -99,24 +99,14 @@ label_b=$(cat "$ab/b/label")
 [ "$label_a" != "$label_b" ] || { label_a="A:$label_a"; label_b="B:$label_b"; }
 
 # ABBA: a b b a a b ...
-order=
-for r in $(seq 1 "$rounds"); do
-	if [ $((r % 2)) -eq 1 ]; then order="$order a b"; else order="$order b a"; fi
-done
-
+order=$(abba_order "$rounds" a b)
 init=$ab/init.sh
-{
-	printf '#!/bin/sh\nexport PATH=/usr/sbin:/usr/bin:/sbin:/bin\n'
-	printf 'mount -t proc proc /proc; mount -t sysfs sysfs /sys\n'
-	abba_loop AB "$order" <<-EOF
+abba_loop AB "$order" <<-EOF | uml_init_sh "$init"
 	echo "talc-ab: slot \$slot variant \$v" > /dev/kmsg
 	insmod $ab/\$v/kmod/talc.ko || { echo "FAIL: insmod talc.ko (\$v)"; exit 1; }
 	insmod $bench_mod $params || { echo "FAIL: talc_bench (\$v)"; exit 1; }
 	rmmod talc_bench && rmmod talc || { echo "FAIL: rmmod (\$v)"; exit 1; }
 	EOF
-	echo "exec /bin/busybox poweroff -f"
-} > "$init"
-chmod +x "$init"
 log=$out/ab-uml.log
 echo "run-ab.sh: UML (native), A = $label_a, B = $label_b, $rounds ABBA rounds:$order; host load $(cut -d' ' -f1-3 /proc/loadavg)"
 uml_boot 1800 "$kb" "$init" "$log"
@@ -124,11 +114,8 @@ abba_log_ok "$log" AB ||
 	die "the guest failed (above; a side whose talc.ko exports other functions needs BENCH_AB_HARNESS=own)"
 # CSV rows: platform,variant,slot,workload,allocator,value
 echo "platform,variant,slot,workload,allocator,value" > "$out/ab.csv"
-abba_csv "$log" uml a "$label_a" b "$label_b" >> "$out/ab.csv"
-if ! grep -qF "uml,$label_a," "$out/ab.csv" ||
-	! grep -qF "uml,$label_b," "$out/ab.csv"; then
+abba_csv "$log" uml a "$label_a" b "$label_b" >> "$out/ab.csv" ||
 	die "no rows for one of the sides (log: $log)"
-fi
 echo "uml: $ksrc_name, UP; params: $params; A = $label_a, B = $label_b; order:$order" \
 	> "$out/machine-ab.txt"
 

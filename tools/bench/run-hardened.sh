@@ -46,34 +46,22 @@ uml_kernel "$kb" "$out/hardcost-uml-build.log" || die "UML kernel failed"
 	{ tail -20 "$out/hardcost-modules.log"; die "module build for UML failed"; }
 
 # ABBA: plain hardened hardened plain plain hardened ...
-order=
-for r in $(seq 1 "$rounds"); do
-	if [ $((r % 2)) -eq 1 ]; then order="$order 0 1"; else order="$order 1 0"; fi
-done
-
+order=$(abba_order "$rounds" 0 1)
 init=$top/build/bench/uml-hardened.sh
-{
-	printf '#!/bin/sh\nexport PATH=/usr/sbin:/usr/bin:/sbin:/bin\n'
-	printf 'mount -t proc proc /proc; mount -t sysfs sysfs /sys\n'
-	abba_loop HARD "$order" \
-		"insmod $kmod_out/talc.ko || { echo \"FAIL: insmod talc.ko\"; exit 1; }" <<-EOF
+abba_loop HARD "$order" \
+	"insmod $kmod_out/talc.ko || { echo \"FAIL: insmod talc.ko\"; exit 1; }" <<-EOF | uml_init_sh "$init"
 	echo \$v > /sys/module/talc/parameters/hardened
 	echo "talc-hard: slot \$slot variant \$(cat /sys/module/talc/parameters/hardened)" > /dev/kmsg
 	insmod $kmod_out/talc_bench.ko $params || { echo "FAIL: talc_bench"; exit 1; }
 	rmmod talc_bench || { echo "FAIL: rmmod"; exit 1; }
 	EOF
-	echo "exec /bin/busybox poweroff -f"
-} > "$init"
-chmod +x "$init"
 log=$out/hardcost-uml.log
 echo "run-hardened.sh: UML (native), $rounds ABBA rounds (hardened=):$order; host load $(cut -d' ' -f1-3 /proc/loadavg)"
 uml_boot 1800 "$kb" "$init" "$log"
 abba_log_ok "$log" HARD || die "the guest failed (above)"
 # CSV rows: platform,variant,slot,workload,allocator,value
 echo "platform,variant,slot,workload,allocator,value" > "$out/hardcost.csv"
-abba_csv "$log" uml Y hardened N plain >> "$out/hardcost.csv"
-[ "$(grep -c '^uml,hardened,' "$out/hardcost.csv")" -gt 0 ] &&
-	[ "$(grep -c '^uml,plain,' "$out/hardcost.csv")" -gt 0 ] ||
+abba_csv "$log" uml Y hardened N plain >> "$out/hardcost.csv" ||
 	die "no rows for one of the variants (log: $log)"
 echo "uml: $ksrc_name, UP; params: $params; order (hardened=):$order" \
 	> "$out/machine-hardcost.txt"

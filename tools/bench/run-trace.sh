@@ -46,11 +46,11 @@ rm -f "$out"/tracecost* "$out/summary-tracecost.md"
 
 die() { echo "run-trace.sh: $*" >&2; exit 1; }
 
+# shellcheck source=scripts/uml-kernel.sh
+. "$top/scripts/uml-kernel.sh"
+
 # ABBA: trace notrace notrace trace trace notrace ...
-order=
-for r in $(seq 1 "$rounds"); do
-	if [ $((r % 2)) -eq 1 ]; then order="$order trace notrace"; else order="$order notrace trace"; fi
-done
+order=$(abba_order "$rounds" trace notrace)
 
 # builds KDIR OUTDIR [kbuild args] - talc.ko + talc_bench.ko, twice, into
 # OUTDIR/{trace,notrace}; checks that only the trace build has tracepoints
@@ -90,25 +90,17 @@ judge() {
 		! grep -aq '^TRACE-EVENTS notrace present' "$log" &&
 		! grep -aq '^TRACE-EVENTS trace absent' "$log" ||
 		die "$plat: events/talc in tracefs: expected with the trace build only (log: $log)"
-	abba_csv "$log" "$plat" trace trace notrace notrace >> "$out/tracecost.csv"
+	abba_csv "$log" "$plat" trace trace notrace notrace >> "$out/tracecost.csv" ||
+		die "$plat: no rows for one of the variants (log: $log)"
 }
 echo "platform,variant,slot,workload,allocator,value" > "$out/tracecost.csv"
 
 # --- UML: natively, no jump labels (the worst case) ---
-# shellcheck source=scripts/uml-kernel.sh
-. "$top/scripts/uml-kernel.sh"
 kb=$cache/build-bench-trace
 uml_kernel "$kb" "$out/tracecost-uml-build.log" CONFIG_FTRACE=y \
 	CONFIG_ENABLE_DEFAULT_TRACERS=y CONFIG_TRACEPOINTS=y || die "UML kernel failed"
 builds "$kb" "$d/uml" ARCH=um
-{
-	echo "#!/bin/sh"
-	echo "export PATH=/usr/sbin:/usr/bin:/sbin:/bin"
-	echo "mount -t proc proc /proc; mount -t sysfs sysfs /sys"
-	guest_loop "$d/uml" /tmp/tracefs "$uml_params"
-	echo "exec /bin/busybox poweroff -f"
-} > "$d/uml-init.sh"
-chmod +x "$d/uml-init.sh"
+guest_loop "$d/uml" /tmp/tracefs "$uml_params" | uml_init_sh "$d/uml-init.sh"
 log=$out/tracecost-uml.log
 echo "run-trace.sh: UML (native), $rounds ABBA rounds:$order; host load $(cut -d' ' -f1-3 /proc/loadavg)"
 # tracefs needs a directory: /tmp of the read-only hostfs root is the host's
